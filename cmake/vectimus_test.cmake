@@ -1,0 +1,9 @@
+# vectimus_catch_test(NAME folder SOURCES ... LIBS ...)
+# One Catch2 binary per folder; every test case is registered with ctest and labelled by folder.
+function(vectimus_catch_test name)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} Catch2::Catch2WithMain)
+  catch_discover_tests(${name} PROPERTIES LABELS "${ARG_LABEL}"
+                       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endfunction()

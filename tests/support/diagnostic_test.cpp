@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "support/diagnostic.hpp"
+#include "support/json_writer.hpp"
+
+using namespace vectimus;
+
+TEST_CASE("a diagnostic renders file:line:col, the source line, a caret and help") {
+  auto source = make_source("p.cedar", "permit(principal,\n  action resource);\n");
+  const auto at = static_cast<uint32_t>(source->text.find("resource"));
+  Diagnostic d = make_error("syntax", "expected `,`", Location{source, {at, at + 8}},
+                            "separate the scope's parts with commas");
+  CHECK(render(d) ==
+        "p.cedar:2:10: error: expected `,`\n"
+        "  action resource);\n"
+        "         ^~~~~~~~\n"
+        "help: separate the scope's parts with commas\n");
+}
+
+TEST_CASE("columns count characters, not bytes, and tabs are kept for alignment") {
+  auto source = make_source("u.cedar", "\t\"é\" x");
+  const auto at = static_cast<uint32_t>(source->text.find('x'));
+  Diagnostic d = make_error("syntax", "unexpected `x`", Location{source, {at, at + 1}});
+  CHECK(render(d) ==
+        "u.cedar:1:6: error: unexpected `x`\n"
+        "\t\"é\" x\n"
+        "\t    ^\n");
+}
+
+TEST_CASE("notes point at related places") {
+  auto a = make_source("a.cedar", "@id(\"x\")\npermit(principal, action, resource);\n");
+  auto b = make_source("b.cedar", "\n@id(\"x\")\nforbid(principal, action, resource);\n");
+  Diagnostic d = make_error("duplicate-id", "duplicate policy id `x`", Location{b, {1, 9}});
+  d.notes.push_back(Note{Location{a, {0, 8}}, "first defined here"});
+  CHECK(render(d) ==
+        "b.cedar:2:1: error: duplicate policy id `x`\n"
+        "@id(\"x\")\n"
+        "^~~~~~~~\n"
+        "a.cedar:1:1: note: first defined here\n"
+        "@id(\"x\")\n"
+        "^~~~~~~~\n");
+  CHECK(render_json({d}) ==
+        R"([{"severity":"error","code":"duplicate-id","message":"duplicate policy id `x`",)"
+        R"("file":"b.cedar","line":2,"column":1,"end_line":2,"end_column":9,)"
+        R"("notes":[{"message":"first defined here","file":"a.cedar","line":1,"column":1,)"
+        R"("end_line":1,"end_column":9}]}])");
+}
+
+TEST_CASE("the JSON writer escapes control characters and quotes") {
+  JsonWriter json;
+  json.begin_object().key("s").value("a\"b\\c\n\x01").key("n").value(int64_t{-3}).end_object();
+  CHECK(json.str() == R"({"s":"a\"b\\c\n\u0001","n":-3})");
+}
