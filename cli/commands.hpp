@@ -1,0 +1,19 @@
+// The command table: each command lives in its own file and registers itself on the app.
+// A command's callback stores its process exit code in `exit_code`; main returns it.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace vectimus::cli {
+
+void add_cedar_command(CLI::App& app, int& exit_code);  // cedar authorize, cedar run-tests
+void add_lint_command(CLI::App& app, int& exit_code);
+
+// Exit codes shared by the commands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 1;  // also: tests failed, lint found errors
+inline constexpr int kExitDeny = 2;
+
+}  // namespace vectimus::cli
