@@ -60,15 +60,17 @@ bool is_unsupported(const Diagnostics& errors) {
 // Without a schema, `{"type": "...", "id": "..."}` is a record; with one, Cedar reads it as an
 // entity reference. A test whose data holds that shape cannot be run schema-less.
 bool has_implicit_entity(dom::element e) {
-  if (e.is_array()) {
-    for (dom::element child : e.get_array().value_unsafe()) {
+  dom::array array;
+  if (e.get_array().get(array) == simdjson::SUCCESS) {
+    for (dom::element child : array) {
       if (has_implicit_entity(child)) return true;
     }
     return false;
   }
-  if (!e.is_object()) return false;
-  const dom::object object = e.get_object().value_unsafe();
+  dom::object object;
+  if (e.get_object().get(object) != simdjson::SUCCESS) return false;
   if (object.size() == 2 && object["type"].is_string() && object["id"].is_string()) return true;
+  if (object.size() == 1 && object["__entity"].error() == simdjson::SUCCESS) return false;
   for (const auto field : object) {
     if (has_implicit_entity(field.value)) return true;
   }
@@ -141,9 +143,16 @@ const Loaded<interpreter::Entities>& Runner::entities(const std::string& rel) {
   auto parsed = interpreter::parse_entities_json(*text);
   if (parsed) {
     out.value = std::make_shared<const interpreter::Entities>(std::move(parsed).value());
-    dom::element doc;
-    if (data_parser_.parse((*text)->text).get(doc) == simdjson::SUCCESS) {
-      out.implicit_entities = has_implicit_entity(doc);
+    // Only attribute values are read by a schema; `uid` and `parents` are always entities.
+    dom::array list;
+    if (data_parser_.parse((*text)->text).get_array().get(list) == simdjson::SUCCESS) {
+      for (dom::element entity : list) {
+        dom::element attrs;
+        if (entity["attrs"].get(attrs) == simdjson::SUCCESS && has_implicit_entity(attrs)) {
+          out.implicit_entities = true;
+          break;
+        }
+      }
     }
   } else if (is_unsupported(parsed.errors())) {
     out.skip = skip_reason(parsed.errors());
@@ -277,7 +286,12 @@ void Runner::run_file(const std::string& path) {
   const bool has_schema = test["schema"].get_string().get(schema) == simdjson::SUCCESS;
   if (skip.empty() && has_schema) {
     bool implicit = store.implicit_entities;
-    for (dom::element request : requests) implicit = implicit || has_implicit_entity(request);
+    for (dom::element request : requests) {
+      dom::element context;
+      if (request["context"].get(context) == simdjson::SUCCESS) {
+        implicit = implicit || has_implicit_entity(context);
+      }
+    }
     if (implicit) skip = "data needs the schema to tell entity references from records";
   }
   if (!skip.empty()) {

@@ -14,17 +14,11 @@
 #include <vector>
 
 #include "interpreter/entities.hpp"
+#include "interpreter/request.hpp"
 #include "interpreter/value.hpp"
 #include "ir/ir.hpp"
 
 namespace vectimus::interpreter {
-
-struct Request {
-  ir::EntityUid principal;
-  ir::EntityUid action;
-  ir::EntityUid resource;
-  Value context;  // must be a record
-};
 
 enum class Decision : uint8_t { allow, deny };
 
@@ -35,8 +29,8 @@ struct PolicyError {
 
 struct Response {
   Decision decision = Decision::deny;
-  std::vector<uint32_t> reasons;     // ascending policy indices
-  std::vector<PolicyError> errors;   // ascending policy indices
+  std::vector<uint32_t> reasons;    // ascending policy indices
+  std::vector<PolicyError> errors;  // ascending policy indices
 };
 
 // Evaluates every policy of `policies`.

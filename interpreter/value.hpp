@@ -18,7 +18,7 @@
 namespace vectimus::interpreter {
 
 class Value;
-using SetElems = std::vector<Value>;                           // sorted, unique
+using SetElems = std::vector<Value>;                              // sorted, unique
 using RecordFields = std::vector<std::pair<std::string, Value>>;  // sorted by key, unique keys
 
 enum class Kind : uint8_t { boolean, long_, string, entity, set, record };
@@ -50,11 +50,15 @@ class Value {
   friend int compare(const Value& a, const Value& b);
 
  private:
-  using Storage = std::variant<bool, int64_t, std::string, ir::EntityUid,
-                               std::shared_ptr<const SetElems>, std::shared_ptr<const RecordFields>>;
+  using Storage =
+      std::variant<bool, int64_t, std::string, ir::EntityUid, std::shared_ptr<const SetElems>,
+                   std::shared_ptr<const RecordFields>>;
   explicit Value(Storage v) : v_(std::move(v)) {}
   Storage v_;
 };
+
+// Declared here too so that it is found without argument-dependent lookup.
+int compare(const Value& a, const Value& b);
 
 // Cedar's own words for a kind in error messages: "bool", "long", "string", "set", "record",
 // and for an entity "(entity of type `T`)".
