@@ -84,7 +84,8 @@ struct string_raw : seq<string_open, star<string_char>, must<string_close>> {};
 struct string_tok : tok<string_raw> {};
 
 struct digits : plus<digit> {};
-struct number_tok : tok<seq<digits, not_at<ident_other>>> {};
+// Like Cedar's lexer, a number ends where the digits end: `5else` is `5` then `else`.
+struct number_tok : tok<digits> {};
 
 // ---- Names ----------------------------------------------------------------------------------
 

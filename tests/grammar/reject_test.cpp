@@ -137,7 +137,7 @@ constexpr Row kRejects[] = {
     {"permit(principal, action, resource) when { context.a == \"é\" } when { context.é };",
      "syntax@1:78 expected an attribute name after `.`, found `é`"},
     {"permit(principal, action, resource) when { 5a };",
-     "syntax@1:44 expected an expression, found `5a`"},
+     "syntax@1:45 expected an operator or `}` after the condition, found `a`"},
     {"permit(principal, action, resource) when { [1 2] };",
      "syntax@1:47 expected `,` or `]` in the set literal, found `2`"},
     {"permit(principal, action, resource) when { {a 1} };",

@@ -1,0 +1,293 @@
+// See programs.hpp. The tables come from each tool's manual (GNU coreutils, sudo, util-linux,
+// findutils); option letters that take a value matter most, since a wrong arity would take a
+// value for the command or the command for a value.
+#include "normalise/shell/programs.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace vectimus::shell {
+namespace {
+
+// name, short options with a value, long options with a value, stop short, stop long,
+// operands before the command, assignments, options, piped input, split option.
+constexpr std::array kLaunchers = {
+    Launcher{"sudo", "ugpChDrtTUR", "user group prompt close-from chdir role type other-user host chroot command-timeout",
+             "lveV", "list validate edit version help", 0, true},
+    Launcher{"doas", "uC", "", "L", "", 0, false},
+    Launcher{"env", "uCS", "unset chdir split-string", "", "help version", 0, true, true, false, "S"},
+    Launcher{"nohup", "", "", "", "help version"},
+    Launcher{"nice", "n", "adjustment", "", "help version"},
+    Launcher{"timeout", "sk", "signal kill-after", "", "help version", 1},
+    Launcher{"time", "fo", "format output", "", "help version"},
+    Launcher{"command", "", "", "vV", ""},
+    Launcher{"exec", "a", "", "", ""},
+    Launcher{"builtin", "", "", "", ""},
+    Launcher{"stdbuf", "ioe", "input output error", "", "help version"},
+    Launcher{"setsid", "", "", "", "help version"},
+    Launcher{"xargs", "IndLsEaP", "replace max-args max-procs max-lines max-chars delimiter eof arg-file process-slot-var",
+             "", "help version", 0, false, true, true},
+    Launcher{"busybox", "", "", "", "", 0, false, false},
+    Launcher{"chroot", "", "userspec groups", "", "help version", 1},
+    Launcher{"ionice", "cn", "class classdata", "p", "pid", 0},
+    Launcher{"taskset", "", "", "p", "pid", 1},
+    Launcher{"chrt", "T", "sched-runtime sched-period sched-deadline", "p", "pid", 1},
+    Launcher{"flock", "wE", "timeout conflict-exit-code", "", "", 1},
+    Launcher{"unbuffer", "", "", "", ""},
+    Launcher{"nocache", "", "", "", ""},
+    Launcher{"eatmydata", "", "", "", ""},
+    Launcher{"fakeroot", "ls", "lib faked", "", ""},
+    Launcher{"faketime", "", "", "", "", 1},
+    Launcher{"pkexec", "", "user", "", "version help"},
+    Launcher{"runuser", "ugG", "user group supp-group", "", ""},
+    Launcher{"strace", "oeEpsSuaPIbX", "output", "", ""},
+    Launcher{"ltrace", "oeEpsSuaAnLx", "output", "", ""},
+    Launcher{"torsocks", "uPa", "user pass address port", "", ""},
+    Launcher{"proxychains", "f", "", "", ""},
+    Launcher{"proxychains4", "f", "", "", ""},
+    Launcher{"caffeinate", "tw", "", "", ""},
+    Launcher{"watchexec", "", "", "", ""},
+};
+
+bool in_words(std::string_view words, std::string_view name) {
+  while (!words.empty()) {
+    std::size_t sp = words.find(' ');
+    if (words.substr(0, sp) == name) return true;
+    if (sp == std::string_view::npos) break;
+    words.remove_prefix(sp + 1);
+  }
+  return false;
+}
+
+bool is_assignment(std::string_view s) {
+  std::size_t eq = s.find('=');
+  if (eq == 0 || eq == std::string_view::npos) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.begin() + static_cast<long>(eq),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::vector<std::string> split_blanks(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+    std::size_t b = i;
+    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+    if (i > b) out.emplace_back(s.substr(b, i - b));
+  }
+  return out;
+}
+
+}  // namespace
+
+const Launcher* find_launcher(std::string_view program) {
+  for (const Launcher& l : kLaunchers) {
+    if (l.name == program) return &l;
+  }
+  return nullptr;
+}
+
+LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::string>& argv,
+                                const std::vector<bool>& constant, std::size_t start) {
+  LaunchTarget t;
+  std::size_t j = start + 1;
+  const std::size_t n = argv.size();
+  while (j < n && constant[j]) {
+    const std::string& a = argv[j];
+    if (!spec.options) break;
+    if (a == "--") {
+      ++j;
+      break;
+    }
+    if (a == "-" && spec.name == "env") {  // `env -` is `env -i`
+      ++j;
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
+      std::size_t eq = a.find('=');
+      std::string_view name = std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      if (in_words(spec.stop_long, name)) return LaunchTarget{};
+      bool takes = in_words(spec.long_with_arg, name);
+      std::string value = eq != std::string::npos ? a.substr(eq + 1) : (takes && j + 1 < n ? argv[j + 1] : "");
+      if (takes && !spec.split_option.empty() && name == "split-string") t.split_words = split_blanks(value);
+      j += (takes && eq == std::string::npos) ? 2 : 1;
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-') {
+      std::size_t next = j + 1;
+      for (std::size_t k = 1; k < a.size(); ++k) {
+        char c = a[k];
+        if (spec.stop_short.find(c) != std::string_view::npos) return LaunchTarget{};
+        if (spec.short_with_arg.find(c) != std::string_view::npos) {
+          std::string value = k + 1 < a.size() ? a.substr(k + 1) : (j + 1 < n ? argv[j + 1] : "");
+          if (k + 1 >= a.size()) next = j + 2;
+          if (spec.split_option.find(c) != std::string_view::npos) t.split_words = split_blanks(value);
+          break;
+        }
+      }
+      j = next;
+      continue;
+    }
+    if (spec.assignments && is_assignment(a)) {
+      t.assignments.push_back(a);
+      ++j;
+      continue;
+    }
+    break;
+  }
+  j += spec.operands;
+  if (j < n) t.index = j;
+  else if (!t.split_words.empty()) t.index = n;  // `env -S 'rm -rf /'`: the command is all split
+  return t;
+}
+
+bool is_shell(std::string_view p) {
+  static constexpr std::string_view kShells[] = {"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "rbash",
+                                                  "pdksh", "yash", "posh", "ksh93", "fish", "su"};
+  return std::find(std::begin(kShells), std::end(kShells), p) != std::end(kShells);
+}
+
+std::optional<ShellInvocation> shell_invocation(std::string_view program, const std::vector<std::string>& argv) {
+  if (program == "su") {  // su [options] [-] [user] -c CMD: the command may follow the user
+    for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
+      if (argv[i] == "-c" || argv[i] == "--command") return ShellInvocation{ShellInvocation::Kind::c_body, i + 1};
+    }
+    return ShellInvocation{ShellInvocation::Kind::stdin_body, 0};
+  }
+  bool c = false, s = false;
+  std::size_t i = 1;
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--" || a == "-") {
+      ++i;
+      break;
+    }
+    if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
+      if (a == "--version" || a == "--help") return std::nullopt;
+      if (a == "--command") c = true;  // su --command CMD, fish --command CMD
+      if (a == "--rcfile" || a == "--init-file" || a == "--command") {
+        if (a == "--command") break;
+        ++i;
+      }
+      continue;
+    }
+    if (a.size() > 1 && (a[0] == '-' || a[0] == '+')) {
+      for (std::size_t k = 1; k < a.size(); ++k) {
+        if (a[k] == 'c') c = true;
+        if (a[k] == 's') s = true;
+        if (a[k] == 'o' || a[k] == 'O') ++i;  // -o OPTION takes a value
+      }
+      continue;
+    }
+    break;
+  }
+  if (argv.size() > 1 && i > argv.size()) i = argv.size();
+  if (c) {
+    // su's user comes after the options, and bash allows options after -c's string's position.
+    if (i < argv.size()) return ShellInvocation{ShellInvocation::Kind::c_body, i};
+    return std::nullopt;
+  }
+  if (s || i >= argv.size()) return ShellInvocation{ShellInvocation::Kind::stdin_body, 0};
+  return ShellInvocation{ShellInvocation::Kind::script, i};
+}
+
+namespace {
+struct Interpreter {
+  std::string_view prefix;    // program name, or its prefix followed by version digits
+  std::string_view language;
+  std::string_view code_short;  // option letters whose value is code
+  std::string_view code_long;   // long options whose value is code
+  std::string_view arg_short;   // other options that take a value
+  std::string_view subcommand;  // `deno eval CODE`
+};
+constexpr std::array kInterpreters = {
+    Interpreter{"python", "python", "c", "", "WXmQ", ""},
+    Interpreter{"pypy", "python", "c", "", "WXmQ", ""},
+    Interpreter{"node", "javascript", "ep", "eval print", "r", ""},
+    Interpreter{"nodejs", "javascript", "ep", "eval print", "r", ""},
+    Interpreter{"bun", "javascript", "e", "eval print", "r", ""},
+    Interpreter{"deno", "javascript", "", "", "", "eval"},
+    Interpreter{"perl", "perl", "eE", "", "IMmx", ""},
+    Interpreter{"ruby", "ruby", "e", "", "IrCx", ""},
+    Interpreter{"php", "php", "r", "", "cdz", ""},
+    Interpreter{"lua", "lua", "e", "", "l", ""},
+    Interpreter{"Rscript", "r", "e", "", "", ""},
+    Interpreter{"osascript", "applescript", "e", "", "l", ""},
+};
+
+bool matches_prefix(std::string_view program, std::string_view prefix) {
+  if (program.substr(0, prefix.size()) != prefix) return false;
+  for (char c : program.substr(prefix.size())) {  // python3, python3.11
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::optional<InlineCode> inline_code(std::string_view program, const std::vector<std::string>& argv) {
+  for (const Interpreter& in : kInterpreters) {
+    if (!matches_prefix(program, in.prefix)) continue;
+    InlineCode out{std::string(in.language), {}};
+    bool found = false;
+    auto add = [&](const std::string& code) {
+      if (found) out.code += '\n';  // perl -e 'a' -e 'b' is two lines of one program
+      out.code += code;
+      found = true;
+    };
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+      const std::string& a = argv[i];
+      if (!in.subcommand.empty()) {
+        if (a == in.subcommand && i + 1 < argv.size()) add(argv[i + 1]);
+        if (a[0] != '-') break;
+        continue;
+      }
+      if (a == "--" || a.size() < 2 || a[0] != '-') break;  // a script operand ends the options
+      if (a[1] == '-') {
+        std::size_t eq = a.find('=');
+        std::string_view name = std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+        if (in_words(in.code_long, name)) {
+          if (eq != std::string::npos) add(a.substr(eq + 1));
+          else if (i + 1 < argv.size()) add(argv[++i]);
+        }
+        continue;
+      }
+      for (std::size_t k = 1; k < a.size(); ++k) {
+        bool code = in.code_short.find(a[k]) != std::string_view::npos;
+        if (code || in.arg_short.find(a[k]) != std::string_view::npos) {
+          std::string value = k + 1 < a.size() ? a.substr(k + 1) : (i + 1 < argv.size() ? argv[++i] : "");
+          if (code) add(value);
+          break;
+        }
+      }
+      if (found && in.language == "python") break;  // python: -c ends the options
+    }
+    if (!found) return std::nullopt;
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool single_dash_long_options(std::string_view program) { return program == "find"; }
+
+bool is_find_exec(std::string_view p) { return p == "-exec" || p == "-execdir" || p == "-ok" || p == "-okdir"; }
+
+std::string program_name(std::string_view word) {
+  std::size_t slash = word.find_last_of("/\\");
+  if (slash != std::string_view::npos && slash + 1 < word.size()) word.remove_prefix(slash + 1);
+  for (std::string_view ext : {".exe", ".com", ".bat", ".cmd"}) {
+    if (word.size() > ext.size()) {
+      std::string_view tail = word.substr(word.size() - ext.size());
+      if (std::equal(tail.begin(), tail.end(), ext.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+          })) {
+        word.remove_suffix(ext.size());
+        break;
+      }
+    }
+  }
+  return std::string(word);
+}
+
+}  // namespace vectimus::shell

@@ -1,0 +1,70 @@
+// What the analysis knows about particular programs, as tables of data.
+//
+// The analyser looks a command's program up here after expansion: a launcher is peeled off
+// (its options skipped with their arity, its assignments kept) and the command it launches is
+// analysed in its place; a shell's `-c` body or stdin, and an interpreter's code text, are found
+// by their option letters. Adding a launcher or an interpreter is a new table row, not new code.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vectimus::shell {
+
+// A program that runs another program given on its command line, unchanged.
+struct Launcher {
+  std::string_view name;
+  std::string_view short_with_arg;  // option letters that take a value: sudo "u" for `-u USER`
+  std::string_view long_with_arg;   // space-separated long options that take a value
+  std::string_view stop_short;      // options meaning nothing is launched: `command -v`
+  std::string_view stop_long;
+  std::size_t operands = 0;         // operands before the command: `timeout DURATION`
+  bool assignments = false;         // NAME=VALUE words before the command (`env`, `sudo`)
+  bool options = true;              // false: the next word is the command (`busybox X`)
+  bool piped_input = false;         // the command also gets arguments from stdin (`xargs`)
+  std::string_view split_option;    // an option whose value is split into words (`env -S`)
+};
+
+const Launcher* find_launcher(std::string_view program);
+
+struct LaunchTarget {
+  std::size_t index = 0;            // of the launched command word in argv; 0 when none
+  std::vector<std::string> assignments;
+  std::vector<std::string> split_words;  // `env -S 'a b'`: words to put before the command
+};
+
+// Where the command launched by `argv[start]` (a launcher) starts. `constant[i]` says whether
+// argv[i] is known: an option that is not known ends the search.
+LaunchTarget find_launch_target(const Launcher& launcher, const std::vector<std::string>& argv,
+                                const std::vector<bool>& constant, std::size_t start);
+
+// Shells that run a `-c` string, their standard input, or a script file.
+bool is_shell(std::string_view program);
+struct ShellInvocation {
+  enum class Kind { c_body, stdin_body, script } kind = Kind::stdin_body;
+  std::size_t index = 0;  // argv index of the `-c` string or the script
+};
+// nullopt when the invocation runs nothing (`bash -c` without a string, `bash --version`).
+std::optional<ShellInvocation> shell_invocation(std::string_view program, const std::vector<std::string>& argv);
+
+// Interpreter one-liners: `python -c CODE`, `node -e CODE`, `deno eval CODE`, ...
+struct InlineCode {
+  std::string language;
+  std::string code;
+};
+std::optional<InlineCode> inline_code(std::string_view program, const std::vector<std::string>& argv);
+
+// Programs whose options are whole words after one dash (`find -delete`): their flags are the
+// words, not letters.
+bool single_dash_long_options(std::string_view program);
+
+// `find` expression primaries that run a command, up to `;` or `+`.
+bool is_find_exec(std::string_view primary);
+
+// The program name policies see: basename, with Windows executable suffixes removed.
+std::string program_name(std::string_view command_word);
+
+}  // namespace vectimus::shell
