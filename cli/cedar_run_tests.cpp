@@ -5,6 +5,9 @@
 // (schema-less, as cedar-go does) -> for each request, authorize and compare. A test that uses a
 // feature outside our subset is skipped, and the skip is counted by reason; any other failure to
 // load is a failure. The last line is `N passed, N failed, N skipped`, counting requests.
+// With `--index`, each request is also decided through the rule index (index/), and a request
+// fails unless that answer has the same decision and reasons as the full evaluation and its
+// errors are a subset of the full errors (policies left out are not evaluated).
 #include <simdjson.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "grammar/parse.hpp"
+#include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
 #include "interpreter/json.hpp"
 
@@ -88,7 +92,7 @@ struct Loaded {
 
 class Runner {
  public:
-  explicit Runner(std::string root) : root_(std::move(root)) {}
+  Runner(std::string root, bool use_index) : root_(std::move(root)), use_index_(use_index) {}
   void run_file(const std::string& path);
   const Tally& tally() const { return tally_; }
 
@@ -103,7 +107,12 @@ class Runner {
     return root_.empty() ? rel : root_ + "/" + rel;
   }
 
+  std::string check_index(const ir::PolicySet& set, const interpreter::Request& req,
+                          const interpreter::Entities& store, const interpreter::Response& full);
+
   std::string root_;
+  bool use_index_ = false;
+  std::map<const ir::PolicySet*, index::PolicyIndex> index_cache_;
   Tally tally_;
   std::map<std::string, Loaded<ir::PolicySet>> policy_cache_;
   std::map<std::string, Loaded<interpreter::Entities>> entity_cache_;
@@ -172,6 +181,28 @@ void Runner::fail(const std::string& where, const std::string& why, size_t count
   std::cout << "FAIL " << where << ": " << why << '\n';
 }
 
+// Empty when the answer through the index agrees with `full`, else what differs.
+std::string Runner::check_index(const ir::PolicySet& set, const interpreter::Request& req,
+                                const interpreter::Entities& store,
+                                const interpreter::Response& full) {
+  auto it = index_cache_.find(&set);
+  if (it == index_cache_.end()) {
+    it = index_cache_.emplace(&set, index::PolicyIndex::build(set)).first;
+  }
+  const auto fast = interpreter::authorize(set, it->second.candidates(req, store), req, store);
+  std::string diff;
+  if (fast.decision != full.decision) diff += "index: decision differs from the full evaluation; ";
+  if (fast.reasons != full.reasons) diff += "index: reasons differ from the full evaluation; ";
+  for (const auto& e : fast.errors) {
+    bool found = false;
+    for (const auto& f : full.errors) {
+      found = found || (f.policy == e.policy && f.message == e.message);
+    }
+    if (!found) diff += "index: error not in the full evaluation: " + e.message + "; ";
+  }
+  return diff.empty() ? diff : diff.substr(0, diff.size() - 2);
+}
+
 std::string show(const IdSet& ids) {
   std::string out = "[";
   for (const std::string& id : ids) out += (out.size() > 1 ? ", " : "") + id;
@@ -227,6 +258,11 @@ void Runner::run_request(const std::string& file, size_t index, dom::element req
   }
 
   const auto response = interpreter::authorize(set, req, store);
+  if (use_index_) {
+    if (std::string mismatch = check_index(set, req, store, response); !mismatch.empty()) {
+      return fail(where, mismatch);
+    }
+  }
   const bool allow = response.decision == interpreter::Decision::allow;
   std::string_view expected_decision;
   if (request["decision"].get_string().get(expected_decision) != simdjson::SUCCESS) {
@@ -311,10 +347,13 @@ void add_run_tests_command(CLI::App& cedar, int& exit_code) {
   struct Options {
     std::string root;
     std::vector<std::string> files;
+    bool index = false;
   };
   auto opt = std::make_shared<Options>();
   auto* cmd = cedar.add_subcommand("run-tests", "Run tests in the cedar-integration-tests format");
   cmd->add_option("--root", opt->root, "folder that the paths inside the tests are relative to");
+  cmd->add_flag("--index", opt->index,
+                "also decide each request through the rule index and check it agrees");
   cmd->add_option("files", opt->files, "test files, or folders of them")->required();
   cmd->callback([opt, &exit_code] {
     auto files = expand_paths(opt->files, ".json");
@@ -323,7 +362,7 @@ void add_run_tests_command(CLI::App& cedar, int& exit_code) {
       exit_code = kExitBadInput;
       return;
     }
-    Runner runner(opt->root);
+    Runner runner(opt->root, opt->index);
     for (const std::string& file : *files) runner.run_file(file);
     const Tally& t = runner.tally();
     std::cout << "tests: " << t.tests_run << " run, " << t.tests_skipped << " skipped\n";

@@ -10,6 +10,10 @@ namespace vectimus::cli {
 
 void add_cedar_command(CLI::App& app, int& exit_code);  // cedar authorize, cedar run-tests
 void add_lint_command(CLI::App& app, int& exit_code);
+void add_hook_command(CLI::App& app, int& exit_code);
+void add_test_command(CLI::App& app, int& exit_code);
+void add_explain_command(CLI::App& app, int& exit_code);
+void add_eval_command(CLI::App& app, int& exit_code);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

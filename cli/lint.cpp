@@ -1,12 +1,14 @@
 // `vectimus lint PATH...`: parses every `.cedar` file (folders recursively) and reports every
 // syntax error, duplicate annotation key, missing `@id`, and `@id` shared by two policies
-// anywhere in the given paths (naming both places). Human-readable by default, JSON with
+// anywhere in the given paths (naming both places), so ids are checked across packs. Every
+// `pack.toml` found is checked too: name, version, description and author present, as strings. Human-readable by default, JSON with
 // `--format json`. Exit 1 on any error.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
+#include "engine/manifest.hpp"
 #include "grammar/parse.hpp"
 #include "ir/checks.hpp"
 
@@ -17,6 +19,27 @@ struct LintOptions {
   std::vector<std::string> paths;
   std::string format = "text";
 };
+
+bool is_manifest(const std::string& path) {
+  return path == "pack.toml" ||
+         (path.size() > 10 && path.compare(path.size() - 10, 10, "/pack.toml") == 0);
+}
+
+// Every pack.toml under `paths`, checked as the pack loader checks it.
+void check_manifests(const std::vector<std::string>& paths, Diagnostics& found) {
+  auto files = expand_paths(paths, "pack.toml");
+  if (!files) return;  // already reported by the .cedar pass
+  for (const std::string& file : *files) {
+    if (!is_manifest(file)) continue;
+    auto text = read_source(file);
+    if (!text) {
+      found.insert(found.end(), text.errors().begin(), text.errors().end());
+      continue;
+    }
+    auto manifest = engine::parse_pack_manifest(*text);
+    if (!manifest) found.insert(found.end(), manifest.errors().begin(), manifest.errors().end());
+  }
+}
 
 int run_lint(const LintOptions& opt) {
   Diagnostics found;
@@ -44,6 +67,7 @@ int run_lint(const LintOptions& opt) {
     }
     const Diagnostics id_problems = ir::check_policy_ids(all);
     found.insert(found.end(), id_problems.begin(), id_problems.end());
+    check_manifests(opt.paths, found);
     if (opt.format == "text" && found.empty()) {
       std::cerr << "lint: " << files->size() << " files, " << all.size()
                 << " policies, no problems\n";

@@ -2,14 +2,16 @@
 # Runs the official Cedar conformance corpus through `vectimus cedar run-tests` (ctest tests
 # conformance.corpus and conformance.handwritten; see README.md).
 #
-# usage: run_corpus.sh corpus|handwritten VECTIMUS SHARED_TESTS_DIR WORK_DIR MIN_PASSED
+# usage: run_corpus.sh corpus|handwritten VECTIMUS SHARED_TESTS_DIR WORK_DIR MIN_PASSED [--index]
 #   corpus:      unpacks SHARED_TESTS_DIR/corpus-tests.tar.gz into WORK_DIR/corpus (again only
 #                when the tarball changes) and runs every corpus-tests/<sha1>.json test.
 #   handwritten: runs tests/{example_use_cases,multi,ip,decimal}/*.json with --root SHARED_TESTS_DIR.
 # Exit 0 when vectimus reports no failure and at least MIN_PASSED requests passed (so a run
 # that skips everything cannot pass); 77 (ctest SKIP_RETURN_CODE) when the corpus is absent.
+# --index is passed on to `run-tests`: every request is also decided through the rule index,
+# which must agree with the full evaluation (conformance.corpus_index, .handwritten_index).
 set -eu
-mode=$1 vectimus=$2 shared=$3 work=$4 min_passed=$5
+mode=$1 vectimus=$2 shared=$3 work=$4 min_passed=$5 index=${6:-}
 
 if [ ! -d "$shared" ]; then
   echo "cedar-integration-tests not found at $shared; corpus not run"
@@ -33,14 +35,14 @@ case $mode in
     cd "$work/corpus"
     # corpus-tests/<sha1>.json; the glob leaves out the <sha1>.entities.json data files.
     set +e
-    "$vectimus" cedar run-tests --root "$work/corpus" corpus-tests/*[0-9a-f].json > "$out" 2>&1
+    "$vectimus" cedar run-tests $index --root "$work/corpus" corpus-tests/*[0-9a-f].json > "$out" 2>&1
     status=$?
     set -e
     ;;
   handwritten)
     cd "$shared"
     set +e
-    "$vectimus" cedar run-tests --root "$shared" tests/example_use_cases/*.json tests/multi/*.json \
+    "$vectimus" cedar run-tests $index --root "$shared" tests/example_use_cases/*.json tests/multi/*.json \
       tests/ip/*.json tests/decimal/*.json > "$out" 2>&1
     status=$?
     set -e

@@ -11,7 +11,20 @@
 
 namespace vectimus::testing {
 
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
+                          const ProcessOptions& options, bool inherit_env);
+
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input) {
+  return run_process(argv, input, ProcessOptions{{}, {}}, true);
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
+                          const ProcessOptions& options) {
+  return run_process(argv, input, options, false);
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
+                          const ProcessOptions& options, bool inherit_env) {
   std::signal(SIGPIPE, SIG_IGN);  // a child that exits early must not kill the test
   int in_pipe[2];
   int out_pipe[2];
@@ -31,7 +44,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    if (inherit_env) {
+      execv(args[0], args.data());
+    } else {
+      std::vector<char*> env;
+      for (const std::string& e : options.env) env.push_back(const_cast<char*>(e.c_str()));
+      env.push_back(nullptr);
+      execve(args[0], args.data(), env.data());
+    }
     _exit(127);
   }
   close(in_pipe[0]);

@@ -15,4 +15,12 @@ struct ProcessResult {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = {});
 
+// Where and with what environment the child runs.
+struct ProcessOptions {
+  std::vector<std::string> env;  // `NAME=value` entries: the child's whole environment
+  std::string cwd;               // empty: the parent's working folder
+};
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
+                          const ProcessOptions& options);
+
 }  // namespace vectimus::testing

@@ -1,0 +1,102 @@
+// Whole-process latency of `vectimus hook` (spawn to exit) on a benign event, against a trivial
+// C++ program that only reads stdin, measured in the same run with the two interleaved so both
+// see the same machine load. Prints both medians and the ratio.
+//
+// Run: build/<preset>/bench/hook_bench [runs]   (default 400 runs of each)
+// The hook runs with HOME and its working folder in a fresh temp dir, so no user config or
+// project packs are read: this is the built-in packs' cost.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* kPayload =
+    R"({"session_id":"bench","transcript_path":"/tmp/t.jsonl","cwd":"/nonexistent/shop",)"
+    R"("permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash",)"
+    R"("tool_input":{"command":"ls -la src","description":"List files"},"tool_use_id":"toolu_1"})";
+
+// Runs argv with `input` on stdin, stdout/stderr discarded; returns microseconds to exit.
+double run_once(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                const std::string& cwd, const std::string& payload = kPayload) {
+  int in[2];
+  if (pipe(in) != 0) std::abort();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_addclose(&actions, in[1]);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  std::vector<char*> args, envp;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data()) != 0) {
+    std::fprintf(stderr, "cannot run %s\n", args[0]);
+    std::exit(1);
+  }
+  close(in[0]);
+  if (!payload.empty() && write(in[1], payload.data(), payload.size()) != static_cast<ssize_t>(payload.size())) {
+    std::abort();
+  }
+  close(in[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const auto end = std::chrono::steady_clock::now();
+  posix_spawn_file_actions_destroy(&actions);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "%s exited with status %d\n", args[0], status);
+    std::exit(1);
+  }
+  return std::chrono::duration<double, std::micro>(end - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int runs = argc > 1 ? std::atoi(argv[1]) : 400;
+  char pattern[] = "/tmp/vectimus-bench-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  const std::vector<std::string> env = {"HOME=" + dir, "PATH=/usr/bin:/bin"};
+  const std::vector<std::string> hook = {VECTIMUS_BINARY, "hook", "--source", "claude-code"};
+  const std::vector<std::string> baseline = {READ_STDIN_BINARY};
+  for (int i = 0; i < 20; ++i) {  // warm the page cache
+    run_once(hook, env, dir);
+    run_once(baseline, env, dir);
+  }
+  // The empty-stdin hook run allows without loading any pack: process start-up alone.
+  std::vector<double> hook_us, base_us, empty_us;
+  for (int i = 0; i < runs; ++i) {
+    hook_us.push_back(run_once(hook, env, dir));
+    base_us.push_back(run_once(baseline, env, dir));
+    empty_us.push_back(run_once(hook, env, dir, ""));
+  }
+  std::filesystem::remove_all(dir);
+  const double h = median(hook_us);
+  const double b = median(base_us);
+  std::printf("runs: %d each, interleaved\n", runs);
+  std::printf("vectimus hook (benign Bash event): median %.0f us\n", h);
+  std::printf("read-stdin baseline:               median %.0f us\n", b);
+  std::printf("vectimus hook, empty stdin:        median %.0f us (start-up, no packs loaded)\n",
+              median(empty_us));
+  std::printf("ratio: %.2fx\n", h / b);
+  return 0;
+}

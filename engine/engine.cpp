@@ -1,0 +1,250 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+
+#include "engine/content.hpp"
+#include "normalise/path.hpp"
+
+namespace vectimus::engine {
+namespace {
+
+using normalise::ActionType;
+
+bool runs_commands(ActionType type) {
+  return type == ActionType::shell_command || type == ActionType::package_operation ||
+         type == ActionType::git_operation || type == ActionType::infrastructure;
+}
+
+std::string strip_period(std::string text) {
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// `id (in the script `x`, line 3): description. Instead: alternative`
+std::string match_phrase(const RuleInfo& rule, const PlannedRequest& where) {
+  std::string out = rule.id;
+  if (where.origin == "content") {
+    out += where.from_script ? " (in the script `" : " (in the content written to `";
+    out += where.content_path + "`, line " + std::to_string(where.content_line) + ")";
+  }
+  if (!rule.description.empty()) out += ": " + strip_period(rule.description);
+  if (!rule.suggested_alternative.empty()) {
+    out += ". Instead: " + strip_period(rule.suggested_alternative);
+  }
+  return out;
+}
+
+Verdict verdict_of(Enforcement level) {
+  switch (level) {
+    case Enforcement::deny: return Verdict::deny;
+    case Enforcement::escalate: return Verdict::escalate;
+    case Enforcement::observe: return Verdict::allow;
+  }
+  return Verdict::deny;
+}
+
+}  // namespace
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::allow: return "allow";
+    case Verdict::escalate: return "escalate";
+    case Verdict::deny: return "deny";
+  }
+  return "deny";
+}
+
+std::string rule_phrase(const RuleInfo& rule) { return match_phrase(rule, PlannedRequest{}); }
+
+Result<Engine> Engine::load(const Host& host, Locations locations, const EngineOptions& options) {
+  Diagnostics errors;
+  auto config = load_config(host, locations.config_files);
+  if (!config) errors = config.errors();
+  auto packs = discover_packs(host, locations.packs);
+  if (!packs) {
+    errors.insert(errors.end(), packs.errors().begin(), packs.errors().end());
+  } else {
+    auto compiled = compile_packs(std::move(packs).value());
+    if (!compiled) {
+      errors.insert(errors.end(), compiled.errors().begin(), compiled.errors().end());
+    } else if (errors.empty()) {
+      Engine engine;
+      engine.host_ = &host;
+      engine.locations_ = std::move(locations);
+      engine.config_ = std::move(config).value();
+      engine.packs_ = std::make_shared<const PolicyPacks>(std::move(compiled).value());
+      engine.options_ = options;
+      const auto& rules = engine.packs_->rules;
+      for (uint32_t i = 0; i < rules.size(); ++i) {
+        if (!engine.config_.rule_disabled(rules[i].id)) engine.candidates_.push_back(i);
+      }
+      engine.candidates_.push_back(static_cast<uint32_t>(rules.size()));  // permit-all
+      return engine;
+    }
+  }
+  return errors;
+}
+
+Enforcement Engine::enforcement_of(uint32_t rule) const {
+  const RuleInfo& info = packs_->rules[rule];
+  if (auto it = config_.enforcement.find(info.id); it != config_.enforcement.end()) {
+    return it->second;
+  }
+  if (info.enforcement) return parse_enforcement(*info.enforcement).value_or(Enforcement::deny);
+  return Enforcement::deny;
+}
+
+bool Engine::rule_enabled(uint32_t rule) const {
+  return std::binary_search(candidates_.begin(), candidates_.end(), rule);
+}
+
+void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& entities) const {
+  const auto response =
+      interpreter::authorize(packs_->set, candidates_, request.planned.request, entities);
+  const auto rule_count = static_cast<uint32_t>(packs_->rules.size());
+  if (response.decision == interpreter::Decision::deny) {
+    for (uint32_t i : response.reasons) {
+      if (i < rule_count) request.matched.push_back(i);
+    }
+  }
+  request.errors = response.errors;
+}
+
+std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
+                                                 const RequestFacts& facts,
+                                                 Decision& decision) const {
+  const std::size_t limit = config_.content_max_bytes;
+  std::vector<std::string> over_limit;
+  auto add_lines = [&](const std::string& path, bool from_script, std::string_view text) {
+    for (const ContentLine& line : command_lines(text)) {
+      EvaluatedRequest r;
+      r.planned = request_for_content_line(event, facts, path, from_script, line.number, line.text);
+      decision.requests.push_back(std::move(r));
+    }
+  };
+  if (event.action_type == ActionType::file_write && event.content) {
+    const std::string path = event.file_path.value_or("<content>");
+    std::string_view text = *event.content;
+    if (text.size() > limit) {
+      over_limit.push_back(path);
+      text = text.substr(0, limit);
+    }
+    add_lines(path, false, text);
+  }
+  if (runs_commands(event.action_type) && event.command) {
+    const std::string cwd = event.cwd.value_or(host_->cwd);
+    for (const std::string& script : scripts_run_by(*event.command, cwd)) {
+      FileRead read = host_->fs->read(script, limit);
+      if (read.status == FileRead::Status::missing || read.status == FileRead::Status::error) {
+        decision.debug_log.push_back("vectimus: script `" + script + "` not inspected: " +
+                                     (read.status == FileRead::Status::missing
+                                          ? std::string("no such file")
+                                          : read.error));
+        continue;
+      }
+      if (read.text.find('\0') != std::string::npos) {
+        decision.debug_log.push_back("vectimus: script `" + script +
+                                     "` not inspected: it is a binary file");
+        continue;
+      }
+      if (read.status == FileRead::Status::too_large) over_limit.push_back(script);
+      add_lines(script, true, read.text);
+    }
+  }
+  return over_limit;
+}
+
+Decision Engine::decide(const normalise::Event& event) const {
+  Decision decision;
+  decision.identity = packs_->uses_principal || options_.always_resolve_identity
+                          ? resolve_identity(*host_, config_, event, locations_.project)
+                          : unresolved_identity(config_);
+  interpreter::Entities entities;
+  entities.add(principal_entity(decision.identity));
+  entities.finish();
+  RequestFacts facts;
+  facts.principal = principal_uid(decision.identity);
+  facts.mcp_server_approved = event.mcp_server && config_.mcp_server_allowed(*event.mcp_server);
+  if (locations_.home) facts.home = *locations_.home;
+
+  for (PlannedRequest& planned : requests_for_event(event, facts)) {
+    decision.requests.push_back(EvaluatedRequest{std::move(planned), {}, {}});
+  }
+  const std::vector<std::string> over_limit = inspect_content(event, facts, decision);
+
+  for (uint32_t r = 0; r < decision.requests.size(); ++r) {
+    EvaluatedRequest& request = decision.requests[r];
+    evaluate(request, entities);
+    for (uint32_t rule : request.matched) {
+      decision.matches.push_back(RuleMatch{rule, r, enforcement_of(rule)});
+    }
+    for (const auto& e : request.errors) {
+      if (e.policy >= packs_->rules.size()) continue;
+      decision.debug_log.push_back("vectimus: rule " + packs_->rules[e.policy].id +
+                                   " skipped: " + e.message);
+    }
+  }
+  std::sort(decision.matches.begin(), decision.matches.end(),
+            [](const RuleMatch& a, const RuleMatch& b) {
+              return a.rule != b.rule ? a.rule < b.rule : a.request < b.request;
+            });
+
+  Verdict verdict = Verdict::allow;
+  for (const RuleMatch& m : decision.matches) verdict = std::max(verdict, verdict_of(m.level));
+  if (!over_limit.empty()) verdict = std::max(verdict, Verdict::escalate);
+  decision.evaluated = verdict;
+
+  // The reason lists each rule once (its first match), at the level that decided.
+  std::vector<std::string> phrases;
+  std::vector<uint32_t> seen;
+  for (const RuleMatch& m : decision.matches) {
+    if (std::find(seen.begin(), seen.end(), m.rule) != seen.end()) continue;
+    seen.push_back(m.rule);
+    const std::string phrase =
+        match_phrase(packs_->rules[m.rule], decision.requests[m.request].planned);
+    if (m.level == Enforcement::observe) {
+      decision.log.push_back("vectimus: observed (not enforced): " + phrase);
+    } else if (verdict_of(m.level) == verdict) {
+      phrases.push_back(phrase);
+    }
+  }
+  if (verdict == Verdict::escalate) {
+    for (const std::string& path : over_limit) {
+      phrases.push_back("the content of `" + path + "` is over the " +
+                        std::to_string(config_.content_max_bytes) +
+                        "-byte inspection limit, so it was not fully checked");
+    }
+  }
+  if (verdict != Verdict::allow) {
+    std::string reason = verdict == Verdict::deny ? "vectimus: blocked by " : "vectimus: approval needed: ";
+    for (std::size_t i = 0; i < phrases.size(); ++i) {
+      if (i > 0) reason += verdict == Verdict::deny ? "; also blocked by " : "; also ";
+      reason += phrases[i];
+    }
+    decision.reason = std::move(reason);
+  }
+  decision.verdict = verdict;
+  if (config_.observe) {
+    decision.observe_mode = true;
+    if (verdict != Verdict::allow) {
+      decision.log.push_back("vectimus: observe mode, allowed: " + decision.reason);
+    }
+    decision.verdict = Verdict::allow;
+  }
+  return decision;
+}
+
+const Result<Engine>& Session::engine_for(const std::optional<std::string>& cwd) {
+  Locations locations = locate(host_, cwd, options_.policy_dir);
+  const std::string key = locations.project.value_or("");
+  auto it = engines_.find(key);
+  if (it == engines_.end()) {
+    it = engines_
+             .emplace(key, std::make_unique<Result<Engine>>(
+                               Engine::load(host_, std::move(locations), options_)))
+             .first;
+  }
+  return *it->second;
+}
+
+}  // namespace vectimus::engine

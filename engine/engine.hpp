@@ -1,0 +1,109 @@
+// The engine: packs + configuration + identity + content inspection -> one Decision per Event.
+//
+// Flow: Engine::load(host, locations) reads the config layers and the packs and compiles them
+// (every failure is a Result error: the hook then denies every call). decide(event) builds the
+// event's requests (engine/requests.hpp) and one per line of inspected content, evaluates each
+// against the enabled rules plus the permit-all policy, and maps the satisfied forbids to their
+// enforcement level (project > global config override > `@enforcement` > deny). The strictest
+// matched level wins; in observe mode (config `observe = true`) the decision is logged and the
+// call allowed. Matches are reported in document order (pack, file, text).
+//
+// Session caches one Engine per project root so `vectimus test` and `eval` load each only once.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config.hpp"
+#include "engine/host.hpp"
+#include "engine/identity.hpp"
+#include "engine/locate.hpp"
+#include "engine/packs.hpp"
+#include "engine/requests.hpp"
+#include "interpreter/authorizer.hpp"
+#include "normalise/event.hpp"
+#include "support/result.hpp"
+
+namespace vectimus::engine {
+
+enum class Verdict : uint8_t { allow, escalate, deny };
+std::string_view verdict_name(Verdict verdict);
+
+struct RuleMatch {
+  uint32_t rule = 0;     // index into PolicyPacks::rules (document order)
+  uint32_t request = 0;  // index into Decision::requests
+  Enforcement level = Enforcement::deny;
+};
+
+struct EvaluatedRequest {
+  PlannedRequest planned;
+  std::vector<uint32_t> matched;              // satisfied forbids (rule indices), ascending
+  std::vector<interpreter::PolicyError> errors;  // rules skipped because they errored
+};
+
+struct Decision {
+  Verdict verdict = Verdict::allow;  // what the agent is told
+  Verdict evaluated = Verdict::allow;  // before observe mode
+  bool observe_mode = false;
+  std::vector<RuleMatch> matches;  // sorted by rule, then request
+  std::string reason;              // for the agent; empty when the verdict is allow
+  std::vector<std::string> log;        // for stderr: what observe mode let through
+  std::vector<std::string> debug_log;  // for stderr with VECTIMUS_DEBUG: skipped scripts, errors
+  std::vector<EvaluatedRequest> requests;
+  Identity identity;
+};
+
+struct EngineOptions {
+  std::optional<std::string> policy_dir;  // --policy-dir
+  bool always_resolve_identity = false;   // explain shows who, even if no rule asks
+};
+
+class Engine {
+ public:
+  static Result<Engine> load(const Host& host, Locations locations, const EngineOptions& options);
+
+  Decision decide(const normalise::Event& event) const;
+
+  const PolicyPacks& packs() const { return *packs_; }
+  const Config& config() const { return config_; }
+  const Locations& locations() const { return locations_; }
+  // The level a rule enforces: config override, else `@enforcement`, else deny.
+  Enforcement enforcement_of(uint32_t rule) const;
+  bool rule_enabled(uint32_t rule) const;
+
+ private:
+  const Host* host_ = nullptr;
+  Locations locations_;
+  Config config_;
+  std::shared_ptr<const PolicyPacks> packs_;
+  std::vector<uint32_t> candidates_;  // enabled rules + the permit-all policy
+  EngineOptions options_;
+
+  void evaluate(EvaluatedRequest& request, const interpreter::Entities& entities) const;
+  // Adds a request per line of content written or of a script run; returns the files whose
+  // content is over the limit.
+  std::vector<std::string> inspect_content(const normalise::Event& event,
+                                           const RequestFacts& facts, Decision& decision) const;
+};
+
+// Loads engines on demand, one per project root.
+class Session {
+ public:
+  Session(Host host, EngineOptions options) : host_(std::move(host)), options_(std::move(options)) {}
+  // The engine for an event whose cwd is `cwd`.
+  const Result<Engine>& engine_for(const std::optional<std::string>& cwd);
+  const Host& host() const { return host_; }
+
+ private:
+  Host host_;
+  EngineOptions options_;
+  std::map<std::string, std::unique_ptr<Result<Engine>>> engines_;
+};
+
+// One-line human phrase for the rule: `id: description. Instead: alternative`.
+std::string rule_phrase(const RuleInfo& rule);
+
+}  // namespace vectimus::engine

@@ -1,0 +1,214 @@
+#include "engine/packs.hpp"
+
+#include <algorithm>
+
+#include "engine/builtin.hpp"
+#include "engine/config.hpp"
+#include "grammar/parse.hpp"
+#include "ir/checks.hpp"
+#include "support/limits.hpp"
+
+namespace vectimus::engine {
+namespace {
+
+constexpr std::string_view kBuiltinLocation = "built-in";
+constexpr std::string_view kPermitAll =
+    "@id(\"vectimus-allow-unless-forbidden\")\npermit(principal, action, resource);\n";
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+Result<SourcePtr> read_file(const Host& host, const std::string& path) {
+  FileRead read = host.fs->read(path, limits::kMaxPolicyFileBytes);
+  switch (read.status) {
+    case FileRead::Status::ok: return make_source(path, std::move(read.text));
+    case FileRead::Status::missing: return make_error("io", "cannot read `" + path + "`: no such file");
+    case FileRead::Status::too_large:
+      return make_error("io", "cannot read `" + path + "`: over the " +
+                                  std::to_string(limits::kMaxPolicyFileBytes) + "-byte limit");
+    case FileRead::Status::error: break;
+  }
+  return make_error("io", "cannot read `" + path + "`: " + read.error);
+}
+
+// One pack folder: pack.toml plus its .cedar files.
+Result<Pack> read_pack(const Host& host, const std::string& dir) {
+  auto manifest_source = read_file(host, join_path(dir, "pack.toml"));
+  if (!manifest_source) {
+    return make_error("pack", "pack folder `" + dir + "` has no readable pack.toml", std::nullopt,
+                      "a pack is a folder with a pack.toml (name, version, description, author) "
+                      "and .cedar files");
+  }
+  auto manifest = parse_pack_manifest(*manifest_source);
+  if (!manifest) return std::move(manifest).take_errors();
+  Pack pack{std::move(manifest).value(), dir, *manifest_source, {}};
+  Diagnostics errors;
+  for (const std::string& name : host.fs->list(dir, false)) {
+    if (!ends_with(name, ".cedar")) continue;
+    auto source = read_file(host, join_path(dir, name));
+    if (!source) {
+      errors.insert(errors.end(), source.errors().begin(), source.errors().end());
+      continue;
+    }
+    pack.files.push_back(*source);
+  }
+  if (!errors.empty()) return errors;
+  return pack;
+}
+
+// Adds `pack`, replacing the pack of the same name where it stands.
+void add_or_replace(std::vector<Pack>& packs, Pack pack) {
+  for (Pack& existing : packs) {
+    if (existing.manifest.name == pack.manifest.name) {
+      existing = std::move(pack);
+      return;
+    }
+  }
+  packs.push_back(std::move(pack));
+}
+
+// Every pack folder directly under `dir`; a missing `dir` has none.
+Diagnostics add_packs_under(const Host& host, const std::string& dir, std::vector<Pack>& packs) {
+  Diagnostics errors;
+  for (const std::string& name : host.fs->list(dir, true)) {
+    auto pack = read_pack(host, join_path(dir, name));
+    if (!pack) {
+      errors.insert(errors.end(), pack.errors().begin(), pack.errors().end());
+      continue;
+    }
+    add_or_replace(packs, std::move(pack).value());
+  }
+  return errors;
+}
+
+bool expr_uses_principal(const ir::Expr& expr) {
+  if (expr.op == ir::Op::var && expr.var == ir::Var::principal) return true;
+  return std::any_of(expr.children.begin(), expr.children.end(), expr_uses_principal);
+}
+
+bool policy_uses_principal(const ir::Policy& policy) {
+  if (policy.scope.principal.kind != ir::ScopeConstraint::Kind::any) return true;
+  return std::any_of(policy.conditions.begin(), policy.conditions.end(),
+                     [](const ir::Condition& c) { return expr_uses_principal(c.body); });
+}
+
+}  // namespace
+
+std::vector<Pack> builtin_packs() {
+  std::vector<Pack> packs;
+  const auto files = builtin_pack_files();
+  for (const EmbeddedFile& file : files) {
+    const std::size_t slash = file.path.find('/');
+    const std::string_view dir = file.path.substr(0, slash);
+    const std::string_view name = file.path.substr(slash + 1);
+    if (name != "pack.toml") continue;
+    Pack pack;
+    pack.location = kBuiltinLocation;
+    pack.manifest_source =
+        make_source("<built-in>/" + std::string(file.path), std::string(file.text));
+    // The build checks the built-in manifests (tests run `lint policies`); the folder name
+    // stands in if one were ever unreadable.
+    auto manifest = parse_pack_manifest(pack.manifest_source);
+    if (manifest) {
+      pack.manifest = std::move(manifest).value();
+    } else {
+      pack.manifest.name = std::string(dir);
+    }
+    for (const EmbeddedFile& other : files) {
+      if (other.path.starts_with(file.path.substr(0, slash + 1)) && ends_with(other.path, ".cedar")) {
+        pack.files.push_back(
+            make_source("<built-in>/" + std::string(other.path), std::string(other.text)));
+      }
+    }
+    packs.push_back(std::move(pack));
+  }
+  return packs;
+}
+
+Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& search) {
+  std::vector<Pack> packs;
+  Diagnostics errors;
+  if (search.policy_dir) {
+    const std::string& dir = *search.policy_dir;
+    if (!host.fs->is_directory(dir)) {
+      return make_error("io", "policy folder `" + dir + "` does not exist");
+    }
+    if (host.fs->exists(join_path(dir, "pack.toml"))) {
+      auto pack = read_pack(host, dir);
+      if (!pack) return std::move(pack).take_errors();
+      packs.push_back(std::move(pack).value());
+      return packs;
+    }
+    errors = add_packs_under(host, dir, packs);
+    if (errors.empty() && packs.empty()) {
+      return make_error("pack", "policy folder `" + dir + "` holds no packs", std::nullopt,
+                        "a pack is a folder with a pack.toml and .cedar files");
+    }
+  } else {
+    packs = builtin_packs();
+    for (const auto& base : {search.home, search.project}) {
+      if (!base) continue;
+      Diagnostics found =
+          add_packs_under(host, join_path(join_path(*base, ".vectimus"), "packs"), packs);
+      errors.insert(errors.end(), found.begin(), found.end());
+    }
+  }
+  if (!errors.empty()) return errors;
+  return packs;
+}
+
+Result<PolicyPacks> compile_packs(std::vector<Pack> packs) {
+  PolicyPacks out;
+  Diagnostics errors;
+  std::vector<uint32_t> pack_of;
+  for (uint32_t p = 0; p < packs.size(); ++p) {
+    for (const SourcePtr& file : packs[p].files) {
+      auto parsed = grammar::parse_policies(file, out.set.policies.size());
+      if (!parsed) {
+        errors.insert(errors.end(), parsed.errors().begin(), parsed.errors().end());
+        continue;
+      }
+      for (ir::Policy& policy : parsed->policies) {
+        out.set.policies.push_back(std::move(policy));
+        pack_of.push_back(p);
+      }
+    }
+  }
+  if (!errors.empty()) return errors;
+  std::vector<const ir::Policy*> all;
+  for (const ir::Policy& policy : out.set.policies) all.push_back(&policy);
+  errors = ir::check_policy_ids(all);
+  for (uint32_t i = 0; i < out.set.policies.size(); ++i) {
+    const ir::Policy& policy = out.set.policies[i];
+    RuleInfo info;
+    info.id = policy.id();
+    info.pack = pack_of[i];
+    if (const std::string* d = policy.annotation("description")) info.description = *d;
+    if (const std::string* a = policy.annotation("suggested_alternative")) {
+      info.suggested_alternative = *a;
+    }
+    if (const std::string* e = policy.annotation("enforcement")) {
+      info.enforcement = *e;
+      if (!parse_enforcement(*e)) {
+        const auto it = std::find_if(policy.annotations.begin(), policy.annotations.end(),
+                                     [](const ir::Annotation& a) { return a.key == "enforcement"; });
+        errors.push_back(make_error("enforcement", "unknown enforcement `" + *e + "`",
+                                    Location{policy.source, it->span},
+                                    "`@enforcement` is \"deny\", \"escalate\" or \"observe\""));
+      }
+    }
+    out.uses_principal = out.uses_principal || policy_uses_principal(policy);
+    out.rules.push_back(std::move(info));
+  }
+  if (!errors.empty()) return errors;
+  auto permit = grammar::parse_policies(make_source("<built-in>/allow-unless-forbidden.cedar",
+                                                    std::string(kPermitAll)),
+                                        out.set.policies.size());
+  if (!permit) return std::move(permit).take_errors();
+  out.set.policies.push_back(std::move(permit->policies.front()));
+  out.packs = std::move(packs);
+  return out;
+}
+
+}  // namespace vectimus::engine

@@ -1,0 +1,154 @@
+#include "engine/requests.hpp"
+
+#include "normalise/classify.hpp"
+#include "normalise/shell/analysis.hpp"
+
+namespace vectimus::engine {
+namespace {
+
+using interpreter::Value;
+using Fields = std::vector<std::pair<std::string, Value>>;
+
+void put(Fields& f, const char* key, const std::optional<std::string>& v) {
+  if (v) f.emplace_back(key, Value::string(*v));
+}
+
+void put_set(Fields& f, const char* key, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  std::vector<Value> values;
+  for (const std::string& s : items) values.push_back(Value::string(s));
+  f.emplace_back(key, Value::set(std::move(values)));
+}
+
+Fields base_fields(const normalise::Event& e) {
+  Fields f;
+  f.emplace_back("tool_name", Value::string(e.raw_tool_name));
+  f.emplace_back("source", Value::string(e.source_tool));
+  put(f, "hook_event_name", e.hook_event_name);
+  put(f, "permission_mode", e.permission_mode);
+  put(f, "agent_id", e.agent_id);
+  put(f, "agent_type", e.agent_type);
+  put(f, "cwd", e.cwd);
+  return f;
+}
+
+bool runs_commands(normalise::ActionType type) {
+  using normalise::ActionType;
+  return type == ActionType::shell_command || type == ActionType::package_operation ||
+         type == ActionType::git_operation || type == ActionType::infrastructure;
+}
+
+// One request per simple command the shell would run.
+void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
+                         const shell::Analysis& analysis, std::vector<PlannedRequest>& out) {
+  for (const shell::SimpleCommand& c : analysis.commands) {
+    Fields f = base_fields(e);
+    f.emplace_back("command", Value::string(c.canonical()));
+    f.emplace_back("raw_command", Value::string(*e.command));
+    f.emplace_back("program", Value::string(c.program));
+    put_set(f, "args", c.args);
+    put_set(f, "flags", c.flags);
+    f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
+    put_set(f, "unresolved", c.unresolved);
+    const std::vector<std::string> operands(c.argv.begin() + (c.argv.empty() ? 0 : 1), c.argv.end());
+    const normalise::CommandClass cls = normalise::classify_command(c.program, operands);
+    put_set(f, "package_names", cls.packages);
+    if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
+    PlannedRequest planned;
+    planned.origin = "command";
+    planned.request.principal = facts.principal;
+    planned.request.action = action_uid(cls.action);
+    planned.request.resource = resource_uid(e);
+    planned.request.context = Value::record(std::move(f));
+    out.push_back(std::move(planned));
+  }
+}
+
+}  // namespace
+
+ir::EntityUid action_uid(normalise::ActionType type) {
+  return ir::EntityUid{"Vectimus::Action", std::string(normalise::action_type_name(type))};
+}
+
+ir::EntityUid resource_uid(const normalise::Event& event) {
+  return ir::EntityUid{"Vectimus::Tool", event.raw_tool_name};
+}
+
+std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
+                                               const RequestFacts& facts) {
+  Fields f = base_fields(e);
+  put(f, "command", e.command);
+  put(f, "file_path", e.file_path);
+  put_set(f, "file_paths", e.file_paths);
+  put(f, "url", e.url);
+  put_set(f, "urls", e.urls);
+  put(f, "mcp_server", e.mcp_server);
+  put(f, "mcp_tool", e.mcp_tool);
+  put(f, "mcp_plugin", e.mcp_plugin);
+  put(f, "mcp_server_command", e.mcp_server_command);
+  put(f, "package_name", e.package_name);
+  put_set(f, "package_names", e.package_names);
+  put(f, "content", e.content);
+  const auto& a = e.agent;
+  put(f, "subagent_type", a.subagent_type);
+  put(f, "mode", a.mode);
+  if (a.max_turns) f.emplace_back("max_turns", Value::long_(*a.max_turns));
+  if (a.run_in_background) f.emplace_back("run_in_background", Value::boolean(*a.run_in_background));
+  put(f, "model", a.model);
+  put(f, "name", a.name);
+  put(f, "description", a.description);
+  put(f, "prompt", a.prompt);
+  put(f, "team_name", a.team_name);
+  put(f, "recipient", a.recipient);
+  put(f, "message_type", a.message_type);
+  put(f, "message", a.message);
+  if (e.action_type == normalise::ActionType::mcp_tool) {
+    f.emplace_back("mcp_server_approved", Value::boolean(facts.mcp_server_approved));
+  }
+  if (e.action_type == normalise::ActionType::mcp_tool ||
+      e.action_type == normalise::ActionType::tool_call) {
+    f.emplace_back("tool_input", Value::string(e.tool_input_json));
+  }
+  shell::Analysis analysis;
+  const bool shell_line = e.command && runs_commands(e.action_type);
+  if (shell_line) {
+    shell::Options options;
+    options.home = facts.home;
+    analysis = shell::analyse(*e.command, options);
+    put_set(f, "unresolved", analysis.unresolved);
+  }
+  PlannedRequest planned;
+  planned.origin = "event";
+  planned.request.principal = facts.principal;
+  planned.request.action = action_uid(e.action_type);
+  planned.request.resource = resource_uid(e);
+  planned.request.context = Value::record(std::move(f));
+  std::vector<PlannedRequest> out;
+  out.push_back(std::move(planned));
+  if (shell_line) add_simple_commands(e, facts, analysis, out);
+  return out;
+}
+
+PlannedRequest request_for_content_line(const normalise::Event& e, const RequestFacts& facts,
+                                        const std::string& path, bool from_script,
+                                        uint32_t line_number, std::string_view line) {
+  const normalise::CommandClass cls = normalise::classify_command_line(line);
+  Fields f = base_fields(e);
+  f.emplace_back("command", Value::string(std::string(line)));
+  f.emplace_back("content_path", Value::string(path));
+  f.emplace_back("content_line", Value::long_(line_number));
+  put_set(f, "package_names", cls.packages);
+  if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
+  PlannedRequest planned;
+  planned.origin = "content";
+  planned.content_path = path;
+  planned.from_script = from_script;
+  planned.content_line = line_number;
+  planned.request.principal = facts.principal;
+  planned.request.action = action_uid(cls.action);
+  planned.request.resource = resource_uid(e);
+  planned.request.context = Value::record(std::move(f));
+  return planned;
+}
+
+}  // namespace vectimus::engine

@@ -1,0 +1,55 @@
+// Event -> Cedar request(s). The event itself is one request (`command` is the whole command
+// line, so rules written against the raw text, such as a fork bomb's, still apply). A command
+// line is also parsed by the shell analyser (normalise/shell/analysis.hpp) and each simple
+// command it would run becomes one more request: `command` is its canonical text (`r''m -fr /`
+// and `/bin/rm -fr /` both read `rm -fr /`), with `raw_command` (the whole line), `program`,
+// `args`, `flags`, `provenance` and `unresolved` (Sets of strings where plural), and the action
+// classified from that command alone. The whole line's `unresolved` codes are on the event's
+// request when there are any.
+//
+// The context holds only the attributes the event has, so a rule reading an absent attribute
+// errors and is skipped, as Cedar intends (docs/cedar.md). Names: tool_name, source, command,
+// file_path, file_paths, url, urls, mcp_server, mcp_tool, mcp_plugin, mcp_server_command,
+// mcp_server_approved (MCP calls only), package_name, package_names, content, cwd, tool_input
+// (MCP and unmapped tools), hook_event_name, permission_mode, agent_id, agent_type, and the
+// agent parameters subagent_type, mode, max_turns, run_in_background, model, name,
+// description, prompt, team_name, recipient, message_type, message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interpreter/request.hpp"
+#include "normalise/event.hpp"
+
+namespace vectimus::engine {
+
+struct PlannedRequest {
+  std::string origin;  // "event"; "command" for a simple command of the line; "content" for a
+                       // line of inspected content
+  std::string content_path;  // content: the file the line belongs to
+  bool from_script = false;  // content: a script the command runs (else: content written)
+  uint32_t content_line = 0;  // content: 1-based line number
+  interpreter::Request request;
+};
+
+struct RequestFacts {
+  ir::EntityUid principal;
+  bool mcp_server_approved = false;
+  std::string home = "/home/user";  // what `~` and `$HOME` mean to the shell analyser
+};
+
+ir::EntityUid action_uid(normalise::ActionType type);
+ir::EntityUid resource_uid(const normalise::Event& event);
+
+// The event's own request, then one per simple command of its command line.
+std::vector<PlannedRequest> requests_for_event(const normalise::Event& event,
+                                               const RequestFacts& facts);
+
+// A line of inspected content, evaluated as the shell command it would be.
+PlannedRequest request_for_content_line(const normalise::Event& event, const RequestFacts& facts,
+                                        const std::string& path, bool from_script,
+                                        uint32_t line_number, std::string_view line);
+
+}  // namespace vectimus::engine

@@ -1,0 +1,365 @@
+// Decisions: enforcement levels and overrides, disabled rules, observe mode, the MCP allowlist,
+// identity, content inspection and document order, on test packs in temp folders.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "engine/content.hpp"
+#include "engine/engine.hpp"
+#include "normalise/payload.hpp"
+#include "tests/engine/test_host.hpp"
+
+using namespace vectimus;
+using vectimus::testing::TempTree;
+using vectimus::testing::TestHost;
+using engine::Verdict;
+
+namespace {
+
+constexpr const char* kRules = R"(
+@id("t-deny")
+@description("Dangerous command.")
+@suggested_alternative("Do something safe")
+forbid(principal, action == Vectimus::Action::"shell_command", resource)
+when { context.command like "*danger*" };
+
+@id("t-escalate")
+@description("Risky command")
+@enforcement("escalate")
+forbid(principal, action == Vectimus::Action::"shell_command", resource)
+when { context.command like "*risky*" };
+
+@id("t-observe")
+@enforcement("observe")
+forbid(principal, action == Vectimus::Action::"shell_command", resource)
+when { context.command like "*watch*" };
+
+@id("t-mcp-approved")
+@description("MCP server is not approved")
+forbid(principal, action == Vectimus::Action::"mcp_tool", resource)
+when { !context.mcp_server_approved };
+
+@id("t-mcp-delete")
+@description("Deleting repositories")
+forbid(principal, action == Vectimus::Action::"mcp_tool", resource)
+when { context.mcp_tool == "delete_repo" };
+)";
+
+constexpr const char* kPrincipalRules = R"(
+@id("p-interns")
+forbid(principal, action == Vectimus::Action::"shell_command", resource)
+when { principal.groups.contains("interns") && context.command like "*deploy*" };
+
+@id("p-agents")
+forbid(principal is Vectimus::Agent, action == Vectimus::Action::"git_operation", resource);
+)";
+
+struct Fixture {
+  TempTree t;
+  TestHost h{"", ""};
+  Fixture() : h(t.path("proj"), t.path("home")) {
+    t.mkdir("proj/.git");
+    t.mkdir("home");
+    t.write("packs/core/pack.toml",
+            "name = \"core\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+    t.write("packs/core/rules.cedar", kRules);
+  }
+  void principal_pack() {
+    t.write("packs/who/pack.toml",
+            "name = \"who\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+    t.write("packs/who/rules.cedar", kPrincipalRules);
+  }
+  engine::Engine engine() {
+    const auto where = engine::locate(h.host, t.path("proj"), t.path("packs"));
+    auto e = engine::Engine::load(h.host, where, {t.path("packs")});
+    if (!e) FAIL(render(e.errors()));
+    return std::move(e).value();
+  }
+  normalise::Event event(const std::string& tool, const std::string& input,
+                         const std::string& extra = "") {
+    const std::string json = "{\"session_id\":\"s\",\"transcript_path\":\"/t\",\"cwd\":\"" +
+                             t.path("proj") + "\",\"hook_event_name\":\"PreToolUse\"," + extra +
+                             "\"tool_name\":\"" + tool + "\",\"tool_input\":" + input + "}";
+    auto outcome = normalise::normalise_payload("claude-code", json);
+    REQUIRE(outcome.status == normalise::PayloadStatus::event);
+    return outcome.event;
+  }
+  normalise::Event bash(const std::string& command) {
+    return event("Bash", "{\"command\":\"" + command + "\"}");
+  }
+  engine::Decision decide(const normalise::Event& e) { return engine().decide(e); }
+};
+
+// The matched rules, each once, in document order.
+std::vector<std::string> matched(const engine::Engine& engine, const engine::Decision& d) {
+  std::vector<std::string> out;
+  for (const auto& m : d.matches) {
+    const std::string& id = engine.packs().rules[m.rule].id;
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("enforcement: project > global > @enforcement > deny") {
+  struct Row {
+    const char* rule;
+    const char* global;   // level set in ~/.vectimus/config.toml, or nullptr
+    const char* project;  // level set in <project>/.vectimus/config.toml
+    Verdict expected;
+  };
+  const Row rows[] = {
+      {"t-deny", nullptr, nullptr, Verdict::deny},
+      {"t-escalate", nullptr, nullptr, Verdict::escalate},
+      {"t-observe", nullptr, nullptr, Verdict::allow},
+      {"t-escalate", "deny", nullptr, Verdict::deny},
+      {"t-deny", "observe", nullptr, Verdict::allow},
+      {"t-deny", "observe", "escalate", Verdict::escalate},
+      {"t-observe", "escalate", "deny", Verdict::deny},
+      {"t-escalate", nullptr, "observe", Verdict::allow},
+  };
+  const std::map<std::string, std::string> commands = {
+      {"t-deny", "danger"}, {"t-escalate", "risky"}, {"t-observe", "watch"}};
+  for (const Row& row : rows) {
+    Fixture f;
+    auto level = [&](const char* l) {
+      return std::string("[rules.enforcement]\n\"") + row.rule + "\" = \"" + l + "\"\n";
+    };
+    if (row.global) f.t.write("home/.vectimus/config.toml", level(row.global));
+    if (row.project) f.t.write("proj/.vectimus/config.toml", level(row.project));
+    CAPTURE(row.rule, row.global ? row.global : "-", row.project ? row.project : "-");
+    const engine::Engine e = f.engine();
+    const engine::Decision d = e.decide(f.bash(commands.at(row.rule)));
+    CHECK(d.verdict == row.expected);
+    CHECK(matched(e, d) == std::vector<std::string>{row.rule});
+  }
+}
+
+TEST_CASE("the strictest matched level wins and the reason lists that level's rules") {
+  Fixture f;
+  auto d = f.decide(f.bash("watch risky danger"));
+  CHECK(d.verdict == Verdict::deny);
+  CHECK(d.reason == "vectimus: blocked by t-deny: Dangerous command. Instead: Do something safe");
+  CHECK(d.log == std::vector<std::string>{"vectimus: observed (not enforced): t-observe"});
+
+  d = f.decide(f.bash("watch risky"));
+  CHECK(d.verdict == Verdict::escalate);
+  CHECK(d.reason == "vectimus: approval needed: t-escalate: Risky command");
+
+  d = f.decide(f.bash("watch"));
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.reason.empty());
+  CHECK(d.log.size() == 1);
+
+  d = f.decide(f.bash("ls"));
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.matches.empty());
+  CHECK(d.log.empty());
+}
+
+TEST_CASE("matched rules are reported in document order") {
+  Fixture f;
+  f.t.write("packs/core/rules.cedar",
+            std::string("@id(\"z-first\")\nforbid(principal, action, resource) when { context.command like \"*danger*\" };\n") +
+                kRules);
+  const engine::Engine e = f.engine();
+  const auto d = e.decide(f.bash("danger"));
+  CHECK(matched(e, d) == std::vector<std::string>{"z-first", "t-deny"});
+  CHECK(d.reason ==
+        "vectimus: blocked by z-first; also blocked by t-deny: Dangerous command. Instead: Do "
+        "something safe");
+}
+
+TEST_CASE("each simple command the shell would run is its own request, canonical text included") {
+  Fixture f;
+  const engine::Engine e = f.engine();
+  for (const char* command : {"r''m -rf /", "\\\"rm\\\" -rf / ", "/bin/rm -rf /", "bash -c 'rm -rf /'"}) {
+    f.t.write("packs/core/rules.cedar",
+              "@id(\"root\")\nforbid(principal, action, resource) when { context.command == \"rm -rf /\" };\n");
+    const engine::Engine root = f.engine();
+    CAPTURE(command);
+    const auto d = root.decide(f.bash(command));
+    CHECK(d.verdict == Verdict::deny);
+    REQUIRE_FALSE(d.matches.empty());
+    CHECK(d.requests[d.matches.front().request].planned.origin == "command");
+  }
+  const auto d = e.decide(f.bash("echo hi && sudo danger --force x"));
+  REQUIRE(d.requests.size() == 3);
+  CHECK(d.requests[0].planned.origin == "event");
+  const auto& ctx = d.requests[2].planned.request.context;
+  CHECK(ctx.field("command")->as_string() == "danger --force x");
+  CHECK(ctx.field("raw_command")->as_string() == "echo hi && sudo danger --force x");
+  CHECK(ctx.field("program")->as_string() == "danger");
+  CHECK(ctx.field("args")->as_set().size() == 1);
+  CHECK(ctx.field("flags")->as_set().front().as_string() == "force");
+  CHECK(matched(e, d) == std::vector<std::string>{"t-deny"});
+}
+
+TEST_CASE("disabled rules, globally or per project, are not evaluated") {
+  for (const char* file : {"home/.vectimus/config.toml", "proj/.vectimus/config.toml"}) {
+    Fixture f;
+    f.t.write(file, "[rules]\ndisabled = [\"t-deny\"]\n");
+    const engine::Engine e = f.engine();
+    CHECK_FALSE(e.rule_enabled(0));
+    const auto d = e.decide(f.bash("danger risky"));
+    CHECK(d.verdict == Verdict::escalate);
+    CHECK(matched(e, d) == std::vector<std::string>{"t-escalate"});
+  }
+}
+
+TEST_CASE("observe mode logs what it would do and allows") {
+  Fixture f;
+  f.t.write("proj/vectimus.toml", "observe = true\n");
+  const auto d = f.decide(f.bash("danger"));
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.evaluated == Verdict::deny);
+  CHECK(d.observe_mode);
+  CHECK(d.log == std::vector<std::string>{
+                     "vectimus: observe mode, allowed: vectimus: blocked by t-deny: Dangerous "
+                     "command. Instead: Do something safe"});
+}
+
+TEST_CASE("MCP calls are denied unless the server is approved; approved servers face other rules") {
+  Fixture f;
+  const auto call = [&](const std::string& tool) { return f.event("mcp__github__" + tool, "{}"); };
+  auto e = f.engine();
+  auto d = e.decide(call("create_issue"));
+  CHECK(d.verdict == Verdict::deny);
+  CHECK(matched(e, d) == std::vector<std::string>{"t-mcp-approved"});
+
+  f.t.write("home/.vectimus/config.toml", "[mcp]\nallowed = [\"github\"]\n");
+  e = f.engine();
+  CHECK(e.decide(call("create_issue")).verdict == Verdict::allow);
+  d = e.decide(call("delete_repo"));
+  CHECK(matched(e, d) == std::vector<std::string>{"t-mcp-delete"});
+  CHECK(e.decide(f.event("mcp__gitlab__create_issue", "{}")).verdict == Verdict::deny);
+
+  f.h.env.set("VECTIMUS_MCP_ALLOWED", "gitlab,slack");
+  e = f.engine();
+  CHECK(e.decide(f.event("mcp__gitlab__create_issue", "{}")).verdict == Verdict::allow);
+  CHECK(e.decide(call("create_issue")).verdict == Verdict::allow);
+}
+
+TEST_CASE("identity: payload, then git in a git project, then the OS user; git only when needed") {
+  Fixture f;
+  f.h.git_answer = "dev@git.example";
+  auto d = f.decide(f.bash("ls"));
+  CHECK(f.h.git_calls == 0);  // no rule reads the principal
+  CHECK(d.identity.origin == "unresolved");
+
+  f.principal_pack();
+  d = f.decide(f.bash("ls"));
+  CHECK(f.h.git_calls == 1);
+  CHECK(d.identity.id == "dev@git.example");
+  CHECK(d.identity.origin == "git");
+  CHECK(d.requests.at(0).planned.request.principal ==
+        ir::EntityUid{"Vectimus::User", "dev@git.example"});
+
+  const normalise::Event cursor = [&] {
+    auto o = normalise::normalise_payload(
+        "cursor", "{\"conversation_id\":\"c\",\"generation_id\":\"g\",\"hook_event_name\":"
+                  "\"beforeShellExecution\",\"user_email\":\"me@cursor.example\",\"command\":"
+                  "\"ls\",\"cwd\":\"" + f.t.path("proj") + "\"}");
+    return o.event;
+  }();
+  d = f.decide(cursor);
+  CHECK(f.h.git_calls == 1);
+  CHECK(d.identity.id == "me@cursor.example");
+  CHECK(d.identity.origin == "payload");
+
+  f.h.git_answer.reset();
+  d = f.decide(f.bash("ls"));
+  CHECK(d.identity.id == "os-user");
+  CHECK(d.identity.origin == "os");
+
+  std::filesystem::remove(f.t.path("proj/.git"));
+  f.t.mkdir("proj/.vectimus");
+  f.h.git_answer = "dev@git.example";
+  d = f.decide(f.bash("ls"));
+  CHECK(f.h.git_calls == 2);  // not a git project: git is not asked
+  CHECK(d.identity.origin == "os");
+}
+
+TEST_CASE("groups and identity type are Cedar entities the policies test") {
+  Fixture f;
+  f.principal_pack();
+  CHECK(f.decide(f.bash("deploy prod")).verdict == Verdict::allow);
+  f.h.env.set("VECTIMUS_GROUPS", "interns,dev");
+  auto d = f.decide(f.bash("deploy prod"));
+  CHECK(d.verdict == Verdict::deny);
+  CHECK(d.identity.groups == std::vector<std::string>{"dev", "interns"});
+
+  CHECK(f.decide(f.bash("git push")).verdict == Verdict::allow);
+  f.h.env.set("CI", "true");
+  d = f.decide(f.bash("git push"));
+  CHECK(d.verdict == Verdict::deny);
+  CHECK(d.requests.at(0).planned.request.principal.type == "Vectimus::Agent");
+  f.t.write("proj/.vectimus/config.toml", "[identity]\ntype = \"user\"\n");
+  CHECK(f.decide(f.bash("git push")).verdict == Verdict::allow);
+}
+
+TEST_CASE("content inspection: written content and executed scripts are checked line by line") {
+  Fixture f;
+  const std::string script = f.t.path("proj/run.sh");
+  auto write = f.event("Write", "{\"file_path\":\"" + script +
+                                    "\",\"content\":\"#!/bin/sh\\n# danger in a comment\\n\\necho "
+                                    "ok\\n  danger now\\n\"}");
+  auto d = f.decide(write);
+  CHECK(d.verdict == Verdict::deny);
+  CHECK(d.reason == "vectimus: blocked by t-deny (in the content written to `" + script +
+                        "`, line 5): Dangerous command. Instead: Do something safe");
+
+  // The script does not exist yet: allowed, and said on the debug log.
+  d = f.decide(f.bash("bash run.sh"));
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.debug_log == std::vector<std::string>{"vectimus: script `" + script +
+                                                "` not inspected: no such file"});
+
+  f.t.write("proj/run.sh", "echo start\nrisky thing\n");
+  for (const char* command : {"bash run.sh", "sh ./run.sh", "./run.sh", "source run.sh",
+                              "cd x && bash -x run.sh --flag"}) {
+    CAPTURE(command);
+    d = f.decide(f.bash(command));
+    CHECK(d.verdict == Verdict::escalate);
+    CHECK(d.reason == "vectimus: approval needed: t-escalate (in the script `" + script +
+                          "`, line 2): Risky command");
+  }
+  CHECK(f.decide(f.bash("bash -c 'echo hi'")).verdict == Verdict::allow);
+  f.t.write("proj/tool.py", "import os\nos.system('danger')\n");
+  CHECK(f.decide(f.bash("python3 tool.py")).verdict == Verdict::deny);
+}
+
+TEST_CASE("content past the limit escalates, unless a line within it already denies") {
+  Fixture f;
+  f.t.write("proj/.vectimus/config.toml", "[content]\nmax_bytes = 16\n");
+  const std::string script = f.t.path("proj/big.sh");
+  f.t.write("proj/big.sh", "echo 1\necho 2\necho 3\ndanger\n");
+  auto d = f.decide(f.bash("bash big.sh"));
+  CHECK(d.verdict == Verdict::escalate);
+  CHECK(d.reason == "vectimus: approval needed: the content of `" + script +
+                        "` is over the 16-byte inspection limit, so it was not fully checked");
+  f.t.write("proj/big.sh", "danger\n# padding padding padding\n");
+  CHECK(f.decide(f.bash("bash big.sh")).verdict == Verdict::deny);
+
+  const std::string padded(40, ' ');
+  d = f.decide(f.event("Write", "{\"file_path\":\"" + f.t.path("proj/w.sh") +
+                                    "\",\"content\":\"" + padded + "\\ndanger\"}"));
+  CHECK(d.verdict == Verdict::escalate);
+}
+
+TEST_CASE("scripts_run_by and command_lines") {
+  using engine::scripts_run_by;
+  CHECK(scripts_run_by("bash x.sh && node /abs/app.js; python -m pip install x", "/p") ==
+        std::vector<std::string>{"/p/x.sh", "/abs/app.js"});
+  CHECK(scripts_run_by("/bin/rm -rf / ; ./tools/run ; . ./env.sh", "/p") ==
+        std::vector<std::string>{"/p/tools/run", "/p/env.sh"});
+  CHECK(scripts_run_by("node -e 'x' ; python3 -c 'y' ; sh -c z ; bash - < a", "/p").empty());
+  CHECK(scripts_run_by("sudo sh -e deploy.sh", "/p") == std::vector<std::string>{"/p/deploy.sh"});
+  const auto lines = engine::command_lines("#!/bin/sh\n\n  # c\n ls -la \r\nrm x");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].number == 4);
+  CHECK(lines[0].text == "ls -la");
+  CHECK(lines[1].number == 5);
+  CHECK(lines[1].text == "rm x");
+}

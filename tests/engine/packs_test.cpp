@@ -1,0 +1,163 @@
+// Pack discovery and compilation: built-in < ~/.vectimus/packs < <project>/.vectimus/packs,
+// --policy-dir replacing all, and every load error (syntax, duplicate or missing @id, bad
+// pack.toml) reported with its place.
+#include <catch2/catch.hpp>
+
+#include "engine/builtin.hpp"
+#include "engine/engine.hpp"
+#include "tests/engine/test_host.hpp"
+
+using namespace vectimus;
+using vectimus::testing::TempTree;
+using vectimus::testing::TestHost;
+
+namespace {
+
+const std::string kManifest =
+    "name = \"NAME\"\nversion = \"1.0.0\"\ndescription = \"test pack\"\nauthor = \"tests\"\n";
+
+std::string manifest(const std::string& name) {
+  std::string m = kManifest;
+  m.replace(m.find("NAME"), 4, name);
+  return m;
+}
+
+std::string rule(const std::string& id, const std::string& pattern) {
+  return "@id(\"" + id + "\")\n@description(\"" + id + " rule\")\n"
+         "forbid(principal, action == Vectimus::Action::\"shell_command\", resource)\n"
+         "when { context.command like \"" + pattern + "\" };\n";
+}
+
+void write_pack(const TempTree& t, const std::string& dir, const std::string& name,
+                const std::string& cedar) {
+  t.write(dir + "/pack.toml", manifest(name));
+  t.write(dir + "/rules.cedar", cedar);
+}
+
+std::vector<std::string> ids(const engine::PolicyPacks& p) {
+  std::vector<std::string> out;
+  for (const auto& r : p.rules) out.push_back(r.id);
+  return out;
+}
+
+Result<engine::PolicyPacks> load(const TestHost& h, const engine::PackSearch& search) {
+  auto packs = engine::discover_packs(h.host, search);
+  if (!packs) return std::move(packs).take_errors();
+  return engine::compile_packs(std::move(packs).value());
+}
+
+}  // namespace
+
+TEST_CASE("the built-in packs are compiled in and load cleanly") {
+  CHECK_FALSE(engine::builtin_pack_files().empty());
+  CHECK(engine::builtin_samples().find("\"expected\"") != std::string_view::npos);
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  auto p = load(h, {});
+  REQUIRE(p.ok());
+  CHECK(p->packs.at(0).manifest.name == "destructive-ops");
+  CHECK(p->packs.at(0).location == "built-in");
+  CHECK(p->rules.at(0).id == "vectimus-destruct-001");
+  CHECK(p->set.policies.size() == p->rules.size() + 1);  // + permit-all
+  CHECK(p->set.policies.back().effect == ir::Effect::permit);
+  CHECK_FALSE(p->uses_principal);
+}
+
+TEST_CASE("a later location replaces a pack of the same name in place; --policy-dir replaces all") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  write_pack(t, "home/.vectimus/packs/destructive-ops", "destructive-ops", rule("home-1", "*x*"));
+  write_pack(t, "home/.vectimus/packs/extra", "extra", rule("home-2", "*y*"));
+  write_pack(t, "proj/.vectimus/packs/extra", "extra", rule("proj-1", "*z*"));
+  auto p = load(h, {std::nullopt, t.path("home"), t.path("proj")});
+  REQUIRE(p.ok());
+  REQUIRE(p->packs.size() >= 3);
+  CHECK(p->packs[0].manifest.name == "destructive-ops");
+  CHECK(p->packs[0].location == t.path("home/.vectimus/packs/destructive-ops"));
+  std::vector<std::string> got = ids(*p);
+  CHECK(got.front() == "home-1");
+  CHECK(std::find(got.begin(), got.end(), "proj-1") != got.end());
+  CHECK(std::find(got.begin(), got.end(), "home-2") == got.end());
+  CHECK(std::find(got.begin(), got.end(), "vectimus-destruct-001") == got.end());
+
+  write_pack(t, "only/a", "a", rule("a-1", "*a*"));
+  write_pack(t, "only/b", "b", rule("b-1", "*b*") + rule("b-2", "*c*"));
+  p = load(h, {t.path("only"), t.path("home"), t.path("proj")});
+  REQUIRE(p.ok());
+  CHECK(ids(*p) == std::vector<std::string>{"a-1", "b-1", "b-2"});
+  p = load(h, {t.path("only/b"), std::nullopt, std::nullopt});
+  REQUIRE(p.ok());
+  CHECK(ids(*p) == std::vector<std::string>{"b-1", "b-2"});
+}
+
+TEST_CASE("a policy file with a syntax error is a load error naming file and line") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  write_pack(t, "packs/p", "p", "@id(\"x\")\nforbid(principal, action, resource)\nwhen { context.command like };\n");
+  auto p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors().front().code == "syntax");
+  CHECK(render(p.errors().front()).rfind(t.path("packs/p/rules.cedar") + ":3:", 0) == 0);
+}
+
+TEST_CASE("a duplicate @id across packs names both places; a missing @id is an error") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  write_pack(t, "packs/a", "a", rule("same", "*a*"));
+  write_pack(t, "packs/b", "b", "// b\n" + rule("same", "*b*"));
+  auto p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  REQUIRE(p.errors().size() == 1);
+  CHECK(render(p.errors()) ==
+        t.path("packs/b/rules.cedar") + ":2:1: error: duplicate policy id `same`\n"
+        "@id(\"same\")\n^~~~~~~~~~~\n" +
+        t.path("packs/a/rules.cedar") + ":1:1: note: first defined here\n"
+        "@id(\"same\")\n^~~~~~~~~~~\n"
+        "help: policy ids must be unique across all loaded files and packs\n");
+
+  // The same id in a user pack and a built-in pack is a duplicate too.
+  TempTree u;
+  TestHost hu(u.root(), u.path("home"));
+  write_pack(u, "home/.vectimus/packs/mine", "mine", rule("vectimus-destruct-001", "*q*"));
+  p = load(hu, {std::nullopt, u.path("home"), std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors().front().code == "duplicate-id");
+
+  write_pack(t, "packs/b", "b", "forbid(principal, action, resource);\n");
+  p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors().front().code == "missing-id");
+  CHECK(render(p.errors().front()).rfind(t.path("packs/b/rules.cedar") + ":1:1: error: policy has no `@id` annotation", 0) == 0);
+}
+
+TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are load errors") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  t.write("packs/p/pack.toml", "name = \"p\"\nversion = 1\ndescription = \"d\"\n");
+  t.write("packs/p/rules.cedar", rule("r", "*r*"));
+  auto p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  REQUIRE(p.errors().size() == 2);
+  CHECK(p.errors()[0].message == "`version` must be a string");
+  CHECK(render(p.errors()[0]).rfind(t.path("packs/p/pack.toml") + ":2:11: error: ", 0) == 0);
+  CHECK(p.errors()[1].message == "pack.toml has no `author`");
+
+  t.write("packs/p/pack.toml", "name = \"p\n");
+  p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].code == "syntax");
+
+  std::filesystem::remove(t.path("packs/p/pack.toml"));
+  p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].message == "pack folder `" + t.path("packs/p") + "` has no readable pack.toml");
+
+  write_pack(t, "packs/p", "p", "@id(\"r\")\n@enforcement(\"block\")\nforbid(principal, action, resource);\n");
+  p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].message == "unknown enforcement `block`");
+
+  p = load(h, {t.path("nowhere"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].message == "policy folder `" + t.path("nowhere") + "` does not exist");
+}

@@ -1,0 +1,148 @@
+// PolicyIndex on hand-written sets: which policies are candidates, on the real packs and on
+// cases that need care (scope hierarchy, entity attributes, missing or non-string values).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "index/policy_index.hpp"
+#include "interpreter/authorizer.hpp"
+#include "tests/index/index_text.hpp"
+
+namespace vectimus::index {
+namespace {
+
+using Ids = std::vector<uint32_t>;
+using interpreter::Value;
+
+// The built-in packs (every policies/*/*.cedar, read from the repository root, which is the
+// tests' working directory) plus the permit that makes them "allow unless forbidden".
+std::string packs_text() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& pack : std::filesystem::directory_iterator("policies")) {
+    if (!pack.is_directory()) continue;
+    for (const auto& f : std::filesystem::directory_iterator(pack.path())) {
+      if (f.path().extension() == ".cedar") files.push_back(f.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string text;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::ostringstream s;
+    s << in.rdbuf();
+    text += s.str() + "\n";
+  }
+  return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
+}
+
+void check_same(const ir::PolicySet& set, const PolicyIndex& index,
+                const interpreter::Request& request, const interpreter::Entities& entities) {
+  const auto full = interpreter::authorize(set, request, entities);
+  const auto fast =
+      interpreter::authorize(set, index.candidates(request, entities), request, entities);
+  CHECK(fast.decision == full.decision);
+  CHECK(fast.reasons == full.reasons);
+}
+
+TEST_CASE("built-in packs: candidates and decisions", "[index][packs]") {
+  const ir::PolicySet set = test::parse_set(packs_text());
+  const PolicyIndex index = PolicyIndex::build(set);
+  REQUIRE(index.policy_count() == set.policies.size());
+  const uint32_t allow_all = static_cast<uint32_t>(set.policies.size() - 1);
+  CHECK(index.always_count() == 1);
+
+  const char* const commands[] = {"ls -la",
+                                  "sudo rm -rf / --no-preserve-root",
+                                  "rm -rf ./build && make -j4",
+                                  "rm -rf ~",
+                                  "rm -rf $HOME/x",
+                                  "mkfs.ext4 /dev/sda1",
+                                  "dd if=x of=/dev/sda",
+                                  ":(){ :|:& };:",
+                                  "chmod -R 777 /",
+                                  "echo rm -fr /",
+                                  "",
+                                  "\xc3\xa9 rm -rf /"};
+  for (const char* command : commands) {
+    INFO(command);
+    const auto request = test::make_request("shell_command", "Bash", {{"command", command}});
+    check_same(set, index, request, interpreter::Entities{});
+  }
+  // A benign command: only the permit is a candidate.
+  CHECK(index.candidates(test::make_request("shell_command", "Bash", {{"command", "ls -la"}})) ==
+        Ids{allow_all});
+  // Other actions never look at shell rules.
+  CHECK(index.candidates(test::make_request("file_write", "Write", {{"file_path", "rm -rf /"}})) ==
+        Ids{allow_all});
+  // A command without `command` (an error for the shell rules) leaves them out.
+  CHECK(index.candidates(test::make_request("shell_command", "Bash", {})) == Ids{allow_all});
+}
+
+TEST_CASE("explain lists the matched atoms", "[index][explain]") {
+  const ir::PolicySet set = test::parse_set(R"(
+    @id("rm-root") forbid(principal, action == Vectimus::Action::"shell_command", resource)
+      when { context.command like "*rm -rf /*" };
+    @id("all") permit(principal, action, resource);)");
+  const PolicyIndex index = PolicyIndex::build(set);
+  const auto request =
+      test::make_request("shell_command", "Bash", {{"command", "sudo rm -rf / now"}});
+  const Explanation e = index.explain(request, interpreter::Entities{});
+  CHECK(e.candidates == Ids{0, 1});
+  CHECK(e.always == Ids{1});
+  CHECK(to_text(e, index, set) ==
+        "matched: action==Vectimus::Action::\"shell_command\"\n"
+        "matched: sub(context.command,\"rm -rf /\")\n"
+        "candidate: rm-root and{action==Vectimus::Action::\"shell_command\","
+        "sub(context.command,\"rm -rf /\")}\n"
+        "candidate: all (always) all\n"
+        "2 of 2 policies are candidates\n");
+}
+
+TEST_CASE("scope `in` follows the entity store", "[index][scope]") {
+  const ir::PolicySet set = test::parse_set(R"(
+    forbid(principal in Group::"ops", action in [Action::"write", Action::"exec"], resource);
+    forbid(principal, action == Action::"exec", resource is Tool in Folder::"f");)");
+  const PolicyIndex index = PolicyIndex::build(set);
+  interpreter::Entities store;
+  store.add({{"User", "u"}, Value::record({}), {{"Group", "ops"}}, {}});
+  store.add({{"Action", "run"}, Value::record({}), {{"Action", "exec"}}, {}});
+  store.add({{"Tool", "t"}, Value::record({}), {{"Folder", "f"}}, {}});
+  store.finish();
+  interpreter::Request r;
+  r.principal = {"User", "u"};
+  r.action = {"Action", "run"};
+  r.resource = {"Tool", "t"};
+  CHECK(index.candidates(r, store) == Ids{0});
+  r.action = {"Action", "exec"};
+  CHECK(index.candidates(r, store) == Ids{0, 1});
+  // Without the store the hierarchy is unknown, and so is the membership.
+  CHECK(index.candidates(r).empty());
+  r.action = {"Action", "write"};
+  r.principal = {"Group", "ops"};
+  CHECK(index.candidates(r) == Ids{0});
+}
+
+TEST_CASE("attribute paths through records and entities", "[index][paths]") {
+  const ir::PolicySet set = test::parse_set(R"(
+    forbid(principal, action, resource) when { principal.name like "*bob*" };
+    forbid(principal, action, resource) when { context.who.name like "*bob*" };
+    forbid(principal, action, resource) when { context.rec.inner == "abc" };)");
+  const PolicyIndex index = PolicyIndex::build(set);
+  interpreter::Entities store;
+  store.add({{"User", "u"}, Value::record({{"name", Value::string("bobby")}}), {}, {}});
+  store.finish();
+  interpreter::Request r;
+  r.principal = {"User", "u"};
+  r.action = {"Action", "a"};
+  r.resource = {"Tool", "t"};
+  r.context = Value::record({{"who", Value::entity({"User", "u"})},
+                             {"rec", Value::record({{"inner", Value::string("abc")}})}});
+  CHECK(index.candidates(r, store) == Ids{0, 1, 2});
+  CHECK(index.candidates(r) == Ids{2});  // absent entity: its attribute access errors
+  r.context = Value::record({{"who", Value::long_(1)}, {"rec", Value::string("abc")}});
+  CHECK(index.candidates(r, store) == Ids{0});
+}
+
+}  // namespace
+}  // namespace vectimus::index
