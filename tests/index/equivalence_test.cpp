@@ -255,7 +255,7 @@ TEST_CASE("index and full evaluation agree on generated sets", "[index][equivale
       check_request(set, index, request, store, totals);
     }
   }
-  WARN(totals.requests << " requests, " << totals.errors_full << "/" << totals.errors_index
+  INFO(totals.requests << " requests, " << totals.errors_full << "/" << totals.errors_index
                        << " errors " << totals.candidates << " candidates of " << totals.policies
                        << " policies, " << totals.satisfied << " satisfied");
   // The index must actually leave policies out, and the generator must reach satisfaction
