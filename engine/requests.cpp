@@ -1,6 +1,7 @@
 #include "engine/requests.hpp"
 
 #include "normalise/classify.hpp"
+#include "normalise/file_access.hpp"
 #include "normalise/shell/analysis.hpp"
 
 namespace vectimus::engine {
@@ -38,6 +39,28 @@ bool runs_commands(normalise::ActionType type) {
          type == ActionType::git_operation || type == ActionType::infrastructure;
 }
 
+// A file the command reads or writes is also a file_read or file_write request, so file rules
+// apply whichever tool touches the file (normalise/file_access.hpp).
+void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
+                       const shell::SimpleCommand& c, std::vector<PlannedRequest>& out) {
+  for (const normalise::FileAccess& access : normalise::file_accesses(c, e.cwd.value_or(""))) {
+    Fields f = base_fields(e);
+    f.emplace_back("file_path", Value::string(access.path));
+    f.emplace_back("command", Value::string(c.canonical()));
+    f.emplace_back("raw_command", Value::string(*e.command));
+    f.emplace_back("program", Value::string(c.program));
+    f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
+    PlannedRequest planned;
+    planned.origin = "command";
+    planned.request.principal = facts.principal;
+    planned.request.action = action_uid(access.write ? normalise::ActionType::file_write
+                                                     : normalise::ActionType::file_read);
+    planned.request.resource = resource_uid(e);
+    planned.request.context = Value::record(std::move(f));
+    out.push_back(std::move(planned));
+  }
+}
+
 // One request per simple command the shell would run.
 void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
                          const shell::Analysis& analysis, std::vector<PlannedRequest>& out) {
@@ -61,6 +84,7 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
     planned.request.resource = resource_uid(e);
     planned.request.context = Value::record(std::move(f));
     out.push_back(std::move(planned));
+    add_file_accesses(e, facts, c, out);
   }
 }
 
