@@ -102,26 +102,29 @@ void Parser::parse_top() {
 }
 
 void Parser::parse_list(List& out) {
+  // A `;` or `&` ends a pipeline: bash rejects one with nothing before it (`;ls`, `ls;;x`,
+  // `ls && ; x`) and runs nothing, so that is a parse error here too.
+  bool after_pipeline = false;
   while (!failed()) {
-    // Separators between pipelines; a leading or doubled `;` is tolerated.
     for (;;) {
       skip_space();
-      if (peek() == ';' && peek(1) != ';' && peek(1) != '&' && !at_end()) {
-        ++pos_;
-      } else if (peek() == '&' && peek(1) != '&' && peek(1) != '>' && !at_end()) {
-        ++pos_;
-      } else {
-        break;
-      }
+      const bool semicolon = peek() == ';' && peek(1) != ';' && peek(1) != '&';
+      const bool ampersand = peek() == '&' && peek(1) != '&' && peek(1) != '>';
+      if (at_end() || (!semicolon && !ampersand)) break;
+      if (!after_pipeline) return fail(std::string("unexpected `") + peek() + "`");
+      after_pipeline = false;
+      ++pos_;
     }
     if (at_closer()) return;
     Pipeline p;
     parse_pipeline(p);
-    if (!p.commands.empty()) out.pipelines.push_back(std::move(p));
+    after_pipeline = !p.commands.empty();
+    if (after_pipeline) out.pipelines.push_back(std::move(p));
     if (failed()) return;
     skip_blanks();
     if ((peek() == '&' && peek(1) == '&') || (peek() == '|' && peek(1) == '|')) {
       pos_ += 2;
+      after_pipeline = false;
       continue;
     }
     char c = peek();
