@@ -88,6 +88,7 @@ struct Loaded {
   std::string skip;
   std::string failure;
   bool implicit_entities = false;  // entities files only
+  SourcePtr text;                  // the file, when it loaded
 };
 
 class Runner {
@@ -120,18 +121,23 @@ class Runner {
   dom::parser data_parser_;
 };
 
-const Loaded<ir::PolicySet>& Runner::policies(const std::string& rel) {
-  auto [it, inserted] = policy_cache_.try_emplace(rel);
-  if (!inserted) return it->second;
-  Loaded<ir::PolicySet>& out = it->second;
-  auto text = read_source(resolve(rel));
+// Reads `rel` once and parses it with `parse`: a value, a reason to skip (an unsupported
+// feature), or a failure. Both policy files and entity files load this way.
+template <class T, class Parse>
+Loaded<T>& load_once(std::map<std::string, Loaded<T>>& cache, const std::string& rel,
+                     const std::string& path, Parse parse) {
+  auto [it, inserted] = cache.try_emplace(rel);
+  Loaded<T>& out = it->second;
+  if (!inserted) return out;
+  auto text = read_source(path);
   if (!text) {
     out.failure = render(text.errors());
     return out;
   }
-  auto parsed = grammar::parse_policies(*text);
+  auto parsed = parse(*text);
   if (parsed) {
-    out.value = std::make_shared<const ir::PolicySet>(std::move(parsed).value());
+    out.value = std::make_shared<const T>(std::move(parsed).value());
+    out.text = *text;
   } else if (is_unsupported(parsed.errors())) {
     out.skip = skip_reason(parsed.errors());
   } else {
@@ -140,33 +146,26 @@ const Loaded<ir::PolicySet>& Runner::policies(const std::string& rel) {
   return out;
 }
 
+const Loaded<ir::PolicySet>& Runner::policies(const std::string& rel) {
+  return load_once(policy_cache_, rel, resolve(rel),
+                   [](const SourcePtr& text) { return grammar::parse_policies(text); });
+}
+
 const Loaded<interpreter::Entities>& Runner::entities(const std::string& rel) {
-  auto [it, inserted] = entity_cache_.try_emplace(rel);
-  if (!inserted) return it->second;
-  Loaded<interpreter::Entities>& out = it->second;
-  auto text = read_source(resolve(rel));
-  if (!text) {
-    out.failure = render(text.errors());
-    return out;
-  }
-  auto parsed = interpreter::parse_entities_json(*text);
-  if (parsed) {
-    out.value = std::make_shared<const interpreter::Entities>(std::move(parsed).value());
-    // Only attribute values are read by a schema; `uid` and `parents` are always entities.
-    dom::array list;
-    if (data_parser_.parse((*text)->text).get_array().get(list) == simdjson::SUCCESS) {
-      for (dom::element entity : list) {
-        dom::element attrs;
-        if (entity["attrs"].get(attrs) == simdjson::SUCCESS && has_implicit_entity(attrs)) {
-          out.implicit_entities = true;
-          break;
-        }
+  const bool first = entity_cache_.count(rel) == 0;
+  Loaded<interpreter::Entities>& out =
+      load_once(entity_cache_, rel, resolve(rel), interpreter::parse_entities_json);
+  if (!first || !out.value) return out;
+  // Only attribute values are read by a schema; `uid` and `parents` are always entities.
+  dom::array list;
+  if (data_parser_.parse(out.text->text).get_array().get(list) == simdjson::SUCCESS) {
+    for (dom::element entity : list) {
+      dom::element attrs;
+      if (entity["attrs"].get(attrs) == simdjson::SUCCESS && has_implicit_entity(attrs)) {
+        out.implicit_entities = true;
+        break;
       }
     }
-  } else if (is_unsupported(parsed.errors())) {
-    out.skip = skip_reason(parsed.errors());
-  } else {
-    out.failure = render(parsed.errors());
   }
   return out;
 }
