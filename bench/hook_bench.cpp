@@ -2,11 +2,15 @@
 // C++ program that only reads stdin, measured in the same run with the two interleaved so both
 // see the same machine load. Prints both medians and the ratio.
 //
+// Also prints the hook's median with `--no-index` (the cost of building the rule index at start)
+// and the largest peak RSS of any vectimus run.
+//
 // Run: build/<preset>/bench/hook_bench [runs]   (default 400 runs of each)
 // The hook runs with HOME and its working folder in a fresh temp dir, so no user config or
 // project packs are read: this is the built-in packs' cost.
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +28,8 @@ constexpr const char* kPayload =
     R"({"session_id":"bench","transcript_path":"/tmp/t.jsonl","cwd":"/nonexistent/shop",)"
     R"("permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash",)"
     R"("tool_input":{"command":"ls -la src","description":"List files"},"tool_use_id":"toolu_1"})";
+
+long peak_rss_kib = 0;  // largest max RSS of any vectimus run (wait4's rusage)
 
 // Runs argv with `input` on stdin, stdout/stderr discarded; returns microseconds to exit.
 double run_once(const std::vector<std::string>& argv, const std::vector<std::string>& env,
@@ -49,13 +55,16 @@ double run_once(const std::vector<std::string>& argv, const std::vector<std::str
     std::exit(1);
   }
   close(in[0]);
-  if (!payload.empty() && write(in[1], payload.data(), payload.size()) != static_cast<ssize_t>(payload.size())) {
+  if (!payload.empty() &&
+      write(in[1], payload.data(), payload.size()) != static_cast<ssize_t>(payload.size())) {
     std::abort();
   }
   close(in[1]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
   const auto end = std::chrono::steady_clock::now();
+  if (argv[0] == VECTIMUS_BINARY) peak_rss_kib = std::max(peak_rss_kib, usage.ru_maxrss);
   posix_spawn_file_actions_destroy(&actions);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::fprintf(stderr, "%s exited with status %d\n", args[0], status);
@@ -77,17 +86,21 @@ int main(int argc, char** argv) {
   const std::string dir = mkdtemp(pattern);
   const std::vector<std::string> env = {"HOME=" + dir, "PATH=/usr/bin:/bin"};
   const std::vector<std::string> hook = {VECTIMUS_BINARY, "hook", "--source", "claude-code"};
+  const std::vector<std::string> no_index = {VECTIMUS_BINARY, "hook", "--no-index", "--source",
+                                             "claude-code"};
   const std::vector<std::string> baseline = {READ_STDIN_BINARY};
   for (int i = 0; i < 20; ++i) {  // warm the page cache
     run_once(hook, env, dir);
     run_once(baseline, env, dir);
   }
   // The empty-stdin hook run allows without loading any pack: process start-up alone.
-  std::vector<double> hook_us, base_us, empty_us;
+  // The --no-index run shows what building the rule index at start costs.
+  std::vector<double> hook_us, base_us, empty_us, no_index_us;
   for (int i = 0; i < runs; ++i) {
     hook_us.push_back(run_once(hook, env, dir));
     base_us.push_back(run_once(baseline, env, dir));
     empty_us.push_back(run_once(hook, env, dir, ""));
+    no_index_us.push_back(run_once(no_index, env, dir));
   }
   std::filesystem::remove_all(dir);
   const double h = median(hook_us);
@@ -97,6 +110,10 @@ int main(int argc, char** argv) {
   std::printf("read-stdin baseline:               median %.0f us\n", b);
   std::printf("vectimus hook, empty stdin:        median %.0f us (start-up, no packs loaded)\n",
               median(empty_us));
+  std::printf("vectimus hook --no-index:           median %.0f us (every rule, no index built)\n",
+              median(no_index_us));
   std::printf("ratio: %.2fx\n", h / b);
+  std::printf("peak RSS of the vectimus runs: %.1f MiB\n",
+              static_cast<double>(peak_rss_kib) / 1024);
   return 0;
 }

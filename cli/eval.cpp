@@ -18,6 +18,7 @@ namespace {
 struct EvalOptions {
   std::string source;
   std::string policy_dir;
+  bool no_index = false;
 };
 
 std::string line_for(engine::Verdict verdict, const std::vector<std::string>& rules,
@@ -50,6 +51,7 @@ std::string eval_line(engine::Session& session, const std::string& source, std::
 int run_eval(const EvalOptions& opt) {
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
+  options.use_index = !opt.no_index;
   engine::Session session(engine::real_host(), options);
   const std::string input = read_all_stdin();
   std::size_t start = 0;
@@ -71,6 +73,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("eval", "Decide recorded payloads (JSONL on stdin), one per line");
   cmd->add_option("--source", opt->source, "the agent the payloads come from")->required();
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
+  cmd->add_flag("--no-index", opt->no_index,
+                "evaluate every rule instead of the rule index's candidates (same decisions; "
+                "for A/B checks)");
   cmd->callback([opt, &exit_code] { exit_code = run_eval(*opt); });
 }
 

@@ -2,15 +2,21 @@
 // normalised event, the principal, where config and packs came from, each Cedar request
 // (principal, action, resource, context) with the rules it matched and the rules that errored,
 // the matched rules with their enforcement, the final decision and the exact hook answer.
+// Every enabled rule is evaluated (not only the rule index's candidates), so `errors` lists the
+// errors of every rule, also those the hook never computes. With `--index`, each request also
+// shows what the rule index made of it: the atoms that held and the candidate rules (the
+// always-candidates, whose prefilter has no usable atom, listed apart as well).
 // Exit 0 when a decision was explained (even a fail-closed deny), 1 on a bad command line.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/hook_answer.hpp"
 #include "cli/report.hpp"
 #include "cli/stdin.hpp"
 #include "engine/engine.hpp"
+#include "index/policy_index.hpp"
 #include "normalise/payload.hpp"
 
 namespace vectimus::cli {
@@ -19,6 +25,7 @@ namespace {
 struct ExplainOptions {
   std::string source;
   std::string policy_dir;
+  bool index = false;
 };
 
 void write_answer(JsonWriter& w, normalise::Dialect dialect, engine::Verdict verdict,
@@ -31,8 +38,23 @@ void write_answer(JsonWriter& w, normalise::Dialect dialect, engine::Verdict ver
   w.key("stderr").value(answer.err).end_object();
 }
 
-void write_requests(JsonWriter& w, const engine::Engine& engine, const engine::Decision& d) {
+void write_index(JsonWriter& w, const index::PolicyIndex& idx, const ir::PolicySet& set,
+                 const interpreter::Request& request, const interpreter::Entities& entities) {
+  const index::Explanation x = idx.explain(request, entities);
+  w.key("index").begin_object().key("atoms").begin_array();
+  for (const index::Atom& atom : x.matched) w.value(index::dump(atom));
+  w.end_array().key("always").begin_array();
+  for (uint32_t p : x.always) w.value(set.policies[p].id());
+  w.end_array().key("candidates").begin_array();
+  for (uint32_t p : x.candidates) w.value(set.policies[p].id());
+  w.end_array().end_object();
+}
+
+// `idx` non-null: each request also shows the index's view of it (--index).
+void write_requests(JsonWriter& w, const engine::Engine& engine, const engine::Decision& d,
+                    const index::PolicyIndex* idx) {
   const auto& rules = engine.packs().rules;
+  const interpreter::Entities entities = engine::Engine::entities_for(d.identity);
   w.key("requests").begin_array();
   for (const auto& r : d.requests) {
     w.begin_object().key("origin").value(r.planned.origin);
@@ -57,7 +79,9 @@ void write_requests(JsonWriter& w, const engine::Engine& engine, const engine::D
       w.begin_object().key("rule").value(rules[e.policy].id).key("message").value(e.message);
       w.end_object();
     }
-    w.end_array().end_object();
+    w.end_array();
+    if (idx) write_index(w, *idx, engine.packs().set, r.planned.request, entities);
+    w.end_object();
   }
   w.end_array();
   w.key("matched").begin_array();
@@ -94,6 +118,7 @@ int run_explain(const ExplainOptions& opt) {
     engine::EngineOptions options;
     if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
     options.always_resolve_identity = true;
+    options.use_index = false;  // every rule, so every error is shown
     const engine::Locations where = engine::locate(host, outcome.event.cwd, options.policy_dir);
     w.key("project");
     if (where.project) {
@@ -113,7 +138,11 @@ int run_explain(const ExplainOptions& opt) {
       for (const auto& f : engine->config().files) w.value(f);
       w.end_array().key("packs").begin_array();
       for (const auto& p : engine->packs().packs) {
-        w.begin_object().key("name").value(p.manifest.name).key("version").value(p.manifest.version);
+        w.begin_object()
+            .key("name")
+            .value(p.manifest.name)
+            .key("version")
+            .value(p.manifest.version);
         w.key("location").value(p.location).end_object();
       }
       w.end_array();
@@ -123,7 +152,9 @@ int run_explain(const ExplainOptions& opt) {
       w.key("groups").begin_array();
       for (const auto& g : d.identity.groups) w.value(g);
       w.end_array().end_object();
-      write_requests(w, *engine, d);
+      std::optional<index::PolicyIndex> idx;
+      if (opt.index) idx = index::PolicyIndex::build(engine->packs().set);
+      write_requests(w, *engine, d, idx ? &*idx : nullptr);
       w.key("observe_mode").value(d.observe_mode);
       w.key("evaluated").value(engine::verdict_name(d.evaluated));
       write_answer(w, outcome.dialect, d.verdict, d.reason);
@@ -141,6 +172,8 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("explain", "Show how one payload (stdin) is decided, as JSON");
   cmd->add_option("--source", opt->source, "the agent the payload comes from")->required();
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
+  cmd->add_flag("--index", opt->index,
+                "also show, per request, the rule index's matched atoms and candidate rules");
   cmd->callback([opt, &exit_code] { exit_code = run_explain(*opt); });
 }
 

@@ -19,6 +19,7 @@ namespace {
 struct HookOptions {
   std::string source;
   std::string policy_dir;
+  bool no_index = false;
 };
 
 void write_out(const std::string& text, FILE* stream) {
@@ -63,6 +64,7 @@ int decide_and_answer(const HookOptions& opt, normalise::Dialect& dialect) {
   const engine::Host host = engine::real_host();
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
+  options.use_index = !opt.no_index;
   auto engine = engine::Engine::load(host, engine::locate(host, outcome.event.cwd, options.policy_dir),
                                      options);
   if (!engine) {
@@ -107,6 +109,10 @@ void add_hook_command(CLI::App& app, int& exit_code) {
                   "gemini-cli, codex")
       ->required();
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
+  // Hidden: the end-to-end tests run every hook case with and without the rule index. It cannot
+  // change a decision (engine/engine.hpp), only make the call slower.
+  cmd->add_flag("--no-index", opt->no_index, "evaluate every rule, without the rule index")
+      ->group("");
   cmd->callback([opt, &exit_code] { exit_code = run_hook(*opt); });
 }
 

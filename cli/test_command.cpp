@@ -28,6 +28,7 @@ namespace dom = simdjson::dom;
 struct TestOptions {
   std::string file;
   std::string policy_dir;
+  bool no_index = false;
 };
 
 struct Case {
@@ -143,6 +144,7 @@ int run_test(const TestOptions& opt) {
   }
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
+  options.use_index = !opt.no_index;
   engine::Session session(engine::real_host(), options);
   std::vector<Row> rows;
   for (const Case& c : *cases) {
@@ -181,6 +183,9 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("test", "Run sample events and compare with expected decisions");
   cmd->add_option("--file", opt->file, "JSON array of {name, source, payload, expected}");
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
+  cmd->add_flag("--no-index", opt->no_index,
+                "evaluate every rule instead of the rule index's candidates (same decisions; "
+                "for A/B checks)");
   cmd->callback([opt, &exit_code] { exit_code = run_test(*opt); });
 }
 

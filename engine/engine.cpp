@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "engine/content.hpp"
 #include "normalise/path.hpp"
@@ -79,6 +80,10 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
         if (!engine.config_.rule_disabled(rules[i].id)) engine.candidates_.push_back(i);
       }
       engine.candidates_.push_back(static_cast<uint32_t>(rules.size()));  // permit-all
+      if (options.use_index) {
+        engine.index_ = std::make_shared<const index::PolicyIndex>(
+            index::PolicyIndex::build(engine.packs_->set));
+      }
       return engine;
     }
   }
@@ -98,9 +103,27 @@ bool Engine::rule_enabled(uint32_t rule) const {
   return std::binary_search(candidates_.begin(), candidates_.end(), rule);
 }
 
+interpreter::Entities Engine::entities_for(const Identity& identity) {
+  interpreter::Entities entities;
+  entities.add(principal_entity(identity));
+  entities.finish();
+  return entities;
+}
+
 void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& entities) const {
-  const auto response =
-      interpreter::authorize(packs_->set, candidates_, request.planned.request, entities);
+  const interpreter::Request& req = request.planned.request;
+  interpreter::Response response;
+  if (index_) {
+    // Enabled rules (and the permit-all) that the index keeps; both lists are ascending.
+    const std::vector<uint32_t> kept = index_->candidates(req, entities);
+    std::vector<uint32_t> evaluated;
+    evaluated.reserve(kept.size());
+    std::set_intersection(kept.begin(), kept.end(), candidates_.begin(), candidates_.end(),
+                          std::back_inserter(evaluated));
+    response = interpreter::authorize(packs_->set, evaluated, req, entities);
+  } else {
+    response = interpreter::authorize(packs_->set, candidates_, req, entities);
+  }
   const auto rule_count = static_cast<uint32_t>(packs_->rules.size());
   if (response.decision == interpreter::Decision::deny) {
     for (uint32_t i : response.reasons) {
@@ -159,9 +182,7 @@ Decision Engine::decide(const normalise::Event& event) const {
   decision.identity = packs_->uses_principal || options_.always_resolve_identity
                           ? resolve_identity(*host_, config_, event, locations_.project)
                           : unresolved_identity(config_);
-  interpreter::Entities entities;
-  entities.add(principal_entity(decision.identity));
-  entities.finish();
+  const interpreter::Entities entities = entities_for(decision.identity);
   RequestFacts facts;
   facts.principal = principal_uid(decision.identity);
   facts.mcp_server_approved = event.mcp_server && config_.mcp_server_allowed(*event.mcp_server);

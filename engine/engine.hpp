@@ -8,6 +8,13 @@
 // matched level wins; in observe mode (config `observe = true`) the decision is logged and the
 // call allowed. Matches are reported in document order (pack, file, text).
 //
+// The rule index (index/policy_index.hpp) is built once per load over the whole policy set; each
+// request is evaluated against the enabled rules the index keeps as candidates. By the index's
+// guarantee the decision, the matched rules and the reasons are exactly those of evaluating every
+// enabled rule; only the errors differ: a rule the index leaves out is not evaluated, so an error
+// it would have raised is not reported (it could not have been satisfied). `vectimus explain`
+// evaluates every rule, so it still shows them all.
+//
 // Session caches one Engine per project root so `vectimus test` and `eval` load each only once.
 #pragma once
 
@@ -23,6 +30,7 @@
 #include "engine/locate.hpp"
 #include "engine/packs.hpp"
 #include "engine/requests.hpp"
+#include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
 #include "normalise/event.hpp"
 #include "support/result.hpp"
@@ -40,16 +48,18 @@ struct RuleMatch {
 
 struct EvaluatedRequest {
   PlannedRequest planned;
-  std::vector<uint32_t> matched;              // satisfied forbids (rule indices), ascending
-  std::vector<interpreter::PolicyError> errors;  // rules skipped because they errored
+  std::vector<uint32_t> matched;  // satisfied forbids (rule indices), ascending
+  // Rules skipped because they errored. With the index, only rules that were candidates:
+  // errors of rules the index left out are not computed (EngineOptions::use_index).
+  std::vector<interpreter::PolicyError> errors;
 };
 
 struct Decision {
-  Verdict verdict = Verdict::allow;  // what the agent is told
+  Verdict verdict = Verdict::allow;    // what the agent is told
   Verdict evaluated = Verdict::allow;  // before observe mode
   bool observe_mode = false;
-  std::vector<RuleMatch> matches;  // sorted by rule, then request
-  std::string reason;              // for the agent; empty when the verdict is allow
+  std::vector<RuleMatch> matches;      // sorted by rule, then request
+  std::string reason;                  // for the agent; empty when the verdict is allow
   std::vector<std::string> log;        // for stderr: what observe mode let through
   std::vector<std::string> debug_log;  // for stderr with VECTIMUS_DEBUG: skipped scripts, errors
   std::vector<EvaluatedRequest> requests;
@@ -59,6 +69,10 @@ struct Decision {
 struct EngineOptions {
   std::optional<std::string> policy_dir;  // --policy-dir
   bool always_resolve_identity = false;   // explain shows who, even if no rule asks
+  // Evaluate only the rules the rule index keeps as candidates (the hook's path). false
+  // evaluates every enabled rule: same decision and reasons, plus the errors of rules that could
+  // not have been satisfied. For `explain`, `--no-index` A/B checks and tests.
+  bool use_index = true;
 };
 
 class Engine {
@@ -73,26 +87,32 @@ class Engine {
   // The level a rule enforces: config override, else `@enforcement`, else deny.
   Enforcement enforcement_of(uint32_t rule) const;
   bool rule_enabled(uint32_t rule) const;
+  // The rule index over packs().set; null when EngineOptions::use_index is false.
+  const index::PolicyIndex* rule_index() const { return index_.get(); }
+  // The entity store requests are evaluated with: the principal, its groups as parents.
+  static interpreter::Entities entities_for(const Identity& identity);
 
  private:
   const Host* host_ = nullptr;
   Locations locations_;
   Config config_;
   std::shared_ptr<const PolicyPacks> packs_;
-  std::vector<uint32_t> candidates_;  // enabled rules + the permit-all policy
+  std::vector<uint32_t> candidates_;                 // enabled rules + the permit-all policy
+  std::shared_ptr<const index::PolicyIndex> index_;  // over packs_->set, when use_index
   EngineOptions options_;
 
   void evaluate(EvaluatedRequest& request, const interpreter::Entities& entities) const;
   // Adds a request per line of content written or of a script run; returns the files whose
   // content is over the limit.
-  std::vector<std::string> inspect_content(const normalise::Event& event,
-                                           const RequestFacts& facts, Decision& decision) const;
+  std::vector<std::string> inspect_content(const normalise::Event& event, const RequestFacts& facts,
+                                           Decision& decision) const;
 };
 
 // Loads engines on demand, one per project root.
 class Session {
  public:
-  Session(Host host, EngineOptions options) : host_(std::move(host)), options_(std::move(options)) {}
+  Session(Host host, EngineOptions options)
+      : host_(std::move(host)), options_(std::move(options)) {}
   // The engine for an event whose cwd is `cwd`.
   const Result<Engine>& engine_for(const std::optional<std::string>& cwd);
   const Host& host() const { return host_; }

@@ -13,22 +13,34 @@ using Kind = Prefilter::Kind;
 
 // Shared by make_and and make_or: `kind` is the node being built, `unit` the child that changes
 // nothing (ALL for AND, NONE for OR), `zero` the child that decides alone.
+//
+// Every child is already simplified, so the grandchildren taken from a child of the same kind are
+// distinct from one another: each element is compared only with those taken from earlier
+// children. A chain `a || b || c || ...` (parsed left-nested, one new child per level) then costs
+// one comparison per element at each level instead of a quadratic dedup, which made the packs'
+// long `||` chains cost milliseconds to index.
 Prefilter combine(Kind kind, std::vector<Prefilter> children, Kind unit, Kind zero) {
-  std::vector<Prefilter> flat;
-  for (Prefilter& child : children) {
+  std::size_t total = 0;
+  for (const Prefilter& child : children) {
     if (child.kind == zero) return child;
-    if (child.kind == unit) continue;
-    if (child.kind == kind) {
-      for (Prefilter& grandchild : child.children) flat.push_back(std::move(grandchild));
-    } else {
-      flat.push_back(std::move(child));
-    }
+    total += child.kind == kind ? child.children.size() : 1;
   }
   std::vector<Prefilter> unique;
-  for (Prefilter& child : flat) {
-    bool seen = false;
-    for (const Prefilter& u : unique) seen = seen || u == child;
-    if (!seen) unique.push_back(std::move(child));
+  unique.reserve(total);
+  for (Prefilter& child : children) {
+    if (child.kind == unit) continue;
+    const std::size_t earlier = unique.size();
+    const auto add = [&](Prefilter&& p) {
+      for (std::size_t i = 0; i < earlier; ++i) {
+        if (unique[i] == p) return;
+      }
+      unique.push_back(std::move(p));
+    };
+    if (child.kind == kind) {
+      for (Prefilter& grandchild : child.children) add(std::move(grandchild));
+    } else {
+      add(std::move(child));
+    }
   }
   if (unique.empty()) {
     Prefilter p;
@@ -40,6 +52,17 @@ Prefilter combine(Kind kind, std::vector<Prefilter> children, Kind unit, Kind ze
   p.kind = kind;
   p.children = std::move(unique);
   return p;
+}
+
+// Two children, moved (a braced list would copy them: initializer_list elements are const, and
+// copying the accumulated side of a long `||` chain at every level is quadratic). Callers
+// evaluate the left side into a variable first, so the node budget is spent in source order.
+std::vector<Prefilter> two(Prefilter a, Prefilter b) {
+  std::vector<Prefilter> v;
+  v.reserve(2);
+  v.push_back(std::move(a));
+  v.push_back(std::move(b));
+  return v;
 }
 
 // `context.a.b` and friends: a variable followed by attribute accesses, nothing else.
@@ -77,16 +100,23 @@ class Analyzer {
     switch (e.op) {
       case Op::bool_lit:
         return e.boolean ? Prefilter::all() : Prefilter::none();
-      case Op::and_:  // short-circuit: true only if both sides are true
-        return Prefilter::make_and({when_true(e.children[0]), when_true(e.children[1])});
-      case Op::or_:  // true if the left is true, or the left is false and the right true
-        return Prefilter::make_or({when_true(e.children[0]), when_true(e.children[1])});
+      case Op::and_: {  // short-circuit: true only if both sides are true
+        Prefilter left = when_true(e.children[0]);
+        return Prefilter::make_and(two(std::move(left), when_true(e.children[1])));
+      }
+      case Op::or_: {  // true if the left is true, or the left is false and the right true
+        Prefilter left = when_true(e.children[0]);
+        return Prefilter::make_or(two(std::move(left), when_true(e.children[1])));
+      }
       case Op::not_:
         return when_false(e.children[0]);
-      case Op::if_then_else:
-        return Prefilter::make_or(
-            {Prefilter::make_and({when_true(e.children[0]), when_true(e.children[1])}),
-             Prefilter::make_and({when_false(e.children[0]), when_true(e.children[2])})});
+      case Op::if_then_else: {
+        Prefilter c = when_true(e.children[0]);
+        Prefilter then = Prefilter::make_and(two(std::move(c), when_true(e.children[1])));
+        Prefilter not_c = when_false(e.children[0]);
+        return Prefilter::make_or(two(
+            std::move(then), Prefilter::make_and(two(std::move(not_c), when_true(e.children[2])))));
+      }
       case Op::like:
         return like(e);
       case Op::eq:
@@ -104,18 +134,27 @@ class Analyzer {
     switch (e.op) {
       case Op::bool_lit:
         return e.boolean ? Prefilter::none() : Prefilter::all();
-      case Op::and_:  // false if the left is false, or the left is true and the right false
+      case Op::and_: {  // false if the left is false, or the left is true and the right false
+        Prefilter left_false = when_false(e.children[0]);
+        Prefilter left_true = when_true(e.children[0]);
         return Prefilter::make_or(
-            {when_false(e.children[0]),
-             Prefilter::make_and({when_true(e.children[0]), when_false(e.children[1])})});
-      case Op::or_:  // false only if both sides are false
-        return Prefilter::make_and({when_false(e.children[0]), when_false(e.children[1])});
+            two(std::move(left_false),
+                Prefilter::make_and(two(std::move(left_true), when_false(e.children[1])))));
+      }
+      case Op::or_: {  // false only if both sides are false
+        Prefilter left = when_false(e.children[0]);
+        return Prefilter::make_and(two(std::move(left), when_false(e.children[1])));
+      }
       case Op::not_:
         return when_true(e.children[0]);
-      case Op::if_then_else:
+      case Op::if_then_else: {
+        Prefilter c = when_true(e.children[0]);
+        Prefilter then = Prefilter::make_and(two(std::move(c), when_false(e.children[1])));
+        Prefilter not_c = when_false(e.children[0]);
         return Prefilter::make_or(
-            {Prefilter::make_and({when_true(e.children[0]), when_false(e.children[1])}),
-             Prefilter::make_and({when_false(e.children[0]), when_false(e.children[2])})});
+            two(std::move(then),
+                Prefilter::make_and(two(std::move(not_c), when_false(e.children[2])))));
+      }
       case Op::ne:  // `p != "x"` is false exactly when p is the string "x"
         return equality(e);
       default:

@@ -36,11 +36,14 @@ TEST_CASE("vectimus test with no arguments passes the built-in samples against t
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(r.out.rfind("RESULT  NAME ", 0) == 0);
-  CHECK(ends_with(r.out, "\n15 passed, 0 failed\n"));
+  CHECK(ends_with(r.out, "\n33 passed, 0 failed\n"));
   CHECK(r.out.find("FAIL") == std::string::npos);
   CHECK(r.out.find("\x1b[") == std::string::npos);  // not a terminal: no colour
-  CHECK(r.out.find("PASS    claude-code deletes the filesystem root          deny      deny      "
-                   "vectimus-destruct-001  ") != std::string::npos);
+  const auto row = r.out.find("PASS    claude-code deletes the filesystem root ");
+  REQUIRE(row != std::string::npos);
+  const std::string line = r.out.substr(row, r.out.find('\n', row) - row);
+  CHECK(line.find(" deny      deny      ") != std::string::npos);
+  CHECK(line.find("vectimus-destruct-001") != std::string::npos);
 }
 
 TEST_CASE("vectimus test --file reports failures and exits 1; bad files are errors") {
@@ -73,7 +76,8 @@ TEST_CASE("vectimus test --file reports failures and exits 1; bad files are erro
 
 TEST_CASE("vectimus explain shows the event, each request, the matched rules and the decision") {
   Sandbox s;
-  const auto r = s.run({"explain", "--source", "claude-code"},
+  const auto r = s.run({"explain", "--source", "claude-code", "--policy-dir",
+                        kRepo + "/tests/packs/hook"},
                        R"({"session_id":"s","cwd":"/nowhere/shop","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"}})");
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -89,6 +93,40 @@ TEST_CASE("vectimus explain shows the event, each request, the matched rules and
   CHECK(bad.exit_code == 0);
   CHECK(bad.out.find(R"("status":"error",)") != std::string::npos);
   CHECK(ends_with(bad.out, R"("decision":"deny","reason":"vectimus: the hook payload could not be read: payload is a JSON array, expected an object","answer":{"exit_code":2,"stdout":"","stderr":"vectimus: the hook payload could not be read: payload is a JSON array, expected an object\n"}})" "\n"));
+}
+
+TEST_CASE("vectimus explain --index shows the matched atoms and candidate rules per request") {
+  Sandbox s;
+  s.t.write("packs/p/pack.toml",
+            "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+  s.t.write("packs/p/rules.cedar", R"(
+@id("root")
+forbid(principal, action == Vectimus::Action::"shell_command", resource)
+when { context.command like "*rm -rf /*" };
+@id("reads")
+forbid(principal, action == Vectimus::Action::"file_read", resource)
+when { context.file_path like "*.env" };
+@id("any")
+forbid(principal, action, resource) when { context has nothing };
+)");
+  const std::vector<std::string> args = {"explain", "--source", "claude-code", "--policy-dir",
+                                         s.t.path("packs")};
+  const std::string payload =
+      R"({"session_id":"s","cwd":"/nowhere/shop","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"}})";
+  const auto plain = s.run(args, payload);
+  CHECK(plain.out.find(R"("index":)") == std::string::npos);
+  std::vector<std::string> with_index = args;
+  with_index.push_back("--index");
+  const auto r = s.run(with_index, payload);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find(R"j("matched":["root"],"errors":[],"index":{"atoms":["action==Vectimus::Action::\"shell_command\"","sub(context.command,\"rm -rf /\")"],"always":["any","vectimus-allow-unless-forbidden"],"candidates":["root","any","vectimus-allow-unless-forbidden"]}})j") != std::string::npos);
+  // Apart from the index's view, the explanation is the same.
+  std::string stripped = r.out;
+  for (std::size_t at; (at = stripped.find(R"(,"index":{)")) != std::string::npos;) {
+    stripped.erase(at, stripped.find("]}", at) + 2 - at);
+  }
+  CHECK(stripped == plain.out);
 }
 
 TEST_CASE("vectimus eval decides one JSONL payload per line") {

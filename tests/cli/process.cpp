@@ -7,6 +7,7 @@
 
 #include <array>
 #include <csignal>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace vectimus::testing {
@@ -23,8 +24,20 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   return run_process(argv, input, options, false);
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
+// With VECTIMUS_TEST_NO_INDEX set (tests/cli/CMakeLists.txt registers every test a second
+// time so), `vectimus hook|test|eval` runs with `--no-index`: the same expected outputs must hold
+// when every rule is evaluated instead of the rule index's candidates.
+static std::vector<std::string> with_index_choice(std::vector<std::string> argv) {
+  if (std::getenv("VECTIMUS_TEST_NO_INDEX") != nullptr && argv.size() > 1 &&
+      (argv[1] == "hook" || argv[1] == "test" || argv[1] == "eval")) {
+    argv.insert(argv.begin() + 2, "--no-index");
+  }
+  return argv;
+}
+
+ProcessResult run_process(const std::vector<std::string>& original, const std::string& input,
                           const ProcessOptions& options, bool inherit_env) {
+  const std::vector<std::string> argv = with_index_choice(original);
   std::signal(SIGPIPE, SIG_IGN);  // a child that exits early must not kill the test
   int in_pipe[2];
   int out_pipe[2];

@@ -1,7 +1,10 @@
 // Decisions: enforcement levels and overrides, disabled rules, observe mode, the MCP allowlist,
 // identity, content inspection and document order, on test packs in temp folders.
+// ctest runs every case twice: with the rule index (the hook's path) and, with
+// VECTIMUS_TEST_NO_INDEX set (tests/engine/CMakeLists.txt), evaluating every rule.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <map>
 
 #include "engine/content.hpp"
@@ -54,6 +57,8 @@ when { principal.groups.contains("interns") && context.command like "*deploy*" }
 forbid(principal is Vectimus::Agent, action == Vectimus::Action::"git_operation", resource);
 )";
 
+bool use_index() { return std::getenv("VECTIMUS_TEST_NO_INDEX") == nullptr; }
+
 struct Fixture {
   TempTree t;
   TestHost h{"", ""};
@@ -71,8 +76,12 @@ struct Fixture {
   }
   engine::Engine engine() {
     const auto where = engine::locate(h.host, t.path("proj"), t.path("packs"));
-    auto e = engine::Engine::load(h.host, where, {t.path("packs")});
+    engine::EngineOptions options;
+    options.policy_dir = t.path("packs");
+    options.use_index = use_index();
+    auto e = engine::Engine::load(h.host, where, options);
     if (!e) FAIL(render(e.errors()));
+    CHECK((e->rule_index() != nullptr) == use_index());
     return std::move(e).value();
   }
   normalise::Event event(const std::string& tool, const std::string& input,

@@ -1,6 +1,7 @@
 // Pack discovery and compilation: built-in < ~/.vectimus/packs < <project>/.vectimus/packs,
 // --policy-dir replacing all, and every load error (syntax, duplicate or missing @id, bad
 // pack.toml) reported with its place.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "engine/builtin.hpp"
@@ -55,9 +56,13 @@ TEST_CASE("the built-in packs are compiled in and load cleanly") {
   TestHost h(t.root(), t.path("home"));
   auto p = load(h, {});
   REQUIRE(p.ok());
-  CHECK(p->packs.at(0).manifest.name == "destructive-ops");
-  CHECK(p->packs.at(0).location == "built-in");
-  CHECK(p->rules.at(0).id == "vectimus-destruct-001");
+  REQUIRE(p->packs.size() == 11);  // issue 5's eleven domains, in name order
+  CHECK(p->packs.at(0).manifest.name == "agent-governance");
+  CHECK(p->packs.at(4).manifest.name == "destructive-ops");
+  for (const auto& pack : p->packs) CHECK(pack.location == "built-in");
+  CHECK(p->rules.size() >= 90);
+  CHECK(std::any_of(p->rules.begin(), p->rules.end(),
+                    [](const auto& r) { return r.id == "vectimus-destruct-001"; }));
   CHECK(p->set.policies.size() == p->rules.size() + 1);  // + permit-all
   CHECK(p->set.policies.back().effect == ir::Effect::permit);
   CHECK_FALSE(p->uses_principal);

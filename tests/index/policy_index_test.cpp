@@ -69,14 +69,18 @@ TEST_CASE("built-in packs: candidates and decisions", "[index][packs]") {
     const auto request = test::make_request("shell_command", "Bash", {{"command", command}});
     check_same(set, index, request, interpreter::Entities{});
   }
-  // A benign command: only the permit is a candidate.
-  CHECK(index.candidates(test::make_request("shell_command", "Bash", {{"command", "ls -la"}})) ==
-        Ids{allow_all});
-  // Other actions never look at shell rules.
-  CHECK(index.candidates(test::make_request("file_write", "Write", {{"file_path", "rm -rf /"}})) ==
-        Ids{allow_all});
-  // A command without `command` (an error for the shell rules) leaves them out.
-  CHECK(index.candidates(test::make_request("shell_command", "Bash", {})) == Ids{allow_all});
+  // Which few rules stay candidates depends on the packs, so here only the share is checked
+  // (exact candidate sets are checked on the hand-written sets below): a benign command, another
+  // action, and a command without `command` each leave out nearly every rule.
+  for (const auto& request :
+       {test::make_request("shell_command", "Bash", {{"command", "ls -la"}}),
+        test::make_request("file_write", "Write", {{"file_path", "rm -rf /"}}),
+        test::make_request("shell_command", "Bash", {})}) {
+    const Ids candidates = index.candidates(request);
+    CHECK(candidates.back() == allow_all);
+    CHECK(candidates.size() * 10 < set.policies.size());
+    check_same(set, index, request, interpreter::Entities{});
+  }
 }
 
 TEST_CASE("explain lists the matched atoms", "[index][explain]") {
