@@ -39,6 +39,18 @@ bool runs_commands(normalise::ActionType type) {
          type == ActionType::git_operation || type == ActionType::infrastructure;
 }
 
+// `NAME=value` given to a command (before it, or through `env`/`sudo`) as a record, so rules
+// can ask `context has env && context.env has LD_PRELOAD`.
+void put_env(Fields& f, const std::vector<std::string>& assignments) {
+  if (assignments.empty()) return;
+  Fields env;
+  for (const std::string& a : assignments) {
+    const size_t eq = a.find('=');
+    env.emplace_back(a.substr(0, eq), Value::string(eq == std::string::npos ? "" : a.substr(eq + 1)));
+  }
+  f.emplace_back("env", Value::record(std::move(env)));
+}
+
 // A file the command reads or writes is also a file_read or file_write request, so file rules
 // apply whichever tool touches the file (normalise/file_access.hpp).
 void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
@@ -73,6 +85,11 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
     put_set(f, "flags", c.flags);
     f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
     put_set(f, "unresolved", c.unresolved);
+    put_env(f, c.assignments);
+    if (!c.language.empty()) {
+      f.emplace_back("language", Value::string(c.language));
+      f.emplace_back("code", Value::string(c.code));
+    }
     const std::vector<std::string> operands(c.argv.begin() + (c.argv.empty() ? 0 : 1), c.argv.end());
     const normalise::CommandClass cls = normalise::classify_command(c.program, operands);
     put_set(f, "package_names", cls.packages);
@@ -149,6 +166,22 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   planned.request.context = Value::record(std::move(f));
   std::vector<PlannedRequest> out;
   out.push_back(std::move(planned));
+  // A tool that writes several files (apply_patch) is one file_write per file, so a rule on
+  // `file_path` sees each of them, not only the first.
+  if (e.action_type == normalise::ActionType::file_write) {
+    for (size_t i = 1; i < e.file_paths.size(); ++i) {
+      Fields g = base_fields(e);
+      g.emplace_back("file_path", Value::string(e.file_paths[i]));
+      put(g, "content", e.content);
+      PlannedRequest extra;
+      extra.origin = "event";
+      extra.request.principal = facts.principal;
+      extra.request.action = action_uid(e.action_type);
+      extra.request.resource = resource_uid(e);
+      extra.request.context = Value::record(std::move(g));
+      out.push_back(std::move(extra));
+    }
+  }
   if (shell_line) add_simple_commands(e, facts, analysis, out);
   return out;
 }

@@ -18,6 +18,7 @@ enum class Shape : uint8_t {
   sed,                 // sed SCRIPT FILE...: written with -i, else read
   dd,                  // dd if=SRC of=DST
   tar,                 // tar -c FILE... reads them; the archive named by -f is the other side
+  upload,              // curl -d @FILE, -F k=@FILE, -T FILE; wget --post-file=FILE: reads
 };
 
 struct Row {
@@ -52,7 +53,38 @@ constexpr std::array kPrograms{
     Row{"rsync", Shape::copy, "efT"},       Row{"install", Shape::copy, "gmoS"},
     Row{"mv", Shape::move, "S"},            Row{"sed", Shape::sed, "ef"},
     Row{"dd", Shape::dd, ""},               Row{"tar", Shape::tar, "CfTX"},
+    Row{"curl", Shape::upload, ""},         Row{"wget", Shape::upload, ""},
+    Row{"http", Shape::upload, ""},         Row{"https", Shape::upload, ""},
 };
+
+// Upload options whose value names a file to send, and how: `at` means only a value starting
+// with `@` is a file (`-d @.env`; `-d x=1` is data); `form` means `name=@file` or `name=<file`;
+// `whole` means the value is the file.
+enum class UploadValue : uint8_t { at, form, whole };
+struct UploadOption {
+  std::string_view name;
+  UploadValue value;
+};
+constexpr std::array kUploadOptions{
+    UploadOption{"-d", UploadValue::at},           UploadOption{"--data", UploadValue::at},
+    UploadOption{"--data-binary", UploadValue::at}, UploadOption{"--data-ascii", UploadValue::at},
+    UploadOption{"--data-urlencode", UploadValue::form}, UploadOption{"--json", UploadValue::at},
+    UploadOption{"-F", UploadValue::form},         UploadOption{"--form", UploadValue::form},
+    UploadOption{"-T", UploadValue::whole},        UploadOption{"--upload-file", UploadValue::whole},
+    UploadOption{"--post-file", UploadValue::whole}, UploadOption{"--body-file", UploadValue::whole},
+};
+
+// The file an upload option's value names, or empty.
+std::string_view uploaded_file(UploadValue kind, std::string_view value) {
+  if (kind == UploadValue::whole) return value;
+  if (kind == UploadValue::form) {
+    const size_t at = value.find_first_of("@<");
+    if (at == std::string_view::npos) return {};
+    value = value.substr(at + 1);
+    return value.substr(0, value.find(';'));  // `-F f=@x;type=text/plain`
+  }
+  return value.rfind('@', 0) == 0 ? value.substr(1) : std::string_view{};
+}
 
 const Row* find_row(std::string_view program) {
   for (const Row& row : kPrograms) {
@@ -65,6 +97,12 @@ bool is_write_redirection(std::string_view op) {
   return op == ">" || op == ">>" || op == ">|" || op == "&>" || op == "&>>" || op == "<>";
 }
 bool is_read_redirection(std::string_view op) { return op == "<" || op == "<>"; }
+
+// `>&` and `<&` duplicate a descriptor (`2>&1`), unless the target is a word: `>& file` writes
+// the file, and `>& /dev/tcp/host/port` opens a connection bash treats as a file.
+bool is_descriptor(std::string_view target) {
+  return target == "-" || target.find_first_not_of("0123456789-") == std::string_view::npos;
+}
 
 // `user@host:path` and `host:path` name another machine (scp, rsync); `C:/x` does not.
 bool is_remote(std::string_view operand) {
@@ -179,12 +217,41 @@ void add_operands(const Row& row, const Operands& ops, Collector& out) {
         if (w.rfind("of=", 0) == 0) out.add(std::string_view(w).substr(3), true, "operand");
       }
       break;
+    case Shape::upload:
+      break;  // read from argv by add_uploads: their values look like options to split_operands
     case Shape::tar:
       for (const auto& a : ops.archive) out.add(a, ops.creates, "operand");
       if (ops.creates) {
         for (const auto& w : words) out.add(w, false, "operand");
       }
       break;
+  }
+}
+
+// The files curl and wget send: `-d @f`, `-d@f`, `--data=@f`, `-F k=@f`, `-T f`, ...
+void add_uploads(const shell::SimpleCommand& command, Collector& out) {
+  const auto& argv = command.argv;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string_view word = argv[i];
+    for (const UploadOption& option : kUploadOptions) {
+      std::string_view value;
+      if (word == option.name) {
+        if (i + 1 >= argv.size()) break;
+        value = argv[i + 1];
+      } else if (word.rfind(option.name, 0) == 0) {
+        // Attached value: `-d@f` for short options, `--data=@f` for long ones.
+        value = word.substr(option.name.size());
+        if (option.name.size() > 2) {
+          if (value.empty() || value.front() != '=') continue;
+          value.remove_prefix(1);
+        }
+      } else {
+        continue;
+      }
+      const std::string_view file = uploaded_file(option.value, value);
+      if (!file.empty()) out.add(file, false, "operand");
+      break;
+    }
   }
 }
 
@@ -195,9 +262,16 @@ std::vector<FileAccess> file_accesses(const shell::SimpleCommand& command, std::
   for (const shell::Redirection& r : command.redirections) {
     if (is_write_redirection(r.op)) out.add(r.target, true, "redirection");
     if (is_read_redirection(r.op)) out.add(r.target, false, "redirection");
+    if ((r.op == ">&" || r.op == "<&") && !is_descriptor(r.target)) {
+      out.add(r.target, r.op == ">&", "redirection");
+    }
   }
   if (const Row* row = find_row(command.program)) {
-    add_operands(*row, split_operands(command, *row), out);
+    if (row->shape == Shape::upload) {
+      add_uploads(command, out);
+    } else {
+      add_operands(*row, split_operands(command, *row), out);
+    }
   }
   return out.take();
 }
