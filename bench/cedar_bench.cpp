@@ -2,6 +2,8 @@
 // Figures are compared as ratios within one run (the machines are shared and noisy).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -19,11 +21,20 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-// The built-in packs, concatenated, plus the permit that makes them "allow unless forbidden".
+// The built-in packs (every policies/*/*.cedar, in name order), concatenated, plus the permit
+// that makes them "allow unless forbidden".
 std::string builtin_packs_text() {
-  return read_file(std::string(VECTIMUS_SOURCE_DIR) +
-                   "/policies/destructive-ops/destructive.cedar") +
-         "\n@id(\"allow-all\") permit(principal, action, resource);\n";
+  std::vector<std::filesystem::path> files;
+  for (const auto& pack : std::filesystem::directory_iterator(std::string(VECTIMUS_SOURCE_DIR) + "/policies")) {
+    if (!pack.is_directory()) continue;
+    for (const auto& file : std::filesystem::directory_iterator(pack.path())) {
+      if (file.path().extension() == ".cedar") files.push_back(file.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string text;
+  for (const auto& file : files) text += read_file(file.string()) + "\n";
+  return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
 }
 
 // `n` distinct rules in the shape the packs use: an action scope and a few `like` patterns.
