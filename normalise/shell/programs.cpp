@@ -22,12 +22,16 @@ constexpr std::array kLaunchers = {
     Launcher{"timeout", "sk", "signal kill-after", "", "help version", 1},
     Launcher{"time", "fo", "format output", "", "help version"},
     Launcher{"command", "", "", "vV", ""},
-    Launcher{"exec", "a", "", "", ""},
+    Launcher{.name = "exec", .short_with_arg = "a", .argv0_option = 'a'},
     Launcher{"builtin", "", "", "", ""},
     Launcher{"stdbuf", "ioe", "input output error", "", "help version"},
     Launcher{"setsid", "", "", "", "help version"},
-    Launcher{"xargs", "IndLsEaP", "replace max-args max-procs max-lines max-chars delimiter eof arg-file process-slot-var",
-             "", "help version", 0, false, true, true},
+    Launcher{.name = "xargs",
+             .short_with_arg = "IndLsEaP",
+             .long_with_arg = "replace max-args max-procs max-lines max-chars delimiter eof arg-file process-slot-var",
+             .stop_long = "help version",
+             .piped_input = true,
+             .default_command = "echo"},
     Launcher{"busybox", "", "", "", "", 0, false, false},
     Launcher{"chroot", "", "userspec groups", "", "help version", 1},
     Launcher{"ionice", "cn", "class classdata", "p", "pid", 0},
@@ -124,6 +128,7 @@ LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::str
           std::string value = k + 1 < a.size() ? a.substr(k + 1) : (j + 1 < n ? argv[j + 1] : "");
           if (k + 1 >= a.size()) next = j + 2;
           if (spec.split_option.find(c) != std::string_view::npos) t.split_words = split_blanks(value);
+          if (c == spec.argv0_option) t.argv0 = value;
           break;
         }
       }
@@ -140,6 +145,10 @@ LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::str
   j += spec.operands;
   if (j < n) t.index = j;
   else if (!t.split_words.empty()) t.index = n;  // `env -S 'rm -rf /'`: the command is all split
+  else if (!spec.default_command.empty()) {
+    t.index = n;
+    t.default_command = spec.default_command;
+  }
   return t;
 }
 

@@ -26,6 +26,8 @@ struct Launcher {
   bool options = true;              // false: the next word is the command (`busybox X`)
   bool piped_input = false;         // the command also gets arguments from stdin (`xargs`)
   std::string_view split_option;    // an option whose value is split into words (`env -S`)
+  std::string_view default_command;  // run when none is given: `xargs` alone runs `echo`
+  char argv0_option = 0;            // an option whose value becomes argv[0]: `exec -a NAME`
 };
 
 const Launcher* find_launcher(std::string_view program);
@@ -34,6 +36,8 @@ struct LaunchTarget {
   std::size_t index = 0;            // of the launched command word in argv; 0 when none
   std::vector<std::string> assignments;
   std::vector<std::string> split_words;  // `env -S 'a b'`: words to put before the command
+  std::string default_command;      // no command given: this one runs (`xargs` → `echo`)
+  std::string argv0;                // the launched command's argv[0], when the launcher sets it
 };
 
 // Where the command launched by `argv[start]` (a launcher) starts. `constant[i]` says whether

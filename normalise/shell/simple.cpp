@@ -135,6 +135,8 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     constant.push_back(f.constant);
   }
   std::size_t start = 0;
+  std::string default_command;  // what the innermost launcher runs when given no command
+  std::string argv0;            // argv[0] set by a launcher (`exec -a NAME`)
   while (start < fields.size() && fields[start].constant) {
     std::string name = program_name(fields[start].value);
     if (scope.functions.count(name) || scope.aliases.count(name)) break;
@@ -143,6 +145,8 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     LaunchTarget target = find_launch_target(*launcher, argv, constant, start);
     if (target.index == 0) break;
     rec.launchers.push_back(name);
+    default_command = target.default_command;
+    if (!target.argv0.empty()) argv0 = target.argv0;
     for (std::string& a : target.assignments) rec.assignments.push_back(std::move(a));
     if (launcher->piped_input) {
       mark(rec, code::kPipedInput);
@@ -165,6 +169,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
   }
   fields.erase(fields.begin(), fields.begin() + static_cast<long>(start));
+  if (fields.empty() && !default_command.empty()) fields.push_back(constant_field(default_command));
   if (fields.empty()) return Output{};
 
   rec.program = fields[0].constant ? program_name(fields[0].value) : fields[0].value;
@@ -175,7 +180,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const Field& f = fields[i];
-    rec.argv.push_back(f.value);
+    rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
     if (i == 0) continue;
     if (words_are_options && in_find_exec) {
       in_find_exec = f.value != ";" && f.value != "+";
