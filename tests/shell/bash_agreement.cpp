@@ -442,7 +442,7 @@ int main() {
         }
       }
     }
-    char id[16];
+    char id[24];  // room for any size_t, so the compiler can prove no truncation
     std::snprintf(id, sizeof id, "%04zu", jobs.size());
     write_file(work + "/jobs/" + id + ".cmd", c.input + '\0');
     write_file(work + "/jobs/" + id + ".inputs", inputs);
@@ -468,7 +468,7 @@ int main() {
   int compared_cases = 0, compared_commands = 0, failures = 0, known = 0;
   std::vector<std::string> notes;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    char id[16];
+    char id[24];  // room for any size_t, so the compiler can prove no truncation
     std::snprintf(id, sizeof id, "%04zu", i);
     const Job& job = jobs[i];
     std::string base = work + "/out/" + id;
