@@ -1,5 +1,8 @@
 // The built-in packs and sample events, compiled into the binary so one file is the whole
-// install. engine/embed.cmake generates the definitions from policies/ at build time.
+// install. engine/embed.cmake generates the texts' definitions from policies/ at build time;
+// vectimus_packc (engine/packc.cpp) then parses and checks those texts and generates
+// builtin_compiled_packs(): the policy set serialised (ir/serialize.hpp) and the manifests read,
+// so the hook decodes instead of parsing. A broken built-in pack fails the build there.
 #pragma once
 
 #include <span>
@@ -14,6 +17,26 @@ struct EmbeddedFile {
 
 // Every `policies/*/pack.toml` and `policies/*/*.cedar`, sorted by path.
 std::span<const EmbeddedFile> builtin_pack_files();
+
+// One built-in pack's manifest as vectimus_packc read it, in builtin_pack_files() order.
+struct CompiledManifest {
+  std::string_view folder;  // the pack's folder under policies/
+  std::string_view name;
+  std::string_view version;
+  std::string_view description;
+  std::string_view author;
+};
+
+struct CompiledPacks {
+  // ir::serialize() of compile_packs(builtin_packs()).set over
+  // policy_sources(packs, permit-all) (engine/packs.hpp).
+  std::string_view set;
+  std::span<const CompiledManifest> manifests;
+};
+
+// Defined by the file vectimus_packc generates; part of vectimus_engine only (vectimus_packc
+// itself is built from the same sources without it).
+CompiledPacks builtin_compiled_packs();
 
 // `policies/samples.json`: the sample events `vectimus test` runs without `--file`.
 std::string_view builtin_samples();

@@ -44,6 +44,15 @@ Verdict verdict_of(Enforcement level) {
   return Verdict::deny;
 }
 
+// The packs' policy set: decoded from the compiled form when only the built-in packs apply
+// (the hook's usual case; nothing is parsed), else discovered and parsed.
+Result<PolicyPacks> load_packs(const Host& host, const PackSearch& search) {
+  if (only_builtin_packs(host, search)) return load_compiled_packs(builtin_compiled_packs());
+  auto packs = discover_packs(host, search);
+  if (!packs) return std::move(packs).take_errors();
+  return compile_packs(std::move(packs).value());
+}
+
 }  // namespace
 
 std::string_view verdict_name(Verdict verdict) {
@@ -61,11 +70,8 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
   Diagnostics errors;
   auto config = load_config(host, locations.config_files);
   if (!config) errors = config.errors();
-  auto packs = discover_packs(host, locations.packs);
-  if (!packs) {
-    errors.insert(errors.end(), packs.errors().begin(), packs.errors().end());
-  } else {
-    auto compiled = compile_packs(std::move(packs).value());
+  {
+    auto compiled = load_packs(host, locations.packs);
     if (!compiled) {
       errors.insert(errors.end(), compiled.errors().begin(), compiled.errors().end());
     } else if (errors.empty()) {
@@ -81,8 +87,8 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
       }
       engine.candidates_.push_back(static_cast<uint32_t>(rules.size()));  // permit-all
       if (options.use_index) {
-        engine.index_ = std::make_shared<const index::PolicyIndex>(
-            index::PolicyIndex::build(engine.packs_->set));
+        engine.index_ = std::make_shared<LazyIndex>();
+        if (options.index_after_requests == 0) engine.rule_index();
       }
       return engine;
     }
@@ -110,12 +116,26 @@ interpreter::Entities Engine::entities_for(const Identity& identity) {
   return entities;
 }
 
+const index::PolicyIndex* Engine::rule_index() const {
+  if (!index_) return nullptr;
+  std::call_once(index_->once, [this] {
+    index_->index =
+        std::make_unique<const index::PolicyIndex>(index::PolicyIndex::build(packs_->set));
+  });
+  return index_->index.get();
+}
+
 void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& entities) const {
   const interpreter::Request& req = request.planned.request;
   interpreter::Response response;
-  if (index_) {
+  const index::PolicyIndex* rules = nullptr;
+  if (index_ && index_->evaluated.fetch_add(1, std::memory_order_relaxed) >=
+                    options_.index_after_requests) {
+    rules = rule_index();
+  }
+  if (rules != nullptr) {
     // Enabled rules (and the permit-all) that the index keeps; both lists are ascending.
-    const std::vector<uint32_t> kept = index_->candidates(req, entities);
+    const std::vector<uint32_t> kept = rules->candidates(req, entities);
     std::vector<uint32_t> evaluated;
     evaluated.reserve(kept.size());
     std::set_intersection(kept.begin(), kept.end(), candidates_.begin(), candidates_.end(),

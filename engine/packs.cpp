@@ -6,6 +6,7 @@
 #include "engine/config.hpp"
 #include "grammar/parse.hpp"
 #include "ir/checks.hpp"
+#include "ir/serialize.hpp"
 #include "support/limits.hpp"
 
 namespace vectimus::engine {
@@ -93,9 +94,43 @@ bool policy_uses_principal(const ir::Policy& policy) {
                      [](const ir::Condition& c) { return expr_uses_principal(c.body); });
 }
 
-}  // namespace
+SourcePtr permit_all_source() {
+  return make_source("<built-in>/allow-unless-forbidden.cedar", std::string(kPermitAll));
+}
 
-std::vector<Pack> builtin_packs() {
+// Fills out.rules and out.uses_principal for out.set.policies[0..pack_of.size()) and checks
+// their ids and `@enforcement` values; the same for parsed and compiled packs.
+Diagnostics describe_rules(PolicyPacks& out, const std::vector<uint32_t>& pack_of) {
+  std::vector<const ir::Policy*> rules;
+  for (size_t i = 0; i < pack_of.size(); ++i) rules.push_back(&out.set.policies[i]);
+  Diagnostics errors = ir::check_policy_ids(rules);
+  for (uint32_t i = 0; i < pack_of.size(); ++i) {
+    const ir::Policy& policy = out.set.policies[i];
+    RuleInfo info;
+    info.id = policy.id();
+    info.pack = pack_of[i];
+    if (const std::string* d = policy.annotation("description")) info.description = *d;
+    if (const std::string* a = policy.annotation("suggested_alternative")) {
+      info.suggested_alternative = *a;
+    }
+    if (const std::string* e = policy.annotation("enforcement")) {
+      info.enforcement = *e;
+      if (!parse_enforcement(*e)) {
+        const auto it = std::find_if(policy.annotations.begin(), policy.annotations.end(),
+                                     [](const ir::Annotation& a) { return a.key == "enforcement"; });
+        errors.push_back(make_error("enforcement", "unknown enforcement `" + *e + "`",
+                                    Location{policy.source, it->span},
+                                    "`@enforcement` is \"deny\", \"escalate\" or \"observe\""));
+      }
+    }
+    out.uses_principal = out.uses_principal || policy_uses_principal(policy);
+    out.rules.push_back(std::move(info));
+  }
+  return errors;
+}
+
+// The built-in packs' sources; each manifest's name is its folder's until the manifest is read.
+std::vector<Pack> builtin_pack_sources() {
   std::vector<Pack> packs;
   const auto files = builtin_pack_files();
   for (const EmbeddedFile& file : files) {
@@ -107,14 +142,7 @@ std::vector<Pack> builtin_packs() {
     pack.location = kBuiltinLocation;
     pack.manifest_source =
         make_source("<built-in>/" + std::string(file.path), std::string(file.text));
-    // The build checks the built-in manifests (tests run `lint policies`); the folder name
-    // stands in if one were ever unreadable.
-    auto manifest = parse_pack_manifest(pack.manifest_source);
-    if (manifest) {
-      pack.manifest = std::move(manifest).value();
-    } else {
-      pack.manifest.name = std::string(dir);
-    }
+    pack.manifest.name = std::string(dir);
     for (const EmbeddedFile& other : files) {
       if (other.path.starts_with(file.path.substr(0, slash + 1)) && ends_with(other.path, ".cedar")) {
         pack.files.push_back(
@@ -124,6 +152,36 @@ std::vector<Pack> builtin_packs() {
     packs.push_back(std::move(pack));
   }
   return packs;
+}
+
+}  // namespace
+
+std::vector<Pack> builtin_packs() {
+  std::vector<Pack> packs = builtin_pack_sources();
+  for (Pack& pack : packs) {
+    // vectimus_packc checks the built-in manifests at build time; the folder name stands in if
+    // one were ever unreadable.
+    auto manifest = parse_pack_manifest(pack.manifest_source);
+    if (manifest) pack.manifest = std::move(manifest).value();
+  }
+  return packs;
+}
+
+bool only_builtin_packs(const Host& host, const PackSearch& search) {
+  if (search.policy_dir) return false;
+  for (const auto& base : {search.home, search.project}) {
+    if (base && !host.fs->list(join_path(join_path(*base, ".vectimus"), "packs"), true).empty()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<SourcePtr> policy_sources(const std::vector<Pack>& packs, const SourcePtr& permit_all) {
+  std::vector<SourcePtr> out;
+  for (const Pack& pack : packs) out.insert(out.end(), pack.files.begin(), pack.files.end());
+  out.push_back(permit_all);
+  return out;
 }
 
 Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& search) {
@@ -176,38 +234,59 @@ Result<PolicyPacks> compile_packs(std::vector<Pack> packs) {
     }
   }
   if (!errors.empty()) return errors;
-  std::vector<const ir::Policy*> all;
-  for (const ir::Policy& policy : out.set.policies) all.push_back(&policy);
-  errors = ir::check_policy_ids(all);
-  for (uint32_t i = 0; i < out.set.policies.size(); ++i) {
-    const ir::Policy& policy = out.set.policies[i];
-    RuleInfo info;
-    info.id = policy.id();
-    info.pack = pack_of[i];
-    if (const std::string* d = policy.annotation("description")) info.description = *d;
-    if (const std::string* a = policy.annotation("suggested_alternative")) {
-      info.suggested_alternative = *a;
-    }
-    if (const std::string* e = policy.annotation("enforcement")) {
-      info.enforcement = *e;
-      if (!parse_enforcement(*e)) {
-        const auto it = std::find_if(policy.annotations.begin(), policy.annotations.end(),
-                                     [](const ir::Annotation& a) { return a.key == "enforcement"; });
-        errors.push_back(make_error("enforcement", "unknown enforcement `" + *e + "`",
-                                    Location{policy.source, it->span},
-                                    "`@enforcement` is \"deny\", \"escalate\" or \"observe\""));
-      }
-    }
-    out.uses_principal = out.uses_principal || policy_uses_principal(policy);
-    out.rules.push_back(std::move(info));
-  }
+  errors = describe_rules(out, pack_of);
   if (!errors.empty()) return errors;
-  auto permit = grammar::parse_policies(make_source("<built-in>/allow-unless-forbidden.cedar",
-                                                    std::string(kPermitAll)),
-                                        out.set.policies.size());
+  auto permit = grammar::parse_policies(permit_all_source(), out.set.policies.size());
   if (!permit) return std::move(permit).take_errors();
   out.set.policies.push_back(std::move(permit->policies.front()));
   out.packs = std::move(packs);
+  return out;
+}
+
+Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled) {
+  std::vector<Pack> packs = builtin_pack_sources();
+  if (packs.size() != compiled.manifests.size()) {
+    return make_error("serialized", "the compiled built-in packs do not match the embedded ones",
+                      std::nullopt, "rebuild vectimus");
+  }
+  for (size_t i = 0; i < packs.size(); ++i) {
+    const CompiledManifest& m = compiled.manifests[i];
+    if (m.folder != packs[i].manifest.name) {
+      return make_error("serialized", "the compiled built-in packs do not match the embedded ones",
+                        std::nullopt, "rebuild vectimus");
+    }
+    packs[i].manifest = PackManifest{std::string(m.name), std::string(m.version),
+                                     std::string(m.description), std::string(m.author)};
+  }
+  const std::vector<SourcePtr> sources = policy_sources(packs, permit_all_source());
+  auto set = ir::deserialize(compiled.set, sources);
+  if (!set) return std::move(set).take_errors();
+  PolicyPacks out;
+  out.set = std::move(set).value();
+  if (out.set.policies.empty() || out.set.policies.back().source != sources.back()) {
+    return make_error("serialized", "the compiled built-in packs lack the permit-all policy",
+                      std::nullopt, "rebuild vectimus");
+  }
+  // The pack of each rule, from the file it came from.
+  std::vector<uint32_t> pack_of;
+  std::vector<std::pair<const Source*, uint32_t>> file_pack;
+  for (uint32_t p = 0; p < packs.size(); ++p) {
+    for (const SourcePtr& file : packs[p].files) file_pack.emplace_back(file.get(), p);
+  }
+  for (size_t i = 0; i + 1 < out.set.policies.size(); ++i) {
+    const Source* source = out.set.policies[i].source.get();
+    const auto it = std::find_if(file_pack.begin(), file_pack.end(),
+                                 [&](const auto& fp) { return fp.first == source; });
+    if (it == file_pack.end()) {
+      return make_error("serialized", "a compiled built-in rule has no pack", std::nullopt,
+                        "rebuild vectimus");
+    }
+    pack_of.push_back(it->second);
+  }
+  Diagnostics errors = describe_rules(out, pack_of);
+  if (!errors.empty()) return errors;
+  out.packs = std::move(packs);
+  out.compiled = true;
   return out;
 }
 

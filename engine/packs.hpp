@@ -10,12 +10,17 @@
 // across all packs (ir::check_policy_ids: missing or duplicate is an error naming both places),
 // then the permit-all policy appended, so the decision is "allow unless a forbid is satisfied".
 // Rule indices 0..rule_count-1 are in document order: pack order, file order, text order.
+//
+// The built-in packs alone (no --policy-dir, no home or project pack) have a compiled form
+// (engine/builtin.hpp): load_compiled_packs() decodes it into exactly what
+// compile_packs(builtin_packs()) gives (tests compare the two), without parsing.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/builtin.hpp"
 #include "engine/host.hpp"
 #include "engine/manifest.hpp"
 #include "ir/ir.hpp"
@@ -55,8 +60,19 @@ struct PolicyPacks {
   ir::PolicySet set;           // rules in document order, then the permit-all policy
   std::vector<RuleInfo> rules;  // parallel to set.policies[0..rules.size())
   bool uses_principal = false;  // some rule reads `principal` (identity look-up needed)
+  bool compiled = false;        // decoded from the compiled built-in packs, nothing parsed
 };
 
 Result<PolicyPacks> compile_packs(std::vector<Pack> packs);
+
+// Whether discover_packs() would give exactly the built-in packs (looks only at whether the
+// home and project pack folders list any folder).
+bool only_builtin_packs(const Host& host, const PackSearch& search);
+// compile_packs(builtin_packs()) from its compiled form; an error if that does not match the
+// embedded texts (a stale or corrupted build).
+Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled);
+// The sources a compiled set refers to, in order: every pack's files, then the permit-all
+// policy's source (the last policy's).
+std::vector<SourcePtr> policy_sources(const std::vector<Pack>& packs, const SourcePtr& permit_all);
 
 }  // namespace vectimus::engine

@@ -79,6 +79,7 @@ struct Fixture {
     engine::EngineOptions options;
     options.policy_dir = t.path("packs");
     options.use_index = use_index();
+    options.index_after_requests = 0;  // every request through the index, when it is on
     auto e = engine::Engine::load(h.host, where, options);
     if (!e) FAIL(render(e.errors()));
     CHECK((e->rule_index() != nullptr) == use_index());

@@ -6,6 +6,8 @@
 
 #include "engine/builtin.hpp"
 #include "engine/engine.hpp"
+#include "ir/print.hpp"
+#include "ir/serialize.hpp"
 #include "tests/engine/test_host.hpp"
 
 using namespace vectimus;
@@ -165,4 +167,97 @@ TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are 
   p = load(h, {t.path("nowhere"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(p.errors()[0].message == "policy folder `" + t.path("nowhere") + "` does not exist");
+}
+
+TEST_CASE("the built-in packs load from their compiled form, exactly as parsing them gives") {
+  auto compiled = engine::load_compiled_packs(engine::builtin_compiled_packs());
+  REQUIRE(compiled.ok());
+  CHECK(compiled->compiled);
+  auto parsed = engine::compile_packs(engine::builtin_packs());
+  REQUIRE(parsed.ok());
+  CHECK_FALSE(parsed->compiled);
+
+  REQUIRE(compiled->packs.size() == parsed->packs.size());
+  for (size_t p = 0; p < parsed->packs.size(); ++p) {
+    const engine::Pack& a = parsed->packs[p];
+    const engine::Pack& b = compiled->packs[p];
+    CHECK(a.manifest.name == b.manifest.name);
+    CHECK(a.manifest.version == b.manifest.version);
+    CHECK(a.manifest.description == b.manifest.description);
+    CHECK(a.manifest.author == b.manifest.author);
+    CHECK(a.location == b.location);
+    CHECK(a.manifest_source->name == b.manifest_source->name);
+    CHECK(a.manifest_source->text == b.manifest_source->text);
+    REQUIRE(a.files.size() == b.files.size());
+    for (size_t f = 0; f < a.files.size(); ++f) {
+      CHECK(a.files[f]->name == b.files[f]->name);
+      CHECK(a.files[f]->text == b.files[f]->text);
+    }
+  }
+  // Every pack's policies dump the same, from the same file.
+  REQUIRE(compiled->set.policies.size() == parsed->set.policies.size());
+  for (size_t i = 0; i < parsed->set.policies.size(); ++i) {
+    const ir::Policy& a = parsed->set.policies[i];
+    const ir::Policy& b = compiled->set.policies[i];
+    INFO(a.id());
+    CHECK(ir::dump(a) == ir::dump(b));
+    CHECK(a.positional_id == b.positional_id);
+    CHECK(a.source->name == b.source->name);
+  }
+  // And every field, spans included: the two serialise to the same bytes.
+  const auto sources_a = engine::policy_sources(parsed->packs, parsed->set.policies.back().source);
+  const auto sources_b =
+      engine::policy_sources(compiled->packs, compiled->set.policies.back().source);
+  auto bytes_a = ir::serialize(parsed->set, sources_a);
+  auto bytes_b = ir::serialize(compiled->set, sources_b);
+  REQUIRE(bytes_a.ok());
+  REQUIRE(bytes_b.ok());
+  CHECK(*bytes_a == *bytes_b);
+  CHECK(*bytes_b == engine::builtin_compiled_packs().set);
+
+  REQUIRE(compiled->rules.size() == parsed->rules.size());
+  for (size_t i = 0; i < parsed->rules.size(); ++i) {
+    CHECK(compiled->rules[i].id == parsed->rules[i].id);
+    CHECK(compiled->rules[i].description == parsed->rules[i].description);
+    CHECK(compiled->rules[i].suggested_alternative == parsed->rules[i].suggested_alternative);
+    CHECK(compiled->rules[i].enforcement == parsed->rules[i].enforcement);
+    CHECK(compiled->rules[i].pack == parsed->rules[i].pack);
+  }
+  CHECK(compiled->uses_principal == parsed->uses_principal);
+}
+
+TEST_CASE("the engine loads the compiled form unless a pack is added or --policy-dir is given") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  t.write("proj/.git/HEAD", "ref: refs/heads/main\n");
+  auto e = engine::Engine::load(h.host, engine::locate(h.host, t.path("proj"), std::nullopt), {});
+  REQUIRE(e.ok());
+  CHECK(e->packs().compiled);
+  CHECK(e->packs().set.policies.back().source->name == "<built-in>/allow-unless-forbidden.cedar");
+
+  write_pack(t, "proj/.vectimus/packs/extra", "extra", rule("proj-1", "*z*"));
+  e = engine::Engine::load(h.host, engine::locate(h.host, t.path("proj"), std::nullopt), {});
+  REQUIRE(e.ok());
+  CHECK_FALSE(e->packs().compiled);
+  CHECK(e->packs().rules.back().id == "proj-1");
+
+  e = engine::Engine::load(h.host,
+                           engine::locate(h.host, t.path("proj"), t.path("proj/.vectimus/packs")),
+                           {});
+  REQUIRE(e.ok());
+  CHECK_FALSE(e->packs().compiled);
+}
+
+TEST_CASE("a damaged compiled form is a load error, not a crash") {
+  const engine::CompiledPacks good = engine::builtin_compiled_packs();
+  engine::CompiledPacks bad = good;
+  bad.set = good.set.substr(0, good.set.size() / 2);
+  auto truncated = engine::load_compiled_packs(bad);
+  REQUIRE_FALSE(truncated.ok());
+  CHECK(truncated.errors()[0].code == "serialized");
+  bad = good;
+  bad.manifests = good.manifests.first(good.manifests.size() - 1);
+  auto missing = engine::load_compiled_packs(bad);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.errors()[0].code == "serialized");
 }
