@@ -21,9 +21,24 @@ std::string strip_period(std::string text) {
   return text;
 }
 
-// `id (in the script `x`, line 3): description. Instead: alternative`
+// The text of a string attribute of a request's context, or empty.
+std::string_view context_text(const PlannedRequest& where, std::string_view key) {
+  const interpreter::Value& context = where.request.context;
+  if (context.kind() != interpreter::Kind::record) return {};
+  const interpreter::Value* value = context.field(key);
+  return value != nullptr && value->kind() == interpreter::Kind::string
+             ? std::string_view(value->as_string())
+             : std::string_view{};
+}
+
+// `id (in `rm -rf /`): description. Instead: alternative`, naming the simple command when the
+// rule matched one command of a longer line, or the script line when it matched content.
 std::string match_phrase(const RuleInfo& rule, const PlannedRequest& where) {
   std::string out = rule.id;
+  const std::string_view command = context_text(where, "command");
+  if (where.origin == "command" && !command.empty() && command != context_text(where, "raw_command")) {
+    out += " (in `" + std::string(command) + "`)";
+  }
   if (where.origin == "content") {
     out += where.from_script ? " (in the script `" : " (in the content written to `";
     out += where.content_path + "`, line " + std::to_string(where.content_line) + ")";

@@ -395,3 +395,13 @@ TEST_CASE("content inspection: scripts run and content written are checked line 
                                  "command\",\"tool_input\":{\"command\":\"sh pad.sh\"}}"),
         0, gemini_doc("[escalate] " + over), "");
 }
+
+TEST_CASE("a rule matched by one simple command of a longer line names that command") {
+  Sandbox s;
+  // The raw line does not contain `rm -rf /`; the shell analysis finds it inside the -c body.
+  check(s.hook("claude-code", claude_bash("ls && bash -c \\\"r''m -rf /\\\"")), 0,
+        claude_doc("vectimus: blocked by vectimus-destruct-001 (in `rm -rf /`): Recursive "
+                   "forced delete of the filesystem root or the home folder. Instead: Delete the "
+                   "specific project paths you created, e.g. `rm -r ./build`"),
+        hint("\"vectimus-destruct-001\""));
+}
