@@ -25,7 +25,8 @@ std::string read_file(const std::string& path) {
 // that makes them "allow unless forbidden".
 std::string builtin_packs_text() {
   std::vector<std::filesystem::path> files;
-  for (const auto& pack : std::filesystem::directory_iterator(std::string(VECTIMUS_SOURCE_DIR) + "/policies")) {
+  for (const auto& pack :
+       std::filesystem::directory_iterator(std::string(VECTIMUS_SOURCE_DIR) + "/policies")) {
     if (!pack.is_directory()) continue;
     for (const auto& file : std::filesystem::directory_iterator(pack.path())) {
       if (file.path().extension() == ".cedar") files.push_back(file.path());
@@ -42,7 +43,8 @@ std::string generated_rules(int n) {
   std::string text;
   for (int i = 0; i < n; ++i) {
     const std::string k = std::to_string(i);
-    text += "@id(\"gen-" + k + "\")\nforbid(principal, action == Vectimus::Action::\"shell_command\"," +
+    text += "@id(\"gen-" + k +
+            "\")\nforbid(principal, action == Vectimus::Action::\"shell_command\"," +
             " resource)\nwhen { context.command like \"*tool" + k + " --danger*\" || " +
             "(context has cwd && context.cwd like \"/srv/" + k + "/*\") };\n";
   }
@@ -63,9 +65,9 @@ interpreter::Request shell_request(const std::string& command) {
   r.principal = {"Vectimus::User", "developer"};
   r.action = {"Vectimus::Action", "shell_command"};
   r.resource = {"Vectimus::Tool", "Bash"};
-  r.context = interpreter::Value::record(
-      {{"command", interpreter::Value::string(command)},
-       {"cwd", interpreter::Value::string("/home/dev/project")}});
+  r.context =
+      interpreter::Value::record({{"command", interpreter::Value::string(command)},
+                                  {"cwd", interpreter::Value::string("/home/dev/project")}});
   return r;
 }
 

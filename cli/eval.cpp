@@ -34,9 +34,9 @@ std::string line_for(engine::Verdict verdict, const std::vector<std::string>& ru
 std::string eval_line(engine::Session& session, const std::string& source, std::string_view line) {
   const normalise::PayloadOutcome outcome = normalise::normalise_payload(source, line);
   if (outcome.status == normalise::PayloadStatus::error) {
-    return line_for(engine::Verdict::deny, {},
-                    "vectimus: the hook payload could not be read: " +
-                        outcome.errors.front().message);
+    return line_for(
+        engine::Verdict::deny, {},
+        "vectimus: the hook payload could not be read: " + outcome.errors.front().message);
   }
   const auto& engine = session.engine_for(outcome.event.cwd);
   if (!engine) {

@@ -65,8 +65,8 @@ int decide_and_answer(const HookOptions& opt, normalise::Dialect& dialect) {
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;
-  auto engine = engine::Engine::load(host, engine::locate(host, outcome.event.cwd, options.policy_dir),
-                                     options);
+  auto engine = engine::Engine::load(
+      host, engine::locate(host, outcome.event.cwd, options.policy_dir), options);
   if (!engine) {
     const std::string reason = "vectimus: policies could not be loaded, so every call is denied: " +
                                short_diagnostic(engine.errors().front());

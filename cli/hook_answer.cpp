@@ -14,10 +14,8 @@ bool honours_ask(Dialect dialect) {
     case Dialect::copilot_cli:
     case Dialect::copilot_cli_pascal:
     case Dialect::cursor_before_shell:
-    case Dialect::cursor_before_mcp:
-      return true;
-    default:
-      return false;
+    case Dialect::cursor_before_mcp: return true;
+    default: return false;
   }
 }
 

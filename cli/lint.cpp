@@ -1,7 +1,8 @@
 // `vectimus lint PATH...`: parses every `.cedar` file (folders recursively) and reports every
 // syntax error, duplicate annotation key, missing `@id`, and `@id` shared by two policies
 // anywhere in the given paths (naming both places), so ids are checked across packs. Every
-// `pack.toml` found is checked too: name, version, description and author present, as strings. Human-readable by default, JSON with
+// `pack.toml` found is checked too: name, version, description and author present, as strings.
+// Human-readable by default, JSON with
 // `--format json`. Exit 1 on any error.
 // A policy in a pack (a `.cedar` file whose folder, or a folder above it, holds a `pack.toml`)
 // must also carry a non-empty `@id`, `@description`, `@incident`, `@controls` and
@@ -132,8 +133,7 @@ void add_lint_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("lint", "Check Cedar policy files for errors");
   cmd->add_option("paths", opt->paths, "policy files, or folders searched for .cedar files")
       ->required();
-  cmd->add_option("--format", opt->format, "output format")
-      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--format", opt->format, "output format")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([opt, &exit_code] { exit_code = run_lint(*opt); });
 }
 

@@ -64,7 +64,8 @@ Result<std::vector<Case>> read_cases(const SourcePtr& text) {
     if (item["name"].get_string().get(name) != simdjson::SUCCESS ||
         item["source"].get_string().get(source) != simdjson::SUCCESS ||
         item["expected"].get_string().get(expected) != simdjson::SUCCESS) {
-      errors.push_back(make_error("json", where + " needs string fields `name`, `source` and `expected`"));
+      errors.push_back(
+          make_error("json", where + " needs string fields `name`, `source` and `expected`"));
       continue;
     }
     if (expected != "allow" && expected != "deny" && expected != "escalate") {

@@ -111,10 +111,10 @@ Result<Config> load_config(const Host& host, const std::vector<std::string>& fil
     FileRead read = host.fs->read(path, kMaxConfigBytes);
     if (read.status == FileRead::Status::missing) continue;
     if (read.status != FileRead::Status::ok) {
-      errors.push_back(make_error("io", "cannot read config `" + path + "`: " +
-                                            (read.status == FileRead::Status::too_large
-                                                 ? std::string("over 1 MiB")
-                                                 : read.error)));
+      errors.push_back(make_error(
+          "io", "cannot read config `" + path + "`: " +
+                    (read.status == FileRead::Status::too_large ? std::string("over 1 MiB")
+                                                                : read.error)));
       continue;
     }
     config.files.push_back(path);

@@ -10,8 +10,8 @@ namespace vectimus::engine {
 namespace {
 
 constexpr std::array<std::string_view, 13> kInterpreters = {
-    "bash", "sh", "zsh", "dash", "ksh", "python", "python3", "node", "ruby", "perl",
-    "deno", "source", "."};
+    "bash", "sh",   "zsh",  "dash", "ksh",    "python", "python3",
+    "node", "ruby", "perl", "deno", "source", "."};
 
 // The basename of a program word, so `/usr/bin/python3` is `python3`.
 std::string_view base_name(std::string_view program) {
@@ -59,7 +59,8 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 

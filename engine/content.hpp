@@ -21,7 +21,7 @@ namespace vectimus::engine {
 std::vector<std::string> scripts_run_by(std::string_view command_line, std::string_view cwd);
 
 struct ContentLine {
-  uint32_t number = 0;  // 1-based
+  uint32_t number = 0;    // 1-based
   std::string_view text;  // trimmed, points into the content
 };
 

@@ -36,7 +36,8 @@ std::string_view context_text(const PlannedRequest& where, std::string_view key)
 std::string match_phrase(const RuleInfo& rule, const PlannedRequest& where) {
   std::string out = rule.id;
   const std::string_view command = context_text(where, "command");
-  if (where.origin == "command" && !command.empty() && command != context_text(where, "raw_command")) {
+  if (where.origin == "command" && !command.empty() &&
+      command != context_text(where, "raw_command")) {
     out += " (in `" + std::string(command) + "`)";
   }
   if (where.origin == "content") {
@@ -79,7 +80,9 @@ std::string_view verdict_name(Verdict verdict) {
   return "deny";
 }
 
-std::string rule_phrase(const RuleInfo& rule) { return match_phrase(rule, PlannedRequest{}); }
+std::string rule_phrase(const RuleInfo& rule) {
+  return match_phrase(rule, PlannedRequest{});
+}
 
 Result<Engine> Engine::load(const Host& host, Locations locations, const EngineOptions& options) {
   Diagnostics errors;
@@ -144,8 +147,8 @@ void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& en
   const interpreter::Request& req = request.planned.request;
   interpreter::Response response;
   const index::PolicyIndex* rules = nullptr;
-  if (index_ && index_->evaluated.fetch_add(1, std::memory_order_relaxed) >=
-                    options_.index_after_requests) {
+  if (index_ &&
+      index_->evaluated.fetch_add(1, std::memory_order_relaxed) >= options_.index_after_requests) {
     rules = rule_index();
   }
   if (rules != nullptr) {
@@ -194,10 +197,9 @@ std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
     for (const std::string& script : scripts_run_by(*event.command, cwd)) {
       FileRead read = host_->fs->read(script, limit);
       if (read.status == FileRead::Status::missing || read.status == FileRead::Status::error) {
-        decision.debug_log.push_back("vectimus: script `" + script + "` not inspected: " +
-                                     (read.status == FileRead::Status::missing
-                                          ? std::string("no such file")
-                                          : read.error));
+        decision.debug_log.push_back(
+            "vectimus: script `" + script + "` not inspected: " +
+            (read.status == FileRead::Status::missing ? std::string("no such file") : read.error));
         continue;
       }
       if (read.text.find('\0') != std::string::npos) {
@@ -272,7 +274,8 @@ Decision Engine::decide(const normalise::Event& event) const {
     }
   }
   if (verdict != Verdict::allow) {
-    std::string reason = verdict == Verdict::deny ? "vectimus: blocked by " : "vectimus: approval needed: ";
+    std::string reason =
+        verdict == Verdict::deny ? "vectimus: blocked by " : "vectimus: approval needed: ";
     for (std::size_t i = 0; i < phrases.size(); ++i) {
       if (i > 0) reason += verdict == Verdict::deny ? "; also blocked by " : "; also ";
       reason += phrases[i];

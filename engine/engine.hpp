@@ -24,8 +24,8 @@
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,7 +109,7 @@ class Engine {
   Locations locations_;
   Config config_;
   std::shared_ptr<const PolicyPacks> packs_;
-  std::vector<uint32_t> candidates_;                 // enabled rules + the permit-all policy
+  std::vector<uint32_t> candidates_;  // enabled rules + the permit-all policy
   // The index over packs_->set, built once on first need (decide() may run on several
   // threads, hence call_once); null when !use_index.
   struct LazyIndex {

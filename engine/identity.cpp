@@ -48,7 +48,8 @@ interpreter::Entity principal_entity(const Identity& identity) {
   for (const std::string& g : identity.groups) groups.push_back(interpreter::Value::string(g));
   interpreter::Entity entity;
   entity.uid = principal_uid(identity);
-  entity.attrs = interpreter::Value::record({{"groups", interpreter::Value::set(std::move(groups))}});
+  entity.attrs =
+      interpreter::Value::record({{"groups", interpreter::Value::set(std::move(groups))}});
   return entity;
 }
 

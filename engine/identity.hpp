@@ -22,7 +22,7 @@ struct Identity {
   IdentityType type = IdentityType::user;
   std::string id;
   std::vector<std::string> groups;  // sorted, unique
-  std::string origin;  // "payload", "git", "os", or "unresolved" (not looked up)
+  std::string origin;               // "payload", "git", "os", or "unresolved" (not looked up)
 };
 
 Identity resolve_identity(const Host& host, const Config& config, const normalise::Event& event,

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   // builtin_packs() keeps going past a bad manifest; here it is an error.
   for (const Pack& pack : packs) {
     auto manifest = vectimus::engine::parse_pack_manifest(pack.manifest_source);
-    if (!manifest) return fail("a built-in pack is broken:\n" + vectimus::render(manifest.errors()));
+    if (!manifest)
+      return fail("a built-in pack is broken:\n" + vectimus::render(manifest.errors()));
   }
   auto compiled = vectimus::engine::compile_packs(packs);
   if (!compiled) return fail("a built-in pack is broken:\n" + vectimus::render(compiled.errors()));

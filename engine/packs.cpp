@@ -24,7 +24,8 @@ Result<SourcePtr> read_file(const Host& host, const std::string& path) {
   FileRead read = host.fs->read(path, limits::kMaxPolicyFileBytes);
   switch (read.status) {
     case FileRead::Status::ok: return make_source(path, std::move(read.text));
-    case FileRead::Status::missing: return make_error("io", "cannot read `" + path + "`: no such file");
+    case FileRead::Status::missing:
+      return make_error("io", "cannot read `" + path + "`: no such file");
     case FileRead::Status::too_large:
       return make_error("io", "cannot read `" + path + "`: over the " +
                                   std::to_string(limits::kMaxPolicyFileBytes) + "-byte limit");
@@ -116,8 +117,9 @@ Diagnostics describe_rules(PolicyPacks& out, const std::vector<uint32_t>& pack_o
     if (const std::string* e = policy.annotation("enforcement")) {
       info.enforcement = *e;
       if (!parse_enforcement(*e)) {
-        const auto it = std::find_if(policy.annotations.begin(), policy.annotations.end(),
-                                     [](const ir::Annotation& a) { return a.key == "enforcement"; });
+        const auto it =
+            std::find_if(policy.annotations.begin(), policy.annotations.end(),
+                         [](const ir::Annotation& a) { return a.key == "enforcement"; });
         errors.push_back(make_error("enforcement", "unknown enforcement `" + *e + "`",
                                     Location{policy.source, it->span},
                                     "`@enforcement` is \"deny\", \"escalate\" or \"observe\""));
@@ -144,7 +146,8 @@ std::vector<Pack> builtin_pack_sources() {
         make_source("<built-in>/" + std::string(file.path), std::string(file.text));
     pack.manifest.name = std::string(dir);
     for (const EmbeddedFile& other : files) {
-      if (other.path.starts_with(file.path.substr(0, slash + 1)) && ends_with(other.path, ".cedar")) {
+      if (other.path.starts_with(file.path.substr(0, slash + 1)) &&
+          ends_with(other.path, ".cedar")) {
         pack.files.push_back(
             make_source("<built-in>/" + std::string(other.path), std::string(other.text)));
       }

@@ -49,15 +49,15 @@ std::vector<Pack> builtin_packs();
 
 struct RuleInfo {
   std::string id;
-  std::string description;            // @description, may be empty
-  std::string suggested_alternative;  // @suggested_alternative, may be empty
+  std::string description;                 // @description, may be empty
+  std::string suggested_alternative;       // @suggested_alternative, may be empty
   std::optional<std::string> enforcement;  // @enforcement as written
   uint32_t pack = 0;                       // index into packs
 };
 
 struct PolicyPacks {
   std::vector<Pack> packs;
-  ir::PolicySet set;           // rules in document order, then the permit-all policy
+  ir::PolicySet set;            // rules in document order, then the permit-all policy
   std::vector<RuleInfo> rules;  // parallel to set.policies[0..rules.size())
   bool uses_principal = false;  // some rule reads `principal` (identity look-up needed)
   bool compiled = false;        // decoded from the compiled built-in packs, nothing parsed

@@ -46,7 +46,8 @@ void put_env(Fields& f, const std::vector<std::string>& assignments) {
   Fields env;
   for (const std::string& a : assignments) {
     const size_t eq = a.find('=');
-    env.emplace_back(a.substr(0, eq), Value::string(eq == std::string::npos ? "" : a.substr(eq + 1)));
+    env.emplace_back(a.substr(0, eq),
+                     Value::string(eq == std::string::npos ? "" : a.substr(eq + 1)));
   }
   f.emplace_back("env", Value::record(std::move(env)));
 }
@@ -90,7 +91,8 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
       f.emplace_back("language", Value::string(c.language));
       f.emplace_back("code", Value::string(c.code));
     }
-    const std::vector<std::string> operands(c.argv.begin() + (c.argv.empty() ? 0 : 1), c.argv.end());
+    const std::vector<std::string> operands(c.argv.begin() + (c.argv.empty() ? 0 : 1),
+                                            c.argv.end());
     const normalise::CommandClass cls = normalise::classify_command(c.program, operands);
     put_set(f, "package_names", cls.packages);
     if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
@@ -134,7 +136,8 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   put(f, "subagent_type", a.subagent_type);
   put(f, "mode", a.mode);
   if (a.max_turns) f.emplace_back("max_turns", Value::long_(*a.max_turns));
-  if (a.run_in_background) f.emplace_back("run_in_background", Value::boolean(*a.run_in_background));
+  if (a.run_in_background)
+    f.emplace_back("run_in_background", Value::boolean(*a.run_in_background));
   put(f, "model", a.model);
   put(f, "name", a.name);
   put(f, "description", a.description);

@@ -26,8 +26,8 @@
 namespace vectimus::engine {
 
 struct PlannedRequest {
-  std::string origin;  // "event"; "command" for a simple command of the line; "content" for a
-                       // line of inspected content
+  std::string origin;        // "event"; "command" for a simple command of the line; "content" for a
+                             // line of inspected content
   std::string content_path;  // content: the file the line belongs to
   bool from_script = false;  // content: a script the command runs (else: content written)
   uint32_t content_line = 0;  // content: 1-based line number

@@ -54,7 +54,8 @@ bool read_strings(const SourcePtr& source, const toml::node& node, std::string_v
                   std::vector<std::string>& out, Diagnostics& errors) {
   const toml::array* array = node.as_array();
   if (array == nullptr) {
-    errors.push_back(error_at(source, node, "`" + std::string(key) + "` must be a list of strings"));
+    errors.push_back(
+        error_at(source, node, "`" + std::string(key) + "` must be a list of strings"));
     return false;
   }
   for (const toml::node& item : *array) {
@@ -77,7 +78,8 @@ void sort_unique(std::vector<std::string>& items) {
 void unknown_key(const SourcePtr& source, const toml::key& name, std::string_view key,
                  std::string_view known, Diagnostics& errors) {
   errors.push_back(make_error("config", "unknown key `" + std::string(key) + "`",
-                              where(source, name.source()), "expected one of " + std::string(known)));
+                              where(source, name.source()),
+                              "expected one of " + std::string(known)));
 }
 
 void apply_table(Config& config, const SourcePtr& source, const toml::table& root,
@@ -130,7 +132,8 @@ void apply_table(Config& config, const SourcePtr& source, const toml::table& roo
           } else if (text != nullptr && text->get() == "user") {
             config.identity_type = IdentityType::user;
           } else {
-            errors.push_back(error_at(source, sub, "`identity.type` must be \"agent\" or \"user\""));
+            errors.push_back(
+                error_at(source, sub, "`identity.type` must be \"agent\" or \"user\""));
           }
         } else if (path == "identity.groups") {
           std::vector<std::string> groups;
@@ -183,8 +186,8 @@ Diagnostics apply_config_toml(Config& config, const SourcePtr& source) {
   try {
     apply_table(config, source, *parsed, errors);
   } catch (const std::exception& e) {
-    errors.push_back(make_error("internal", std::string("internal error reading config: ") +
-                                                e.what()));
+    errors.push_back(
+        make_error("internal", std::string("internal error reading config: ") + e.what()));
   }
   return errors;
 }
@@ -194,11 +197,10 @@ Result<PackManifest> parse_pack_manifest(const SourcePtr& source) {
   if (!parsed) return std::move(parsed).take_errors();
   PackManifest out;
   Diagnostics errors;
-  const std::pair<std::string_view, std::string*> fields[] = {
-      {"name", &out.name},
-      {"version", &out.version},
-      {"description", &out.description},
-      {"author", &out.author}};
+  const std::pair<std::string_view, std::string*> fields[] = {{"name", &out.name},
+                                                              {"version", &out.version},
+                                                              {"description", &out.description},
+                                                              {"author", &out.author}};
   for (const auto& [key, target] : fields) {
     const toml::node* node = parsed->get(key);
     if (node == nullptr) {

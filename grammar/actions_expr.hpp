@@ -167,54 +167,82 @@ struct action : pg::nothing<Rule> {};
     template <class Input>     \
     static void apply([[maybe_unused]] const Input& in, State& s)
 
-VECTIMUS_ACTION(mark_end) { s.last_end = s.offset(in.begin()); }
+VECTIMUS_ACTION(mark_end) {
+  s.last_end = s.offset(in.begin());
+}
 };
 VECTIMUS_ACTION(path_begin) {
   s.name_marks.push_back(s.names.size());
 }
-};
+}
+;
 VECTIMUS_ACTION(list_begin) {
   s.list_marks.push_back(s.exprs.size());
 }
-};
-VECTIMUS_ACTION(path_seg) { push_name(s, in); }
-};
-VECTIMUS_ACTION(attr_name) { push_name(s, in); }
-};
-VECTIMUS_ACTION(record_key_ident) { push_name(s, in); }
-};
-VECTIMUS_ACTION(record_key_string) { s.names.push_back({unescaped(s, in), s.token_span(in.begin())}); }
-};
-VECTIMUS_ACTION(index_key) { s.names.push_back({unescaped(s, in), s.token_span(in.begin())}); }
-};
-VECTIMUS_ACTION(entity_id) { s.names.push_back({unescaped(s, in), s.token_span(in.begin())}); }
-};
+}
+;
+VECTIMUS_ACTION(path_seg) {
+  push_name(s, in);
+}
+}
+;
+VECTIMUS_ACTION(attr_name) {
+  push_name(s, in);
+}
+}
+;
+VECTIMUS_ACTION(record_key_ident) {
+  push_name(s, in);
+}
+}
+;
+VECTIMUS_ACTION(record_key_string) {
+  s.names.push_back({unescaped(s, in), s.token_span(in.begin())});
+}
+}
+;
+VECTIMUS_ACTION(index_key) {
+  s.names.push_back({unescaped(s, in), s.token_span(in.begin())});
+}
+}
+;
+VECTIMUS_ACTION(entity_id) {
+  s.names.push_back({unescaped(s, in), s.token_span(in.begin())});
+}
+}
+;
 VECTIMUS_ACTION(has_string) {
   s.name_marks.push_back(s.names.size());
   s.names.push_back({unescaped(s, in), s.token_span(in.begin())});
 }
-};
+}
+;
 VECTIMUS_ACTION(path) {
   join_path(s);
 }
-};
+}
+;
 VECTIMUS_ACTION(is_type) {
   join_path(s);
 }
-};
+}
+;
 VECTIMUS_ACTION(scope_is_type) {
   join_path(s);
   s.target->entity_type = s.pop_name().text;
 }
-};
+}
+;
 VECTIMUS_ACTION(entity_ref) {
   push_uid(s, false);
 }
-};
+}
+;
 VECTIMUS_ACTION(action_entity) {
   push_uid(s, true);
 }
-};
+}
+;
 
 // Primaries.
 VECTIMUS_ACTION(literal_true) {
@@ -222,15 +250,20 @@ VECTIMUS_ACTION(literal_true) {
   e.boolean = true;
   s.push(std::move(e), 1);
 }
-};
-VECTIMUS_ACTION(literal_false) { s.push(leaf(Op::bool_lit, s.token_span(in.begin())), 1); }
-};
+}
+;
+VECTIMUS_ACTION(literal_false) {
+  s.push(leaf(Op::bool_lit, s.token_span(in.begin())), 1);
+}
+}
+;
 VECTIMUS_ACTION(literal_number) {
   Expr e = leaf(Op::long_lit, s.token_span(in.begin()));
   e.number = static_cast<int64_t>(number_value(s, in, std::numeric_limits<int64_t>::max()));
   s.push(std::move(e), 1);
 }
-};
+}
+;
 VECTIMUS_ACTION(negative_literal) {
   // Cedar folds one `-` into the literal, which is how i64 min can be written at all.
   const uint64_t max = uint64_t{1} << 63;
@@ -242,13 +275,15 @@ VECTIMUS_ACTION(negative_literal) {
   s.push(std::move(e), 1);
   s.folded_literal = true;
 }
-};
+}
+;
 VECTIMUS_ACTION(literal_string) {
   Expr e = leaf(Op::string_lit, s.token_span(in.begin()));
   e.text = unescaped(s, in);
   s.push(std::move(e), 1);
 }
-};
+}
+;
 VECTIMUS_ACTION(slot_expr) {
   const Span span = s.token_span(in.begin());
   const std::string slot(in.begin(), in.begin() + (span.end - span.begin));
@@ -259,14 +294,16 @@ VECTIMUS_ACTION(slot_expr) {
   s.fail("found the template slot `" + slot + "` in a condition", span,
          "slots may only appear in the scope of a template");
 }
-};
+}
+;
 VECTIMUS_ACTION(set_expr) {
   uint32_t h = 0;
   Expr e = leaf(Op::set, s.token_span(in.begin()));
   e.children = pop_list(s, h);
   s.push(std::move(e), h + 1);
 }
-};
+}
+;
 VECTIMUS_ACTION(record_expr) {
   uint32_t h = 0;
   Expr e = leaf(Op::record, s.token_span(in.begin()));
@@ -285,7 +322,8 @@ VECTIMUS_ACTION(record_expr) {
   s.names.resize(s.names.size() - n);
   s.push(std::move(e), h + 1);
 }
-};
+}
+;
 VECTIMUS_ACTION(entity_tail) {
   Span span;
   ir::EntityUid uid = pop_uid_parts(s, span);
@@ -293,14 +331,16 @@ VECTIMUS_ACTION(entity_tail) {
   e.uid = std::move(uid);
   s.push(std::move(e), 1);
 }
-};
+}
+;
 VECTIMUS_ACTION(function_call) {
   uint32_t h = 0;
   std::vector<Expr> args = pop_list(s, h);
   Name name = s.pop_name();
   build_function_call(s, name, std::move(args), {name.span.begin, s.last_end});
 }
-};
+}
+;
 VECTIMUS_ACTION(name_only) {
   Name name = s.pop_name();
   static constexpr std::pair<std::string_view, ir::Var> kVars[] = {
@@ -320,7 +360,8 @@ VECTIMUS_ACTION(name_only) {
          "the variables are `principal`, `action`, `resource` and `context`; write `\"" +
              name.text + "\"` for a string or `" + name.text + "::\"id\"` for an entity");
 }
-};
+}
+;
 
 // Member access.
 VECTIMUS_ACTION(method_call) {
@@ -332,7 +373,8 @@ VECTIMUS_ACTION(method_call) {
   const Span span{receiver.span.begin, s.last_end};
   build_method_call(s, std::move(receiver), h, name, std::move(args), args_height, span);
 }
-};
+}
+;
 template <class Input>
 void push_get_attr([[maybe_unused]] const Input& in, State& s) {
   Name name = s.pop_name();
@@ -343,10 +385,16 @@ void push_get_attr([[maybe_unused]] const Input& in, State& s) {
   e.children.push_back(std::move(receiver));
   s.push(std::move(e), h + 1);
 }
-VECTIMUS_ACTION(field_access) { push_get_attr(in, s); }
-};
-VECTIMUS_ACTION(index_access) { push_get_attr(in, s); }
-};
+VECTIMUS_ACTION(field_access) {
+  push_get_attr(in, s);
+}
+}
+;
+VECTIMUS_ACTION(index_access) {
+  push_get_attr(in, s);
+}
+}
+;
 
 // Unary operators.
 template <class Input>
@@ -362,21 +410,30 @@ void count_unary(const Input& in, State& s, const char* op) {
 VECTIMUS_ACTION(bang) {
   ++s.pending_unary;
 }
-};
+}
+;
 VECTIMUS_ACTION(minus) {
   ++s.pending_unary;
 }
-};
-VECTIMUS_ACTION(bangs) { count_unary(in, s, "!"); }
-};
-VECTIMUS_ACTION(minuses) { count_unary(in, s, "-"); }
-};
+}
+;
+VECTIMUS_ACTION(bangs) {
+  count_unary(in, s, "!");
+}
+}
+;
+VECTIMUS_ACTION(minuses) {
+  count_unary(in, s, "-");
+}
+}
+;
 VECTIMUS_ACTION(not_expr) {
   uint32_t n = s.unary_counts.back();
   s.unary_counts.pop_back();
   while (n-- > 0) push_unary(s, Op::not_, s.offset(in.begin()));
 }
-};
+}
+;
 VECTIMUS_ACTION(neg_expr) {
   uint32_t n = s.unary_counts.back();
   s.unary_counts.pop_back();
@@ -386,15 +443,20 @@ VECTIMUS_ACTION(neg_expr) {
   }
   while (n-- > 0) push_unary(s, Op::neg, s.offset(in.begin()));
 }
-};
+}
+;
 
 // Binary operators.
 VECTIMUS_ACTION(mul_tail) {
   push_binary(s, Op::mul);
 }
-};
-VECTIMUS_ACTION(add_tail) { push_binary(s, *in.begin() == '+' ? Op::add : Op::sub); }
-};
+}
+;
+VECTIMUS_ACTION(add_tail) {
+  push_binary(s, *in.begin() == '+' ? Op::add : Op::sub);
+}
+}
+;
 VECTIMUS_ACTION(compare_tail) {
   const char* p = in.begin();
   const Op op = p[0] == 'i'   ? Op::in
@@ -404,15 +466,18 @@ VECTIMUS_ACTION(compare_tail) {
                               : (p[1] == '=' ? Op::ge : Op::gt);
   push_binary(s, op);
 }
-};
+}
+;
 VECTIMUS_ACTION(and_tail) {
   push_binary(s, Op::and_);
 }
-};
+}
+;
 VECTIMUS_ACTION(or_tail) {
   push_binary(s, Op::or_);
 }
-};
+}
+;
 VECTIMUS_ACTION(if_expr) {
   uint32_t h3 = 0;
   uint32_t h2 = 0;
@@ -426,7 +491,8 @@ VECTIMUS_ACTION(if_expr) {
   e.children.push_back(std::move(otherwise));
   s.push(std::move(e), std::max({h1, h2, h3}) + 1);
 }
-};
+}
+;
 
 // Relations that are not plain binary operators.
 VECTIMUS_ACTION(has_tail) {
@@ -466,11 +532,13 @@ VECTIMUS_ACTION(has_tail) {
   s.names.resize(mark);
   s.push(std::move(result), result_height);
 }
-};
+}
+;
 VECTIMUS_ACTION(has_path) {
   (void)s;  // the segments stay on `names` for has_tail
 }
-};
+}
+;
 VECTIMUS_ACTION(like_pattern) {
   const std::string_view body = string_body(s, in.begin());
   if (auto error = unescape_pattern(body, s.pattern)) {
@@ -478,7 +546,8 @@ VECTIMUS_ACTION(like_pattern) {
     s.fail(error->message, {at, at + static_cast<uint32_t>(error->length)}, error->help);
   }
 }
-};
+}
+;
 VECTIMUS_ACTION(like_tail) {
   uint32_t h = 0;
   Expr subject = s.pop(h);
@@ -488,11 +557,13 @@ VECTIMUS_ACTION(like_tail) {
   e.children.push_back(std::move(subject));
   s.push(std::move(e), h + 1);
 }
-};
+}
+;
 VECTIMUS_ACTION(is_in) {
   s.is_in_present = true;
 }
-};
+}
+;
 VECTIMUS_ACTION(is_tail) {
   // `e is T in x` is `e is T && e in x`, as in Cedar.
   const bool with_in = s.is_in_present;
@@ -520,6 +591,7 @@ VECTIMUS_ACTION(is_tail) {
   conj.children.push_back(std::move(in_expr));
   s.push(std::move(conj), std::max(h, hx) + 2);
 }
-};
+}
+;
 
 }  // namespace vectimus::grammar::actions

@@ -69,15 +69,20 @@ struct control<rules::expr> : pg::normal<rules::expr> {
   static void start(const Input& in, State& s) {
     if (++s.depth > limits::kMaxExpressionDepth) {
       const uint32_t at = s.offset(in.current());
-      throw Failure{"limit", "expression is nested too deeply",
+      throw Failure{"limit",
+                    "expression is nested too deeply",
                     "the limit is " + std::to_string(limits::kMaxExpressionDepth) + " levels",
                     {at, at + 1}};
     }
   }
   template <class Input>
-  static void success(const Input&, State& s) { --s.depth; }
+  static void success(const Input&, State& s) {
+    --s.depth;
+  }
   template <class Input>
-  static void failure(const Input&, State& s) { --s.depth; }
+  static void failure(const Input&, State& s) {
+    --s.depth;
+  }
   template <class Input>
   [[noreturn]] static void raise(const Input& in, State& s) {
     raise_for<rules::expr>(in, s);
@@ -100,7 +105,7 @@ Diagnostic internal_error(const SourcePtr& source, size_t at, const char* what) 
 size_t skip_space(const SourcePtr& source, size_t offset) {
   const std::string& text = source->text;
   pg::memory_input<pg::tracking_mode::lazy> in(text.data() + offset, text.data() + text.size(),
-                                                source->name);
+                                               source->name);
   pg::parse<rules::leading_space>(in);
   return static_cast<size_t>(in.current() - text.data());
 }
@@ -113,7 +118,7 @@ PolicyOutcome parse_policy_at(const SourcePtr& source, size_t offset) {
   s.base = text.data();
   s.last_end = static_cast<uint32_t>(offset);
   pg::memory_input<pg::tracking_mode::lazy> in(text.data() + offset, text.data() + text.size(),
-                                                source->name);
+                                               source->name);
   try {
     pg::parse<rules::policy, action, control>(in, s);
     out.end = static_cast<size_t>(in.current() - text.data());
@@ -137,7 +142,7 @@ Result<ir::EntityUid> parse_uid(const SourcePtr& source) {
   s.source = source;
   s.base = text.data();
   pg::memory_input<pg::tracking_mode::lazy> in(text.data(), text.data() + text.size(),
-                                                source->name);
+                                               source->name);
   try {
     pg::parse<rules::uid_only, action, control>(in, s);
     return std::move(s.uids.back());

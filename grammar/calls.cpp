@@ -10,12 +10,12 @@ namespace {
 // Cedar 4.5's extension functions and methods (ipaddr, decimal, datetime, duration). They
 // parse in Cedar, so they are "unsupported" for us, never "syntax".
 constexpr std::array<std::string_view, 4> kExtensionFunctions = {"ip", "decimal", "datetime",
-                                                                  "duration"};
+                                                                 "duration"};
 constexpr std::array<std::string_view, 18> kExtensionMethods = {
-    "isIpv4",      "isIpv6",          "isLoopback",    "isMulticast", "isInRange",
-    "lessThan",    "lessThanOrEqual", "greaterThan",   "greaterThanOrEqual",
-    "offset",      "durationSince",   "toDate",        "toTime",      "toMilliseconds",
-    "toSeconds",   "toMinutes",       "toHours",       "toDays"};
+    "isIpv4",        "isIpv6",          "isLoopback",  "isMulticast",        "isInRange",
+    "lessThan",      "lessThanOrEqual", "greaterThan", "greaterThanOrEqual", "offset",
+    "durationSince", "toDate",          "toTime",      "toMilliseconds",     "toSeconds",
+    "toMinutes",     "toHours",         "toDays"};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view name) {

@@ -19,9 +19,11 @@ struct ErrorText {
 template <class Rule>
 inline constexpr ErrorText kErrorText{};
 
-#define VECTIMUS_ERROR(rule, ...) \
-  template <>                     \
-  inline constexpr ErrorText kErrorText<rules::rule>{__VA_ARGS__}
+#define VECTIMUS_ERROR(rule, ...)                      \
+  template <>                                          \
+  inline constexpr ErrorText kErrorText<rules::rule> { \
+    __VA_ARGS__                                        \
+  }
 
 // Tokens and literals.
 VECTIMUS_ERROR(string_close, "unterminated string literal", "add the closing `\"`", false);

@@ -50,8 +50,9 @@ size_t resync(std::string_view text, size_t policy_begin, size_t error_at) {
 Result<ir::PolicySet> parse_policies(const SourcePtr& source, size_t first_index) {
   const std::string_view text = source->text;
   if (text.size() > limits::kMaxPolicyFileBytes) {
-    return make_error("limit", "the policy file is larger than " +
-                                   std::to_string(limits::kMaxPolicyFileBytes >> 20) + " MiB",
+    return make_error("limit",
+                      "the policy file is larger than " +
+                          std::to_string(limits::kMaxPolicyFileBytes >> 20) + " MiB",
                       Location{source, {0, 0}});
   }
   ir::PolicySet set;
@@ -75,6 +76,8 @@ Result<ir::PolicySet> parse_policies(const SourcePtr& source, size_t first_index
   return set;
 }
 
-Result<ir::EntityUid> parse_entity_uid(const SourcePtr& source) { return parse_uid(source); }
+Result<ir::EntityUid> parse_entity_uid(const SourcePtr& source) {
+  return parse_uid(source);
+}
 
 }  // namespace vectimus::grammar

@@ -174,12 +174,11 @@ struct like_tail : seq<kw_like, must<like_pattern>> {};
 struct is_type : path {};
 struct is_in : seq<kw_in, must<add>> {};
 struct is_tail : seq<kw_is, must<is_type>, opt<is_in>> {};
-struct relation_start : sor<two<'='>, string<'!', '='>, one<'<', '>'>, keyword<TAO_PEGTL_STRING("in")>,
-                            keyword<TAO_PEGTL_STRING("has")>,
+struct relation_start : sor<two<'='>, string<'!', '='>, one<'<', '>'>,
+                            keyword<TAO_PEGTL_STRING("in")>, keyword<TAO_PEGTL_STRING("has")>,
                             keyword<TAO_PEGTL_STRING("like")>, keyword<TAO_PEGTL_STRING("is")>> {};
 struct no_chain : not_at<relation_start> {};
-struct relation
-    : seq<add, opt<sor<compare_tail, has_tail, like_tail, is_tail>, must<no_chain>>> {};
+struct relation : seq<add, opt<sor<compare_tail, has_tail, like_tail, is_tail>, must<no_chain>>> {};
 
 struct and_tail : seq<sym_and, must<relation>> {};
 struct and_expr : seq<relation, star<and_tail>> {};
@@ -195,9 +194,8 @@ struct expr : sor<if_expr, or_expr> {};
 struct annotation_key : tok<ident_raw> {};
 struct annotation_value : string_tok {};
 struct annotation_close : sym_rparen {};
-struct annotation
-    : seq<sym_at, must<annotation_key>,
-          opt<sym_lparen, must<annotation_value>, must<annotation_close>>> {};
+struct annotation : seq<sym_at, must<annotation_key>,
+                        opt<sym_lparen, must<annotation_value>, must<annotation_close>>> {};
 
 struct scope_slot : slot_name {};
 struct scope_entity : sor<scope_slot, entity_ref> {};
@@ -227,8 +225,8 @@ struct scope_action : seq<scope_action_kw, opt<sor<action_eq, action_in, action_
 
 struct scope_comma : sym_comma {};
 struct scope_close : sym_rparen {};
-struct scope : seq<must<scope_principal>, must<scope_comma>, must<scope_action>,
-                   must<scope_comma>, must<scope_resource>, opt<sym_comma>, must<scope_close>> {};
+struct scope : seq<must<scope_principal>, must<scope_comma>, must<scope_action>, must<scope_comma>,
+                   must<scope_resource>, opt<sym_comma>, must<scope_close>> {};
 
 struct condition_open : sym_lbrace {};
 struct condition_close : sym_rbrace {};

@@ -37,7 +37,7 @@ struct State {
   size_t depth = 0;       // parser nesting of `expr`
 
   std::vector<ir::Expr> exprs;
-  std::vector<uint32_t> heights;  // tree height of each entry of `exprs`
+  std::vector<uint32_t> heights;   // tree height of each entry of `exprs`
   std::vector<size_t> list_marks;  // exprs.size() where an argument/element list began
   std::vector<Name> names;
   std::vector<size_t> name_marks;  // names.size() where a path or `has` chain began
@@ -61,8 +61,8 @@ struct State {
     throw Failure{"syntax", std::move(message), std::move(help), span};
   }
   void unsupported(std::string message, Span span, std::string help = {}) {
-    deferred.push_back(make_error("unsupported", std::move(message),
-                                  Location{source, span}, std::move(help)));
+    deferred.push_back(
+        make_error("unsupported", std::move(message), Location{source, span}, std::move(help)));
   }
 
   void push(ir::Expr e, uint32_t height) {

@@ -119,8 +119,7 @@ std::optional<UnescapeError> decode_escape(std::string_view body, size_t& i, boo
       append_utf8(piece.text, value);
       return {};
     }
-    default:
-      return escape_error(body, begin, i);
+    default: return escape_error(body, begin, i);
   }
 }
 

@@ -58,18 +58,10 @@ const Value* resolve(const AttrPath& path, const Request& request, const Entitie
   const Value* value = nullptr;
   const ir::EntityUid* entity = nullptr;
   switch (path.root) {
-    case ir::Var::context:
-      value = &request.context;
-      break;
-    case ir::Var::principal:
-      entity = &request.principal;
-      break;
-    case ir::Var::action:
-      entity = &request.action;
-      break;
-    case ir::Var::resource:
-      entity = &request.resource;
-      break;
+    case ir::Var::context: value = &request.context; break;
+    case ir::Var::principal: entity = &request.principal; break;
+    case ir::Var::action: entity = &request.action; break;
+    case ir::Var::resource: entity = &request.resource; break;
   }
   for (const std::string& key : path.keys) {
     if (entity == nullptr && value->kind() == Kind::entity) entity = &value->as_entity();
@@ -221,12 +213,9 @@ std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
 bool PolicyIndex::holds(uint32_t node, const std::vector<uint32_t>& matched) const {
   const Node& n = nodes_[node];
   switch (n.kind) {
-    case PKind::all:
-      return true;
-    case PKind::none:
-      return false;
-    case PKind::atom:
-      return std::binary_search(matched.begin(), matched.end(), n.first);
+    case PKind::all: return true;
+    case PKind::none: return false;
+    case PKind::atom: return std::binary_search(matched.begin(), matched.end(), n.first);
     case PKind::and_:
       for (uint32_t i = n.first; i < n.last; ++i) {
         if (!holds(children_[i], matched)) return false;

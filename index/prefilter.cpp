@@ -98,8 +98,7 @@ class Analyzer {
   Prefilter when_true(const Expr& e) {
     if (!spend()) return Prefilter::all();
     switch (e.op) {
-      case Op::bool_lit:
-        return e.boolean ? Prefilter::all() : Prefilter::none();
+      case Op::bool_lit: return e.boolean ? Prefilter::all() : Prefilter::none();
       case Op::and_: {  // short-circuit: true only if both sides are true
         Prefilter left = when_true(e.children[0]);
         return Prefilter::make_and(two(std::move(left), when_true(e.children[1])));
@@ -108,8 +107,7 @@ class Analyzer {
         Prefilter left = when_true(e.children[0]);
         return Prefilter::make_or(two(std::move(left), when_true(e.children[1])));
       }
-      case Op::not_:
-        return when_false(e.children[0]);
+      case Op::not_: return when_false(e.children[0]);
       case Op::if_then_else: {
         Prefilter c = when_true(e.children[0]);
         Prefilter then = Prefilter::make_and(two(std::move(c), when_true(e.children[1])));
@@ -117,14 +115,10 @@ class Analyzer {
         return Prefilter::make_or(two(
             std::move(then), Prefilter::make_and(two(std::move(not_c), when_true(e.children[2])))));
       }
-      case Op::like:
-        return like(e);
-      case Op::eq:
-        return equality(e);
-      case Op::contains:
-        return set_contains(e);
-      default:
-        return Prefilter::all();
+      case Op::like: return like(e);
+      case Op::eq: return equality(e);
+      case Op::contains: return set_contains(e);
+      default: return Prefilter::all();
     }
   }
 
@@ -132,8 +126,7 @@ class Analyzer {
   Prefilter when_false(const Expr& e) {
     if (!spend()) return Prefilter::all();
     switch (e.op) {
-      case Op::bool_lit:
-        return e.boolean ? Prefilter::none() : Prefilter::all();
+      case Op::bool_lit: return e.boolean ? Prefilter::none() : Prefilter::all();
       case Op::and_: {  // false if the left is false, or the left is true and the right false
         Prefilter left_false = when_false(e.children[0]);
         Prefilter left_true = when_true(e.children[0]);
@@ -145,8 +138,7 @@ class Analyzer {
         Prefilter left = when_false(e.children[0]);
         return Prefilter::make_and(two(std::move(left), when_false(e.children[1])));
       }
-      case Op::not_:
-        return when_true(e.children[0]);
+      case Op::not_: return when_true(e.children[0]);
       case Op::if_then_else: {
         Prefilter c = when_true(e.children[0]);
         Prefilter then = Prefilter::make_and(two(std::move(c), when_false(e.children[1])));
@@ -157,8 +149,7 @@ class Analyzer {
       }
       case Op::ne:  // `p != "x"` is false exactly when p is the string "x"
         return equality(e);
-      default:
-        return Prefilter::all();
+      default: return Prefilter::all();
     }
   }
 
@@ -255,8 +246,7 @@ Prefilter scope_prefilter(const ir::ScopeConstraint& c, ir::Var var) {
   using K = ir::ScopeConstraint::Kind;
   const ir::EntityUid* first = c.entities.empty() ? nullptr : &c.entities[0];
   switch (c.kind) {
-    case K::any:
-      return Prefilter::all();
+    case K::any: return Prefilter::all();
     case K::eq:
       return first ? Prefilter::of(scope_atom(AtomKind::scope_eq, var, first)) : Prefilter::none();
     case K::in:
@@ -268,8 +258,7 @@ Prefilter scope_prefilter(const ir::ScopeConstraint& c, ir::Var var) {
       }
       return Prefilter::make_or(std::move(options));
     }
-    case K::is:
-      return Prefilter::of(scope_atom(AtomKind::scope_is, var, nullptr, c.entity_type));
+    case K::is: return Prefilter::of(scope_atom(AtomKind::scope_is, var, nullptr, c.entity_type));
     case K::is_in:
       if (!first) return Prefilter::none();
       return Prefilter::make_and(
@@ -281,14 +270,10 @@ Prefilter scope_prefilter(const ir::ScopeConstraint& c, ir::Var var) {
 
 const char* var_name(ir::Var v) {
   switch (v) {
-    case ir::Var::principal:
-      return "principal";
-    case ir::Var::action:
-      return "action";
-    case ir::Var::resource:
-      return "resource";
-    case ir::Var::context:
-      return "context";
+    case ir::Var::principal: return "principal";
+    case ir::Var::action: return "action";
+    case ir::Var::resource: return "resource";
+    case ir::Var::context: return "context";
   }
   return "?";
 }
@@ -376,32 +361,22 @@ std::string dump(const AttrPath& path) {
 std::string dump(const Atom& atom) {
   const std::string root = var_name(atom.path.root);
   switch (atom.kind) {
-    case AtomKind::contains:
-      return "sub(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
-    case AtomKind::prefix:
-      return "pre(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
-    case AtomKind::suffix:
-      return "suf(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
-    case AtomKind::equals:
-      return "eq(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
-    case AtomKind::scope_eq:
-      return root + "==" + ir::to_cedar(atom.uid);
-    case AtomKind::scope_in:
-      return root + " in " + ir::to_cedar(atom.uid);
-    case AtomKind::scope_is:
-      return root + " is " + atom.bytes;
+    case AtomKind::contains: return "sub(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
+    case AtomKind::prefix: return "pre(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
+    case AtomKind::suffix: return "suf(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
+    case AtomKind::equals: return "eq(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
+    case AtomKind::scope_eq: return root + "==" + ir::to_cedar(atom.uid);
+    case AtomKind::scope_in: return root + " in " + ir::to_cedar(atom.uid);
+    case AtomKind::scope_is: return root + " is " + atom.bytes;
   }
   return "?";
 }
 
 std::string dump(const Prefilter& p) {
   switch (p.kind) {
-    case Kind::all:
-      return "all";
-    case Kind::none:
-      return "none";
-    case Kind::atom:
-      return dump(p.atom);
+    case Kind::all: return "all";
+    case Kind::none: return "none";
+    case Kind::atom: return dump(p.atom);
     case Kind::and_:
     case Kind::or_: {
       std::string out = p.kind == Kind::and_ ? "and{" : "or{";

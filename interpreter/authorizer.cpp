@@ -14,10 +14,8 @@ using ir::ScopeConstraint;
 // another action never reports a missing attribute).
 bool scope_matches(const ScopeConstraint& c, const ir::EntityUid& uid, const Entities& entities) {
   switch (c.kind) {
-    case ScopeConstraint::Kind::any:
-      return true;
-    case ScopeConstraint::Kind::eq:
-      return !c.entities.empty() && uid == c.entities[0];
+    case ScopeConstraint::Kind::any: return true;
+    case ScopeConstraint::Kind::eq: return !c.entities.empty() && uid == c.entities[0];
     case ScopeConstraint::Kind::in:
       return !c.entities.empty() && entities.is_in(uid, c.entities[0]);
     case ScopeConstraint::Kind::in_set:
@@ -25,8 +23,7 @@ bool scope_matches(const ScopeConstraint& c, const ir::EntityUid& uid, const Ent
         if (entities.is_in(uid, e)) return true;
       }
       return false;
-    case ScopeConstraint::Kind::is:
-      return uid.type == c.entity_type;
+    case ScopeConstraint::Kind::is: return uid.type == c.entity_type;
     case ScopeConstraint::Kind::is_in:
       return uid.type == c.entity_type && !c.entities.empty() && entities.is_in(uid, c.entities[0]);
   }
@@ -75,10 +72,8 @@ class Collector {
       case Outcome::satisfied:
         (policy.effect == ir::Effect::permit ? permits_ : forbids_).push_back(index);
         break;
-      case Outcome::unsatisfied:
-        break;
-      case Outcome::error:
-        response_.errors.push_back(PolicyError{index, std::move(error)});
+      case Outcome::unsatisfied: break;
+      case Outcome::error: response_.errors.push_back(PolicyError{index, std::move(error)});
     }
   }
 

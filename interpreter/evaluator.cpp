@@ -49,16 +49,11 @@ bool is_literal(const Expr& e) {
 // `v == literal` without materialising the literal as a Value (no allocation).
 bool equals_literal(const Value& v, const Expr& lit) {
   switch (lit.op) {
-    case Op::bool_lit:
-      return v.kind() == Kind::boolean && v.as_bool() == lit.boolean;
-    case Op::long_lit:
-      return v.kind() == Kind::long_ && v.as_long() == lit.number;
-    case Op::string_lit:
-      return v.kind() == Kind::string && v.as_string() == lit.text;
-    case Op::entity_lit:
-      return v.kind() == Kind::entity && v.as_entity() == lit.uid;
-    default:
-      return false;
+    case Op::bool_lit: return v.kind() == Kind::boolean && v.as_bool() == lit.boolean;
+    case Op::long_lit: return v.kind() == Kind::long_ && v.as_long() == lit.number;
+    case Op::string_lit: return v.kind() == Kind::string && v.as_string() == lit.text;
+    case Op::entity_lit: return v.kind() == Kind::entity && v.as_entity() == lit.uid;
+    default: return false;
   }
 }
 
@@ -80,24 +75,16 @@ Evaluator::Evaluator(const Request& request, const Entities& entities)
 
 EvalResult Evaluator::evaluate(const Expr& expr) const {
   switch (expr.op) {
-    case Op::bool_lit:
-      return boolean(expr.boolean);
-    case Op::long_lit:
-      return EvalResult::owned(Value::long_(expr.number));
-    case Op::string_lit:
-      return EvalResult::owned(Value::string(expr.text));
-    case Op::entity_lit:
-      return EvalResult::owned(Value::entity(expr.uid));
+    case Op::bool_lit: return boolean(expr.boolean);
+    case Op::long_lit: return EvalResult::owned(Value::long_(expr.number));
+    case Op::string_lit: return EvalResult::owned(Value::string(expr.text));
+    case Op::entity_lit: return EvalResult::owned(Value::entity(expr.uid));
     case Op::var:
       switch (expr.var) {
-        case ir::Var::principal:
-          return EvalResult::borrowed(principal_);
-        case ir::Var::action:
-          return EvalResult::borrowed(action_);
-        case ir::Var::resource:
-          return EvalResult::borrowed(resource_);
-        case ir::Var::context:
-          return EvalResult::borrowed(request_.context);
+        case ir::Var::principal: return EvalResult::borrowed(principal_);
+        case ir::Var::action: return EvalResult::borrowed(action_);
+        case ir::Var::resource: return EvalResult::borrowed(resource_);
+        case ir::Var::context: return EvalResult::borrowed(request_.context);
       }
       break;
     case Op::not_: {
@@ -124,10 +111,8 @@ EvalResult Evaluator::evaluate(const Expr& expr) const {
       if (arg.value().kind() != Kind::set) return type_error("set", arg.value());
       return boolean(arg.value().as_set().empty());
     }
-    case Op::get_attr:
-      return eval_get_attr(expr);
-    case Op::has_attr:
-      return eval_has_attr(expr);
+    case Op::get_attr: return eval_get_attr(expr);
+    case Op::has_attr: return eval_has_attr(expr);
     case Op::like: {
       EvalResult arg = evaluate(expr.children[0]);
       if (!arg.ok()) return arg;
@@ -140,28 +125,21 @@ EvalResult Evaluator::evaluate(const Expr& expr) const {
       if (arg.value().kind() != Kind::entity) return type_error(kAnyEntity, arg.value());
       return boolean(arg.value().as_entity().type == expr.text);
     }
-    case Op::and_:
-      return eval_and_or(expr, true);
-    case Op::or_:
-      return eval_and_or(expr, false);
+    case Op::and_: return eval_and_or(expr, true);
+    case Op::or_: return eval_and_or(expr, false);
     case Op::eq:
-    case Op::ne:
-      return eval_equality(expr);
+    case Op::ne: return eval_equality(expr);
     case Op::lt:
     case Op::le:
     case Op::gt:
-    case Op::ge:
-      return eval_compare(expr);
+    case Op::ge: return eval_compare(expr);
     case Op::add:
     case Op::sub:
-    case Op::mul:
-      return eval_arith(expr);
-    case Op::in:
-      return eval_in(expr);
+    case Op::mul: return eval_arith(expr);
+    case Op::in: return eval_in(expr);
     case Op::contains:
     case Op::contains_all:
-    case Op::contains_any:
-      return eval_set_op(expr);
+    case Op::contains_any: return eval_set_op(expr);
     case Op::if_then_else: {
       EvalResult cond = evaluate(expr.children[0]);
       if (!cond.ok()) return cond;
@@ -169,10 +147,8 @@ EvalResult Evaluator::evaluate(const Expr& expr) const {
       // Only the chosen branch is evaluated: errors in the other one do not matter.
       return evaluate(expr.children[cond.value().as_bool() ? 1 : 2]);
     }
-    case Op::set:
-      return eval_set(expr);
-    case Op::record:
-      return eval_record(expr);
+    case Op::set: return eval_set(expr);
+    case Op::record: return eval_record(expr);
   }
   return EvalResult::failure(EvalErrorKind::type_error, "internal error: unknown expression");
 }
@@ -272,14 +248,10 @@ EvalResult Evaluator::eval_compare(const Expr& expr) const {
   const int64_t i = x.as_long();
   const int64_t j = y.as_long();
   switch (expr.op) {
-    case Op::lt:
-      return boolean(i < j);
-    case Op::le:
-      return boolean(i <= j);
-    case Op::gt:
-      return boolean(!(i <= j));
-    default:
-      return boolean(!(i < j));
+    case Op::lt: return boolean(i < j);
+    case Op::le: return boolean(i <= j);
+    case Op::gt: return boolean(!(i <= j));
+    default: return boolean(!(i < j));
   }
 }
 

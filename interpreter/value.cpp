@@ -70,12 +70,9 @@ int compare_strings(std::string_view a, std::string_view b) {
 int compare(const Value& a, const Value& b) {
   if (a.v_.index() != b.v_.index()) return three_way(a.v_.index(), b.v_.index());
   switch (a.kind()) {
-    case Kind::boolean:
-      return three_way(a.as_bool(), b.as_bool());
-    case Kind::long_:
-      return three_way(a.as_long(), b.as_long());
-    case Kind::string:
-      return compare_strings(a.as_string(), b.as_string());
+    case Kind::boolean: return three_way(a.as_bool(), b.as_bool());
+    case Kind::long_: return three_way(a.as_long(), b.as_long());
+    case Kind::string: return compare_strings(a.as_string(), b.as_string());
     case Kind::entity: {
       const int c = compare_strings(a.as_entity().type, b.as_entity().type);
       return c != 0 ? c : compare_strings(a.as_entity().id, b.as_entity().id);
@@ -110,14 +107,10 @@ int compare(const Value& a, const Value& b) {
 bool operator==(const Value& a, const Value& b) {
   if (a.v_.index() != b.v_.index()) return false;
   switch (a.kind()) {
-    case Kind::boolean:
-      return a.as_bool() == b.as_bool();
-    case Kind::long_:
-      return a.as_long() == b.as_long();
-    case Kind::string:
-      return a.as_string() == b.as_string();
-    case Kind::entity:
-      return a.as_entity() == b.as_entity();
+    case Kind::boolean: return a.as_bool() == b.as_bool();
+    case Kind::long_: return a.as_long() == b.as_long();
+    case Kind::string: return a.as_string() == b.as_string();
+    case Kind::entity: return a.as_entity() == b.as_entity();
     case Kind::set: {
       const SetElems& x = a.as_set();
       const SetElems& y = b.as_set();
@@ -135,18 +128,12 @@ bool operator==(const Value& a, const Value& b) {
 
 std::string describe_type(const Value& v) {
   switch (v.kind()) {
-    case Kind::boolean:
-      return "bool";
-    case Kind::long_:
-      return "long";
-    case Kind::string:
-      return "string";
-    case Kind::entity:
-      return "(entity of type `" + v.as_entity().type + "`)";
-    case Kind::set:
-      return "set";
-    case Kind::record:
-      return "record";
+    case Kind::boolean: return "bool";
+    case Kind::long_: return "long";
+    case Kind::string: return "string";
+    case Kind::entity: return "(entity of type `" + v.as_entity().type + "`)";
+    case Kind::set: return "set";
+    case Kind::record: return "record";
   }
   return "value";
 }
@@ -155,18 +142,10 @@ namespace {
 
 void append_text(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case Kind::boolean:
-      out += v.as_bool() ? "true" : "false";
-      return;
-    case Kind::long_:
-      out += std::to_string(v.as_long());
-      return;
-    case Kind::string:
-      out += ir::quote(v.as_string());
-      return;
-    case Kind::entity:
-      out += ir::to_cedar(v.as_entity());
-      return;
+    case Kind::boolean: out += v.as_bool() ? "true" : "false"; return;
+    case Kind::long_: out += std::to_string(v.as_long()); return;
+    case Kind::string: out += ir::quote(v.as_string()); return;
+    case Kind::entity: out += ir::to_cedar(v.as_entity()); return;
     case Kind::set: {
       out += '[';
       bool first = true;

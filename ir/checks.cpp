@@ -27,8 +27,7 @@ Diagnostics check_policy_ids(const std::vector<const Policy*>& policies) {
   for (const Policy* policy : policies) {
     const Annotation* id = find_annotation(*policy, "id");
     if (id == nullptr) {
-      out.push_back(make_error("missing-id", "policy has no `@id` annotation",
-                               policy_head(*policy),
+      out.push_back(make_error("missing-id", "policy has no `@id` annotation", policy_head(*policy),
                                "give every policy a unique id, e.g. `@id(\"team-rule-001\")`"));
       continue;
     }

@@ -42,11 +42,11 @@ enum class Op : uint8_t {
   // Unary: children[0].
   not_,
   neg,
-  is_empty,       // children[0].isEmpty()
-  get_attr,       // children[0].text  (also children[0]["text"])
-  has_attr,       // children[0] has text
-  like,           // children[0] like pattern
-  is_type,        // children[0] is text (an entity type path)
+  is_empty,  // children[0].isEmpty()
+  get_attr,  // children[0].text  (also children[0]["text"])
+  has_attr,  // children[0] has text
+  like,      // children[0] like pattern
+  is_type,   // children[0] is text (an entity type path)
   // Binary: children[0] op children[1].
   and_,
   or_,
@@ -122,7 +122,7 @@ struct Policy {
   std::string positional_id;  // "policy0", "policy1", ... in text order over the whole set
   Effect effect = Effect::permit;
   Scope scope;
-  std::vector<Condition> conditions;  // in source order
+  std::vector<Condition> conditions;    // in source order
   std::vector<Annotation> annotations;  // in source order; keys are unique
   SourcePtr source;
   Span span;

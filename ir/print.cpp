@@ -31,7 +31,9 @@ std::string quote(std::string_view text) {
   return out;
 }
 
-std::string to_cedar(const EntityUid& uid) { return uid.type + "::" + quote(uid.id); }
+std::string to_cedar(const EntityUid& uid) {
+  return uid.type + "::" + quote(uid.id);
+}
 
 namespace {
 
@@ -82,15 +84,26 @@ Level level_of(const Expr& e) {
     case Op::if_then_else: return kIf;
     case Op::or_: return kOr;
     case Op::and_: return kAnd;
-    case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::in:
-    case Op::has_attr: case Op::like: case Op::is_type:
-      return kRelation;
-    case Op::add: case Op::sub: return kAdd;
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
+    case Op::in:
+    case Op::has_attr:
+    case Op::like:
+    case Op::is_type: return kRelation;
+    case Op::add:
+    case Op::sub: return kAdd;
     case Op::mul: return kMul;
-    case Op::not_: case Op::neg: return kUnary;
-    case Op::get_attr: case Op::is_empty: case Op::contains: case Op::contains_all:
-    case Op::contains_any:
-      return kMember;
+    case Op::not_:
+    case Op::neg: return kUnary;
+    case Op::get_attr:
+    case Op::is_empty:
+    case Op::contains:
+    case Op::contains_all:
+    case Op::contains_any: return kMember;
     case Op::long_lit: return e.number < 0 ? kUnary : kPrimary;  // `-5` is a unary form
     default: return kPrimary;
   }
@@ -144,7 +157,10 @@ void print_bare(const Expr& e, std::string& out) {
       if (wrap) out += ')';
       return;
     }
-    case Op::is_empty: child(0, kMember); out += ".isEmpty()"; return;
+    case Op::is_empty:
+      child(0, kMember);
+      out += ".isEmpty()";
+      return;
     case Op::get_attr:
       child(0, kMember);
       if (is_identifier(e.text)) {
@@ -153,14 +169,25 @@ void print_bare(const Expr& e, std::string& out) {
         out += '[' + quote(e.text) + ']';
       }
       return;
-    case Op::has_attr: child(0, kAdd); out += " has " + name_or_quote(e.text); return;
-    case Op::like: child(0, kAdd); out += " like " + pattern_literal(e.pattern); return;
-    case Op::is_type: child(0, kAdd); out += " is " + e.text; return;
+    case Op::has_attr:
+      child(0, kAdd);
+      out += " has " + name_or_quote(e.text);
+      return;
+    case Op::like:
+      child(0, kAdd);
+      out += " like " + pattern_literal(e.pattern);
+      return;
+    case Op::is_type:
+      child(0, kAdd);
+      out += " is " + e.text;
+      return;
     case Op::contains:
     case Op::contains_all:
     case Op::contains_any:
       child(0, kMember);
-      out += e.op == Op::contains ? ".contains(" : e.op == Op::contains_all ? ".containsAll(" : ".containsAny(";
+      out += e.op == Op::contains       ? ".contains("
+             : e.op == Op::contains_all ? ".containsAll("
+                                        : ".containsAny(";
       child(1, kIf);
       out += ')';
       return;
@@ -172,7 +199,11 @@ void print_bare(const Expr& e, std::string& out) {
       out += " else ";
       child(2, kIf);
       return;
-    case Op::set: out += '['; print_list(e.children, out); out += ']'; return;
+    case Op::set:
+      out += '[';
+      print_list(e.children, out);
+      out += ']';
+      return;
     case Op::record:
       out += '{';
       for (size_t i = 0; i < e.children.size(); ++i) {

@@ -83,24 +83,18 @@ bool well_formed(const Expr& e) {
     case Op::long_lit:
     case Op::string_lit:
     case Op::entity_lit:
-    case Op::var:
-      return n == 0;
+    case Op::var: return n == 0;
     case Op::not_:
     case Op::neg:
     case Op::is_empty:
     case Op::get_attr:
     case Op::has_attr:
     case Op::like:
-    case Op::is_type:
-      return n == 1;
-    case Op::if_then_else:
-      return n == 3;
-    case Op::set:
-      return true;
-    case Op::record:
-      return n == e.keys.size();
-    default:
-      return n == 2;  // the binary operators
+    case Op::is_type: return n == 1;
+    case Op::if_then_else: return n == 3;
+    case Op::set: return true;
+    case Op::record: return n == e.keys.size();
+    default: return n == 2;  // the binary operators
   }
 }
 
@@ -177,9 +171,10 @@ class Decoder {
 };
 
 Diagnostic corrupt(const std::string& why, size_t offset) {
-  return make_error("serialized", "the compiled policy set is unusable: " + why + " (at byte " +
-                                      std::to_string(offset) + ")",
-                    std::nullopt, "rebuild vectimus; the built-in packs are compiled at build time");
+  return make_error(
+      "serialized",
+      "the compiled policy set is unusable: " + why + " (at byte " + std::to_string(offset) + ")",
+      std::nullopt, "rebuild vectimus; the built-in packs are compiled at build time");
 }
 
 }  // namespace
@@ -310,7 +305,8 @@ Result<std::string> serialize(const PolicySet& set, std::span<const SourcePtr> s
 Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr> sources) {
   Decoder d(bytes);
   Reader& r = d.reader();
-  if (r.raw(kMagic.size()) != kMagic) return corrupt("it does not start with the format's magic", 0);
+  if (r.raw(kMagic.size()) != kMagic)
+    return corrupt("it does not start with the format's magic", 0);
   if (const uint64_t version = r.u64(); r.ok() && version != kFormatVersion) {
     return corrupt("format version " + std::to_string(version) + ", expected " +
                        std::to_string(kFormatVersion),
@@ -326,8 +322,8 @@ Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr>
     const std::string name = r.str();
     const uint64_t size = r.u64();
     if (r.ok() && (name != sources[i]->name || size != sources[i]->text.size())) {
-      return corrupt("source " + std::to_string(i) + " is `" + name + "` (" +
-                         std::to_string(size) + " bytes), but `" + sources[i]->name + "` (" +
+      return corrupt("source " + std::to_string(i) + " is `" + name + "` (" + std::to_string(size) +
+                         " bytes), but `" + sources[i]->name + "` (" +
                          std::to_string(sources[i]->text.size()) + " bytes) was given",
                      r.offset());
     }

@@ -154,15 +154,34 @@ constexpr auto kInstallVerbs = std::to_array<std::string_view>(
 // Subcommands that change installed packages without naming new ones to fetch (still a
 // package_operation for the `install` rows).
 constexpr auto kChangeVerbs = std::to_array<std::string_view>(
-    {"remove", "uninstall", "rm", "purge", "upgrade", "update", "del", "erase", "autoremove",
-     "tap", "mod", "dist-upgrade", "full-upgrade", "refresh"});
+    {"remove", "uninstall", "rm", "purge", "upgrade", "update", "del", "erase", "autoremove", "tap",
+     "mod", "dist-upgrade", "full-upgrade", "refresh"});
 // Words between the program and its verb: `uv pip install`, `yarn global add`, `pnpm dlx`.
 constexpr auto kVerbPrefixes = std::to_array<std::string_view>({"pip", "global", "tool"});
 // Flags whose value is the next argument (so that value is not a package).
-constexpr auto kValueFlags = std::to_array<std::string_view>(
-    {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
-     "--find-links", "-t", "--target", "--prefix", "--registry", "--root", "--python",
-     "--cache-dir", "--index", "--source", "--cwd", "-C", "--workspace", "-w", "--filter"});
+constexpr auto kValueFlags = std::to_array<std::string_view>({"-r",
+                                                              "--requirement",
+                                                              "-c",
+                                                              "--constraint",
+                                                              "-i",
+                                                              "--index-url",
+                                                              "--extra-index-url",
+                                                              "-f",
+                                                              "--find-links",
+                                                              "-t",
+                                                              "--target",
+                                                              "--prefix",
+                                                              "--registry",
+                                                              "--root",
+                                                              "--python",
+                                                              "--cache-dir",
+                                                              "--index",
+                                                              "--source",
+                                                              "--cwd",
+                                                              "-C",
+                                                              "--workspace",
+                                                              "-w",
+                                                              "--filter"});
 // Launchers that run the rest of the line as a command.
 constexpr auto kLaunchers = std::to_array<std::string_view>(
     {"sudo", "doas", "env", "nohup", "nice", "time", "command", "exec", "timeout", "stdbuf"});
@@ -272,7 +291,9 @@ ToolFamily tool_family(Dialect dialect) {
   }
 }
 
-std::span<const ToolRule> tool_rules() { return kToolRules; }
+std::span<const ToolRule> tool_rules() {
+  return kToolRules;
+}
 
 const ToolRule* find_tool_rule(ToolFamily family, std::string_view tool_name) {
   const auto bit = static_cast<uint8_t>(family);
@@ -340,7 +361,8 @@ CommandClass classify_command(std::string_view program, std::span<const std::str
   if (rule->verbs == Verbs::install && !installs && !contains(kChangeVerbs, first)) return out;
   out.action = rule->action;
   if (installs && rule->action == A::package_operation) {
-    for (size_t i = verb + 1; i < words.size(); ++i) add_package(out.packages, bare_package(words[i]));
+    for (size_t i = verb + 1; i < words.size(); ++i)
+      add_package(out.packages, bare_package(words[i]));
   }
   return out;
 }
@@ -348,8 +370,8 @@ CommandClass classify_command(std::string_view program, std::span<const std::str
 std::vector<std::vector<std::string>> split_simple_commands(std::string_view line) {
   std::vector<std::vector<std::string>> commands(1);
   std::string word;
-  bool in_word = false;       // a word has started (possibly empty: `''`)
-  bool skip_next = false;     // the next word is a redirection target
+  bool in_word = false;    // a word has started (possibly empty: `''`)
+  bool skip_next = false;  // the next word is a redirection target
   auto end_word = [&] {
     if (!in_word) return;
     if (skip_next) {
@@ -407,12 +429,13 @@ std::vector<std::vector<std::string>> split_simple_commands(std::string_view lin
         in_word = false;
       }
       end_word();
-      while (i < line.size() && (line[i] == '>' || line[i] == '<' || line[i] == '&' ||
-                                 line[i] == '|')) {
+      while (i < line.size() &&
+             (line[i] == '>' || line[i] == '<' || line[i] == '&' || line[i] == '|')) {
         ++i;
       }
       // `2>&1`: the target is an fd, consumed with the operator.
-      if (i < line.size() && line[i - 1] == '&' && (line[i] == '-' || (line[i] >= '0' && line[i] <= '9'))) {
+      if (i < line.size() && line[i - 1] == '&' &&
+          (line[i] == '-' || (line[i] >= '0' && line[i] <= '9'))) {
         while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != ';' &&
                line[i] != '\n' && line[i] != '|' && line[i] != '&') {
           ++i;

@@ -21,7 +21,13 @@ namespace vectimus::normalise {
 
 // Agents that share tool names. Claude Code, the Agent SDK, Codex and the Copilot CLI PascalCase
 // dialect all use Claude's names.
-enum class ToolFamily : uint8_t { claude = 1, cursor = 2, vscode = 4, copilot_cli = 8, gemini = 16 };
+enum class ToolFamily : uint8_t {
+  claude = 1,
+  cursor = 2,
+  vscode = 4,
+  copilot_cli = 8,
+  gemini = 16
+};
 ToolFamily tool_family(Dialect dialect);
 
 // Which tool-input fields a row reads (bit set).

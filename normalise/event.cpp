@@ -124,7 +124,8 @@ std::string dump(const Event& event) {
   d.field("agent.subagent_type", a.subagent_type);
   d.field("agent.mode", a.mode);
   if (a.max_turns) d.plain("agent.max_turns", std::to_string(*a.max_turns));
-  if (a.run_in_background) d.plain("agent.run_in_background", *a.run_in_background ? "true" : "false");
+  if (a.run_in_background)
+    d.plain("agent.run_in_background", *a.run_in_background ? "true" : "false");
   d.field("agent.model", a.model);
   d.field("agent.name", a.name);
   d.field("agent.description", a.description);

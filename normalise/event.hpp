@@ -41,19 +41,19 @@ std::optional<ActionType> parse_action_type(std::string_view name);
 // `--source claude-code` hook also receives Cursor, VS Code and Copilot CLI payloads (they all
 // read .claude/settings.json). See docs/hook-protocols.md, "Payloads in" and "Answers out".
 enum class Dialect : uint8_t {
-  unknown,                   // not determinable (e.g. the payload is not JSON)
-  claude_code,               // PreToolUse, snake_case, transcript_path
-  claude_agent_sdk,          // same shape, `--source claude-agent-sdk`
-  codex,                     // Claude-shaped, with turn_id
-  cursor_pre_tool_use,       // Cursor `preToolUse` (tool_name + tool_input)
-  cursor_before_shell,       // Cursor legacy `beforeShellExecution`
-  cursor_before_mcp,         // Cursor legacy `beforeMCPExecution`
-  cursor_before_read_file,   // Cursor legacy `beforeReadFile`
-  cursor_after_file_edit,    // Cursor legacy `afterFileEdit` (after the fact, cannot block)
-  copilot_vscode,            // VS Code Local harness: hookEventName, sessionId, tool_name
-  copilot_cli,               // Copilot CLI camelCase config: toolName, toolArgs
-  copilot_cli_pascal,        // Copilot CLI PascalCase config: Claude tool names, ISO timestamp
-  gemini_cli,                // Gemini CLI BeforeTool
+  unknown,                  // not determinable (e.g. the payload is not JSON)
+  claude_code,              // PreToolUse, snake_case, transcript_path
+  claude_agent_sdk,         // same shape, `--source claude-agent-sdk`
+  codex,                    // Claude-shaped, with turn_id
+  cursor_pre_tool_use,      // Cursor `preToolUse` (tool_name + tool_input)
+  cursor_before_shell,      // Cursor legacy `beforeShellExecution`
+  cursor_before_mcp,        // Cursor legacy `beforeMCPExecution`
+  cursor_before_read_file,  // Cursor legacy `beforeReadFile`
+  cursor_after_file_edit,   // Cursor legacy `afterFileEdit` (after the fact, cannot block)
+  copilot_vscode,           // VS Code Local harness: hookEventName, sessionId, tool_name
+  copilot_cli,              // Copilot CLI camelCase config: toolName, toolArgs
+  copilot_cli_pascal,       // Copilot CLI PascalCase config: Claude tool names, ISO timestamp
+  gemini_cli,               // Gemini CLI BeforeTool
 };
 std::string_view dialect_name(Dialect dialect);
 
@@ -85,9 +85,9 @@ struct Event {
   std::optional<std::string> tool_use_id;  // tool_use_id / generation_id (Cursor legacy)
 
   // Identity hints (the engine decides the principal).
-  std::optional<std::string> user_email;  // Cursor
-  std::optional<std::string> agent_id;    // Claude Code, inside a subagent
-  std::optional<std::string> agent_type;  // Claude Code, inside a subagent
+  std::optional<std::string> user_email;       // Cursor
+  std::optional<std::string> agent_id;         // Claude Code, inside a subagent
+  std::optional<std::string> agent_type;       // Claude Code, inside a subagent
   std::optional<std::string> permission_mode;  // the session's mode (Claude Code, Codex)
 
   // Action: what the call does.

@@ -10,15 +10,15 @@ namespace {
 
 // How a program's operands map to reads and writes.
 enum class Shape : uint8_t {
-  read_all,            // cat FILE...
-  write_all,           // tee FILE..., touch FILE..., rm FILE...
-  read_after_first,    // grep PATTERN FILE... (the first operand is not a file)
-  copy,                // cp SRC... DST: sources read, the last operand written
-  move,                // mv SRC... DST: every operand written (sources disappear)
-  sed,                 // sed SCRIPT FILE...: written with -i, else read
-  dd,                  // dd if=SRC of=DST
-  tar,                 // tar -c FILE... reads them; the archive named by -f is the other side
-  upload,              // curl -d @FILE, -F k=@FILE, -T FILE; wget --post-file=FILE: reads
+  read_all,          // cat FILE...
+  write_all,         // tee FILE..., touch FILE..., rm FILE...
+  read_after_first,  // grep PATTERN FILE... (the first operand is not a file)
+  copy,              // cp SRC... DST: sources read, the last operand written
+  move,              // mv SRC... DST: every operand written (sources disappear)
+  sed,               // sed SCRIPT FILE...: written with -i, else read
+  dd,                // dd if=SRC of=DST
+  tar,               // tar -c FILE... reads them; the archive named by -f is the other side
+  upload,            // curl -d @FILE, -F k=@FILE, -T FILE; wget --post-file=FILE: reads
 };
 
 struct Row {
@@ -29,32 +29,51 @@ struct Row {
 
 // One row per program. `value_options` keeps option values (`-n 5`) out of the operands.
 constexpr std::array kPrograms{
-    Row{"cat", Shape::read_all, ""},        Row{"less", Shape::read_all, "bhjkoptxyz"},
-    Row{"more", Shape::read_all, "n"},      Row{"head", Shape::read_all, "cn"},
-    Row{"tail", Shape::read_all, "cnsF"},   Row{"base64", Shape::read_all, "w"},
-    Row{"base32", Shape::read_all, "w"},    Row{"xxd", Shape::read_all, "cglos"},
-    Row{"od", Shape::read_all, "AjNtw"},    Row{"hexdump", Shape::read_all, "enos"},
-    Row{"strings", Shape::read_all, "ent"}, Row{"nl", Shape::read_all, "bdfhilnsvw"},
-    Row{"bat", Shape::read_all, "lmr"},     Row{"source", Shape::read_all, ""},
-    Row{".", Shape::read_all, ""},          Row{"zcat", Shape::read_all, ""},
-    Row{"bzcat", Shape::read_all, ""},      Row{"xzcat", Shape::read_all, ""},
-    Row{"sort", Shape::read_all, "kost"},   Row{"uniq", Shape::read_all, "fsw"},
-    Row{"cut", Shape::read_all, "bcdf"},    Row{"jq", Shape::read_after_first, ""},
+    Row{"cat", Shape::read_all, ""},
+    Row{"less", Shape::read_all, "bhjkoptxyz"},
+    Row{"more", Shape::read_all, "n"},
+    Row{"head", Shape::read_all, "cn"},
+    Row{"tail", Shape::read_all, "cnsF"},
+    Row{"base64", Shape::read_all, "w"},
+    Row{"base32", Shape::read_all, "w"},
+    Row{"xxd", Shape::read_all, "cglos"},
+    Row{"od", Shape::read_all, "AjNtw"},
+    Row{"hexdump", Shape::read_all, "enos"},
+    Row{"strings", Shape::read_all, "ent"},
+    Row{"nl", Shape::read_all, "bdfhilnsvw"},
+    Row{"bat", Shape::read_all, "lmr"},
+    Row{"source", Shape::read_all, ""},
+    Row{".", Shape::read_all, ""},
+    Row{"zcat", Shape::read_all, ""},
+    Row{"bzcat", Shape::read_all, ""},
+    Row{"xzcat", Shape::read_all, ""},
+    Row{"sort", Shape::read_all, "kost"},
+    Row{"uniq", Shape::read_all, "fsw"},
+    Row{"cut", Shape::read_all, "bcdf"},
+    Row{"jq", Shape::read_after_first, ""},
     Row{"grep", Shape::read_after_first, "ABCDefm"},
     Row{"egrep", Shape::read_after_first, "ABCDefm"},
     Row{"fgrep", Shape::read_after_first, "ABCDefm"},
     Row{"rg", Shape::read_after_first, "ABCegjmtT"},
     Row{"awk", Shape::read_after_first, "Ffv"},
-    Row{"tee", Shape::write_all, ""},       Row{"touch", Shape::write_all, "dtr"},
+    Row{"tee", Shape::write_all, ""},
+    Row{"touch", Shape::write_all, "dtr"},
     Row{"truncate", Shape::write_all, "rs"},
-    Row{"rm", Shape::write_all, ""},        Row{"unlink", Shape::write_all, ""},
+    Row{"rm", Shape::write_all, ""},
+    Row{"unlink", Shape::write_all, ""},
     Row{"shred", Shape::write_all, "ns"},
-    Row{"cp", Shape::copy, "S"},            Row{"scp", Shape::copy, "cFiJloPS"},
-    Row{"rsync", Shape::copy, "efT"},       Row{"install", Shape::copy, "gmoS"},
-    Row{"mv", Shape::move, "S"},            Row{"sed", Shape::sed, "ef"},
-    Row{"dd", Shape::dd, ""},               Row{"tar", Shape::tar, "CfTX"},
-    Row{"curl", Shape::upload, ""},         Row{"wget", Shape::upload, ""},
-    Row{"http", Shape::upload, ""},         Row{"https", Shape::upload, ""},
+    Row{"cp", Shape::copy, "S"},
+    Row{"scp", Shape::copy, "cFiJloPS"},
+    Row{"rsync", Shape::copy, "efT"},
+    Row{"install", Shape::copy, "gmoS"},
+    Row{"mv", Shape::move, "S"},
+    Row{"sed", Shape::sed, "ef"},
+    Row{"dd", Shape::dd, ""},
+    Row{"tar", Shape::tar, "CfTX"},
+    Row{"curl", Shape::upload, ""},
+    Row{"wget", Shape::upload, ""},
+    Row{"http", Shape::upload, ""},
+    Row{"https", Shape::upload, ""},
 };
 
 // Upload options whose value names a file to send, and how: `at` means only a value starting
@@ -66,12 +85,18 @@ struct UploadOption {
   UploadValue value;
 };
 constexpr std::array kUploadOptions{
-    UploadOption{"-d", UploadValue::at},           UploadOption{"--data", UploadValue::at},
-    UploadOption{"--data-binary", UploadValue::at}, UploadOption{"--data-ascii", UploadValue::at},
-    UploadOption{"--data-urlencode", UploadValue::form}, UploadOption{"--json", UploadValue::at},
-    UploadOption{"-F", UploadValue::form},         UploadOption{"--form", UploadValue::form},
-    UploadOption{"-T", UploadValue::whole},        UploadOption{"--upload-file", UploadValue::whole},
-    UploadOption{"--post-file", UploadValue::whole}, UploadOption{"--body-file", UploadValue::whole},
+    UploadOption{"-d", UploadValue::at},
+    UploadOption{"--data", UploadValue::at},
+    UploadOption{"--data-binary", UploadValue::at},
+    UploadOption{"--data-ascii", UploadValue::at},
+    UploadOption{"--data-urlencode", UploadValue::form},
+    UploadOption{"--json", UploadValue::at},
+    UploadOption{"-F", UploadValue::form},
+    UploadOption{"--form", UploadValue::form},
+    UploadOption{"-T", UploadValue::whole},
+    UploadOption{"--upload-file", UploadValue::whole},
+    UploadOption{"--post-file", UploadValue::whole},
+    UploadOption{"--body-file", UploadValue::whole},
 };
 
 // The file an upload option's value names, or empty.
@@ -96,7 +121,9 @@ const Row* find_row(std::string_view program) {
 bool is_write_redirection(std::string_view op) {
   return op == ">" || op == ">>" || op == ">|" || op == "&>" || op == "&>>" || op == "<>";
 }
-bool is_read_redirection(std::string_view op) { return op == "<" || op == "<>"; }
+bool is_read_redirection(std::string_view op) {
+  return op == "<" || op == "<>";
+}
 
 // `>&` and `<&` duplicate a descriptor (`2>&1`), unless the target is a word: `>& file` writes
 // the file, and `>& /dev/tcp/host/port` opens a connection bash treats as a file.
@@ -113,10 +140,10 @@ bool is_remote(std::string_view operand) {
 }
 
 struct Operands {
-  std::vector<std::string> words;  // argv words that are not options or option values
-  bool has_flag_i = false;         // sed -i, --in-place
-  bool pattern_given = false;      // grep -e/-f, sed -e/-f, awk -f: no leading script operand
-  bool creates = false;            // tar -c, --create
+  std::vector<std::string> words;    // argv words that are not options or option values
+  bool has_flag_i = false;           // sed -i, --in-place
+  bool pattern_given = false;        // grep -e/-f, sed -e/-f, awk -f: no leading script operand
+  bool creates = false;              // tar -c, --create
   std::vector<std::string> archive;  // tar -f ARCHIVE
 };
 
@@ -157,7 +184,8 @@ Operands split_operands(const shell::SimpleCommand& command, const Row& row) {
   }
   // tar's first word may be a bundle of letters without a dash: `tar czf out.tgz src`.
   if (row.shape == Shape::tar && !out.words.empty() && argv.size() > 1 &&
-      argv[1] == out.words.front() && argv[1].find_first_not_of("cxtzjJvfpr") == std::string::npos) {
+      argv[1] == out.words.front() &&
+      argv[1].find_first_not_of("cxtzjJvfpr") == std::string::npos) {
     const std::string bundle = out.words.front();
     out.words.erase(out.words.begin());
     out.creates = bundle.find('c') != std::string::npos;

@@ -5,8 +5,12 @@
 namespace vectimus::normalise {
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -108,9 +112,7 @@ class Scanner {
   }
 
  private:
-  std::optional<JsonErrorAt> fail(std::string_view what) const {
-    return JsonErrorAt{pos_, what};
-  }
+  std::optional<JsonErrorAt> fail(std::string_view what) const { return JsonErrorAt{pos_, what}; }
 
   std::optional<JsonErrorAt> scalar() {
     char c = text_[pos_];

@@ -10,7 +10,9 @@ bool has_drive(std::string_view path) {
          ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z'));
 }
 
-bool is_separator(char c, bool windows) { return c == '/' || (windows && c == '\\'); }
+bool is_separator(char c, bool windows) {
+  return c == '/' || (windows && c == '\\');
+}
 
 bool is_windows_shaped(std::string_view path) {
   return has_drive(path) || path.starts_with("\\\\");

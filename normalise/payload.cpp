@@ -20,8 +20,8 @@ namespace {
 namespace dom = simdjson::dom;
 using Keys = std::initializer_list<std::string_view>;
 
-constexpr std::array<std::string_view, 6> kSourceNames{
-    "claude-code", "claude-agent-sdk", "cursor", "copilot", "gemini-cli", "codex"};
+constexpr std::array<std::string_view, 6> kSourceNames{"claude-code", "claude-agent-sdk", "cursor",
+                                                       "copilot",     "gemini-cli",       "codex"};
 
 // Tool-input keys, in the order they are tried.
 constexpr auto kCommandKeys = std::to_array<std::string_view>({"command", "cmd"});
@@ -29,7 +29,8 @@ constexpr auto kPathKeys = std::to_array<std::string_view>(
     {"file_path", "path", "filePath", "notebook_path", "absolute_path", "dir_path"});
 constexpr auto kContentKeys = std::to_array<std::string_view>(
     {"content", "new_string", "new_str", "newString", "file_text", "code", "new_source"});
-constexpr auto kShellDirKeys = std::to_array<std::string_view>({"working_directory", "dir_path", "cwd"});
+constexpr auto kShellDirKeys =
+    std::to_array<std::string_view>({"working_directory", "dir_path", "cwd"});
 
 PayloadOutcome failure(Dialect dialect, std::string code, std::string message) {
   PayloadOutcome out;
@@ -72,7 +73,9 @@ std::optional<dom::element> field(dom::object obj, std::string_view key) {
   return value;
 }
 
-bool has(dom::object obj, std::string_view key) { return field(obj, key).has_value(); }
+bool has(dom::object obj, std::string_view key) {
+  return field(obj, key).has_value();
+}
 
 std::optional<std::string> string_field(dom::object obj, std::string_view key) {
   auto value = field(obj, key);
@@ -97,7 +100,8 @@ std::optional<int64_t> int_field(dom::object obj, std::string_view key) {
   int64_t number = 0;
   if (value->get_int64().get(number) == simdjson::SUCCESS) return number;
   double real = 0;
-  if (value->get_double().get(real) == simdjson::SUCCESS && real == static_cast<double>(static_cast<int64_t>(real))) {
+  if (value->get_double().get(real) == simdjson::SUCCESS &&
+      real == static_cast<double>(static_cast<int64_t>(real))) {
     return static_cast<int64_t>(real);
   }
   std::string_view text;
@@ -187,7 +191,8 @@ std::vector<std::string> urls_in(std::string_view text) {
       ++end;
     }
     std::string_view url = text.substr(best, end - best);
-    while (!url.empty() && std::string_view(".,;:!?)]}").find(url.back()) != std::string_view::npos) {
+    while (!url.empty() &&
+           std::string_view(".,;:!?)]}").find(url.back()) != std::string_view::npos) {
       url.remove_suffix(1);
     }
     out.emplace_back(url);
@@ -429,7 +434,8 @@ class Adapter {
   }
 
   void read_paths(dom::object in) {
-    if (auto path = first_string(in, kPathKeys)) add_path(event_, normalise_path(*path, payload_cwd_));
+    if (auto path = first_string(in, kPathKeys))
+      add_path(event_, normalise_path(*path, payload_cwd_));
   }
 
   // `files` (VS Code editFiles) or `paths` (Gemini read_many_files): strings or {filePath|path}.
@@ -565,7 +571,8 @@ PayloadOutcome normalise_checked(std::string_view source_name, std::string_view 
   Adapter adapter(out.dialect, event);
   adapter.common(object);
   std::string_view input_key = out.dialect == Dialect::copilot_cli ? "toolArgs" : "tool_input";
-  if (out.dialect == Dialect::copilot_cli && !has(object, "toolArgs") && has(object, "tool_input")) {
+  if (out.dialect == Dialect::copilot_cli && !has(object, "toolArgs") &&
+      has(object, "tool_input")) {
     input_key = "tool_input";
   }
   if (is_cursor_legacy(out.dialect) && out.dialect != Dialect::cursor_before_mcp) {
@@ -598,7 +605,9 @@ std::string_view source_tool_name(SourceTool tool) {
   return kSourceNames.at(static_cast<size_t>(tool));
 }
 
-std::span<const std::string_view> source_tool_names() { return kSourceNames; }
+std::span<const std::string_view> source_tool_names() {
+  return kSourceNames;
+}
 
 Dialect fallback_dialect(SourceTool tool) {
   switch (tool) {

@@ -18,7 +18,14 @@
 namespace vectimus::normalise {
 
 // The `--source` values the hook accepts.
-enum class SourceTool : uint8_t { claude_code, claude_agent_sdk, cursor, copilot, gemini_cli, codex };
+enum class SourceTool : uint8_t {
+  claude_code,
+  claude_agent_sdk,
+  cursor,
+  copilot,
+  gemini_cli,
+  codex
+};
 std::optional<SourceTool> parse_source_tool(std::string_view name);
 std::string_view source_tool_name(SourceTool tool);
 std::span<const std::string_view> source_tool_names();

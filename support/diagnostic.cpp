@@ -5,7 +5,9 @@
 namespace vectimus {
 namespace {
 
-const char* severity_name(Severity s) { return s == Severity::error ? "error" : "warning"; }
+const char* severity_name(Severity s) {
+  return s == Severity::error ? "error" : "warning";
+}
 
 // Appends the source line and a caret line under the span, keeping tabs so columns align.
 void append_snippet(std::string& out, const Location& at) {
@@ -33,8 +35,8 @@ void append_header(std::string& out, const std::optional<Location>& at, const ch
                    const std::string& message) {
   if (at && at->source) {
     const LineCol lc = locate(at->source->text, at->span.begin);
-    out += at->source->name + ':' + std::to_string(lc.line) + ':' + std::to_string(lc.column) +
-           ": ";
+    out +=
+        at->source->name + ':' + std::to_string(lc.line) + ':' + std::to_string(lc.column) + ": ";
   }
   out += kind;
   out += ": ";

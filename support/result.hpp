@@ -19,7 +19,8 @@ class [[nodiscard]] Result {
   Result(Diagnostics errors) : state_(std::in_place_index<1>, std::move(errors)) {  // NOLINT
     assert(!std::get<1>(state_).empty());
   }
-  Result(Diagnostic error) : state_(std::in_place_index<1>, Diagnostics{std::move(error)}) {}  // NOLINT
+  Result(Diagnostic error)
+      : state_(std::in_place_index<1>, Diagnostics{std::move(error)}) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

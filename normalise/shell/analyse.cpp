@@ -29,19 +29,22 @@ void Analyser::add_code(long index, std::string_view code) {
 }
 
 void Analyser::finish() {
-  for (const SimpleCommand& c : out_.commands) codes_.insert(c.unresolved.begin(), c.unresolved.end());
+  for (const SimpleCommand& c : out_.commands)
+    codes_.insert(c.unresolved.begin(), c.unresolved.end());
   out_.unresolved.assign(codes_.begin(), codes_.end());
 }
 
 void Analyser::run_text(std::string_view text, Provenance provenance, Scope& scope, long carrier) {
   if (stopped_) return;
   if (reparse_depth_ >= options_.max_reparse) {
-    if (out_.error.empty()) out_.error = "bodies nested deeper than " + std::to_string(options_.max_reparse);
+    if (out_.error.empty())
+      out_.error = "bodies nested deeper than " + std::to_string(options_.max_reparse);
     return add_code(carrier, code::kDepthLimit);
   }
   work_ += text.size();
   if (work_ > options_.max_work) {
-    if (out_.error.empty()) out_.error = "more than " + std::to_string(options_.max_work) + " bytes to analyse";
+    if (out_.error.empty())
+      out_.error = "more than " + std::to_string(options_.max_work) + " bytes to analyse";
     stopped_ = true;
     return add_code(carrier, code::kOverBound);
   }
@@ -79,7 +82,8 @@ MaybeOutput Analyser::list(const syntax::List& list, Scope& scope, Provenance pr
   return all;
 }
 
-MaybeOutput Analyser::pipeline(const syntax::Pipeline& pipeline, Scope& scope, Provenance provenance) {
+MaybeOutput Analyser::pipeline(const syntax::Pipeline& pipeline, Scope& scope,
+                               Provenance provenance) {
   const bool multi = pipeline.commands.size() > 1;
   if (multi && provenance == Provenance::top_level) provenance = Provenance::pipeline;
   Stdin in;
@@ -97,7 +101,8 @@ MaybeOutput Analyser::pipeline(const syntax::Pipeline& pipeline, Scope& scope, P
   return last;
 }
 
-MaybeOutput Analyser::command(const syntax::Command& c, Scope& scope, Provenance provenance, const Stdin& in) {
+MaybeOutput Analyser::command(const syntax::Command& c, Scope& scope, Provenance provenance,
+                              const Stdin& in) {
   using Kind = syntax::Command::Kind;
   if (c.kind == Kind::simple) return simple(c, scope, provenance, in);
   Expander expander(options_, scope, substitution(scope));
@@ -108,8 +113,9 @@ MaybeOutput Analyser::command(const syntax::Command& c, Scope& scope, Provenance
     if (c.body) list(*c.body, body, provenance);
     result = Output{};
   } else {
-    for (const syntax::Word& w : c.words) expander.fields(w);  // for-lists, case words: substitutions
-    if (!c.name.empty()) scope.vars[c.name] = std::nullopt;   // a loop variable is not constant
+    for (const syntax::Word& w : c.words)
+      expander.fields(w);                                    // for-lists, case words: substitutions
+    if (!c.name.empty()) scope.vars[c.name] = std::nullopt;  // a loop variable is not constant
     if (c.body) {
       if (c.subshell) {
         Scope inner = scope;
@@ -123,7 +129,8 @@ MaybeOutput Analyser::command(const syntax::Command& c, Scope& scope, Provenance
   for (const syntax::Redirect& r : c.redirects) {
     expander.single(r.target);
     if (r.heredoc) expander.single(*r.heredoc);
-    if (r.op != "<" && r.op != "<&" && r.op != "<<" && r.op != "<<-" && r.op != "<<<") result.reset();
+    if (r.op != "<" && r.op != "<&" && r.op != "<<" && r.op != "<<-" && r.op != "<<<")
+      result.reset();
   }
   return result;
 }

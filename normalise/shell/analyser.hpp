@@ -45,14 +45,16 @@ class Analyser {
 
   MaybeOutput list(const syntax::List& list, Scope& scope, Provenance provenance);
   MaybeOutput pipeline(const syntax::Pipeline& pipeline, Scope& scope, Provenance provenance);
-  MaybeOutput command(const syntax::Command& command, Scope& scope, Provenance provenance, const Stdin& in);
+  MaybeOutput command(const syntax::Command& command, Scope& scope, Provenance provenance,
+                      const Stdin& in);
 
   // simple.cpp
-  MaybeOutput simple(const syntax::Command& command, Scope& scope, Provenance provenance, const Stdin& in);
+  MaybeOutput simple(const syntax::Command& command, Scope& scope, Provenance provenance,
+                     const Stdin& in);
   // A command whose words are already expanded: launchers, facts, bodies. Used for the words of
   // a simple command and again for `find -exec` commands and `find -delete`.
-  MaybeOutput run_fields(SimpleCommand record, std::vector<Field> fields, Scope& scope, const Stdin& in,
-                         bool stdout_redirected);
+  MaybeOutput run_fields(SimpleCommand record, std::vector<Field> fields, Scope& scope,
+                         const Stdin& in, bool stdout_redirected);
 
   void add_code(long index, std::string_view code);  // to a command, or the whole input if -1
   void finish();                                     // sorts codes into out_.unresolved
@@ -60,9 +62,11 @@ class Analyser {
 
  private:
   Substitute substitution(Scope& scope);
-  void find_commands(long index, const SimpleCommand& find, const std::vector<Field>& fields, Scope& scope);
+  void find_commands(long index, const SimpleCommand& find, const std::vector<Field>& fields,
+                     Scope& scope);
   void run_bodies(long index, const std::vector<Field>& fields, Scope& scope, const Stdin& in);
-  MaybeOutput constant_output(const SimpleCommand& c, const std::vector<Field>& fields, const Stdin& in);
+  MaybeOutput constant_output(const SimpleCommand& c, const std::vector<Field>& fields,
+                              const Stdin& in);
   void update_variables(const SimpleCommand& c, const std::vector<Field>& fields, Scope& scope);
 
   const Options& options_;

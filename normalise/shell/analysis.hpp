@@ -28,8 +28,8 @@ namespace vectimus::shell {
 // How a command was reached. Mechanisms that re-parse text or nest commands name the innermost
 // one; `pipeline` only replaces `top_level` (a stage inside a `-c` body stays `c_body`).
 enum class Provenance {
-  top_level,     // a command of the input itself
-  pipeline,      // a stage of a pipeline with two or more stages, or constant text piped into a shell
+  top_level,  // a command of the input itself
+  pipeline,   // a stage of a pipeline with two or more stages, or constant text piped into a shell
   substitution,  // inside `$(...)`, backticks, `<(...)`, `>(...)`
   c_body,        // the body of `sh -c`, `bash -c`, ...
   eval,          // the arguments of `eval`, or an alias body
@@ -42,29 +42,38 @@ std::string_view provenance_name(Provenance p);  // "top", "pipe", "subst", "c",
 
 // Unresolved reason codes: short, stable strings that policies match.
 namespace code {
-inline constexpr std::string_view kDynamicProgram = "dynamic-program";  // program computed at run time
-inline constexpr std::string_view kNonConstant = "non-constant-expansion";  // an argument is not constant
-inline constexpr std::string_view kAliasOrFunction = "alias-or-function";  // name defined in the input and used
-inline constexpr std::string_view kOverBound = "over-bound";  // input, work or command count over a bound
+inline constexpr std::string_view kDynamicProgram =
+    "dynamic-program";  // program computed at run time
+inline constexpr std::string_view kNonConstant =
+    "non-constant-expansion";  // an argument is not constant
+inline constexpr std::string_view kAliasOrFunction =
+    "alias-or-function";  // name defined in the input and used
+inline constexpr std::string_view kOverBound =
+    "over-bound";  // input, work or command count over a bound
 inline constexpr std::string_view kParseError = "parse-error";  // the text is not valid shell
-inline constexpr std::string_view kDepthLimit = "depth-limit";  // nesting or re-parse deeper than allowed
-inline constexpr std::string_view kPipedInput = "piped-input";  // arguments come from stdin (`xargs`)
-inline constexpr std::string_view kDynamicBody = "dynamic-body";  // code run by a shell/`eval` is not constant
-inline constexpr std::string_view kScriptFile = "script-file";  // a shell runs a file (`bash x.sh`, `source x`)
+inline constexpr std::string_view kDepthLimit =
+    "depth-limit";  // nesting or re-parse deeper than allowed
+inline constexpr std::string_view kPipedInput =
+    "piped-input";  // arguments come from stdin (`xargs`)
+inline constexpr std::string_view kDynamicBody =
+    "dynamic-body";  // code run by a shell/`eval` is not constant
+inline constexpr std::string_view kScriptFile =
+    "script-file";  // a shell runs a file (`bash x.sh`, `source x`)
 }  // namespace code
 
 struct Redirection {
-  int fd = -1;          // the descriptor redirected; -1 for `&>` and `&>>` (stdout and stderr)
-  std::string op;       // ">", ">>", ">|", "<", "<>", ">&", "<&", "&>", "&>>", "<<", "<<-", "<<<"
-  std::string target;   // expanded target; for heredocs the delimiter
-  std::string raw;      // the target as written, when it differs (`~/x` beside `/home/user/x`)
-  std::string body;     // heredoc and here-string text (expanded when constant)
+  int fd = -1;         // the descriptor redirected; -1 for `&>` and `&>>` (stdout and stderr)
+  std::string op;      // ">", ">>", ">|", "<", "<>", ">&", "<&", "&>", "&>>", "<<", "<<-", "<<<"
+  std::string target;  // expanded target; for heredocs the delimiter
+  std::string raw;     // the target as written, when it differs (`~/x` beside `/home/user/x`)
+  std::string body;    // heredoc and here-string text (expanded when constant)
 };
 
 struct SimpleCommand {
-  std::string program;             // basename of the command word, `.exe`/`.cmd`/... stripped
-  std::vector<std::string> argv;   // after expansion and quote removal; argv[0] as written
-  std::vector<std::string> flags;  // sorted, unique: `-rf` → r, f; `--force=x` → force; none after `--`
+  std::string program;            // basename of the command word, `.exe`/`.cmd`/... stripped
+  std::vector<std::string> argv;  // after expansion and quote removal; argv[0] as written
+  std::vector<std::string>
+      flags;  // sorted, unique: `-rf` → r, f; `--force=x` → force; none after `--`
   // Operands (argv[1..] that are not flags). An operand that used `~` or `$HOME` appears resolved
   // and then as written, so `~` gives "/home/user", "~".
   std::vector<std::string> args;
@@ -72,9 +81,9 @@ struct SimpleCommand {
   std::vector<std::string> assignments;  // `NAME=value` before the command or given to `env`/`sudo`
   std::vector<std::string> launchers;    // unwrapped, outermost first: `sudo env rm` → sudo, env
   Provenance provenance = Provenance::top_level;
-  std::vector<std::string> unresolved;   // sorted, unique reason codes (see `code`)
-  std::string language;                  // interpreter one-liners: "python", "javascript", ...
-  std::string code;                      // ... and the code text they run
+  std::vector<std::string> unresolved;  // sorted, unique reason codes (see `code`)
+  std::string language;                 // interpreter one-liners: "python", "javascript", ...
+  std::string code;                     // ... and the code text they run
 
   // `program` and argv[1..] joined by single spaces: `/bin/rm -fr /` → "rm -fr /".
   std::string canonical() const;

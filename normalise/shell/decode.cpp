@@ -53,7 +53,8 @@ bool simple_escape(char c, std::string& out) {
   switch (c) {
     case 'a': out.push_back('\a'); return true;
     case 'b': out.push_back('\b'); return true;
-    case 'e': case 'E': out.push_back('\x1b'); return true;
+    case 'e':
+    case 'E': out.push_back('\x1b'); return true;
     case 'f': out.push_back('\f'); return true;
     case 'n': out.push_back('\n'); return true;
     case 'r': out.push_back('\r'); return true;
@@ -79,10 +80,24 @@ std::string ansi_c_decode(std::string_view text) {
     if (simple_escape(e, out)) continue;
     long v = -1;
     switch (e) {
-      case '\'': case '"': case '?': out.push_back(e); continue;
+      case '\'':
+      case '"':
+      case '?': out.push_back(e); continue;
       case 'x': v = read_number(text, i, 16, 2); break;
-      case 'u': v = read_number(text, i, 16, 4); if (v >= 0) { append_utf8(out, static_cast<uint32_t>(v)); continue; } break;
-      case 'U': v = read_number(text, i, 16, 8); if (v >= 0) { append_utf8(out, static_cast<uint32_t>(v)); continue; } break;
+      case 'u':
+        v = read_number(text, i, 16, 4);
+        if (v >= 0) {
+          append_utf8(out, static_cast<uint32_t>(v));
+          continue;
+        }
+        break;
+      case 'U':
+        v = read_number(text, i, 16, 8);
+        if (v >= 0) {
+          append_utf8(out, static_cast<uint32_t>(v));
+          continue;
+        }
+        break;
       case 'c':
         if (i < text.size()) {
           out.push_back(static_cast<char>(text[i++] & 0x1F));
@@ -122,8 +137,10 @@ std::string echo_decode(std::string_view text, bool& stopped) {
       return out;
     }
     long v = -1;
-    if (e == '0') v = std::max(0L, read_number(text, i, 8, 3));
-    else if (e == 'x') v = read_number(text, i, 16, 2);
+    if (e == '0')
+      v = std::max(0L, read_number(text, i, 8, 3));
+    else if (e == 'x')
+      v = read_number(text, i, 16, 2);
     if (v < 0) {
       out.push_back('\\');
       out.push_back(e);
@@ -134,7 +151,8 @@ std::string echo_decode(std::string_view text, bool& stopped) {
   return out;
 }
 
-std::optional<std::string> printf_format(std::string_view format, const std::vector<std::string>& args) {
+std::optional<std::string> printf_format(std::string_view format,
+                                         const std::vector<std::string>& args) {
   std::string out;
   std::size_t next = 0;
   // printf reuses the format while arguments remain; a format that consumes none runs once.
@@ -174,10 +192,18 @@ std::optional<std::string> printf_format(std::string_view format, const std::vec
       switch (d) {
         case '%': out.push_back('%'); continue;
         case 's': out += arg; break;
-        case 'b': { bool stopped = false; out += echo_decode(arg, stopped); break; }
-        case 'c': if (!arg.empty()) out.push_back(arg[0]); break;
-        case 'd': case 'i': {
-          for (char ch : arg) if ((ch < '0' || ch > '9') && ch != '-') return std::nullopt;
+        case 'b': {
+          bool stopped = false;
+          out += echo_decode(arg, stopped);
+          break;
+        }
+        case 'c':
+          if (!arg.empty()) out.push_back(arg[0]);
+          break;
+        case 'd':
+        case 'i': {
+          for (char ch : arg)
+            if ((ch < '0' || ch > '9') && ch != '-') return std::nullopt;
           if (arg.empty()) out.push_back('0');
           out += arg;
           break;
@@ -199,14 +225,23 @@ std::optional<std::string> base64_decode(std::string_view text) {
   bool padding = false;
   for (char c : text) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=') { padding = true; continue; }
-    else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    else return std::nullopt;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      v = 62;
+    else if (c == '/' || c == '_')
+      v = 63;
+    else if (c == '=') {
+      padding = true;
+      continue;
+    } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+      continue;
+    else
+      return std::nullopt;
     if (padding) return std::nullopt;  // data after padding
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;

@@ -20,7 +20,8 @@ std::string echo_decode(std::string_view text, bool& stopped);
 
 // `printf FORMAT ARGS...` for %s %b %d %c %% and escapes; the format is reused while arguments
 // remain, as printf does. nullopt for directives it does not model.
-std::optional<std::string> printf_format(std::string_view format, const std::vector<std::string>& args);
+std::optional<std::string> printf_format(std::string_view format,
+                                         const std::vector<std::string>& args);
 
 std::optional<std::string> base64_decode(std::string_view text);  // whitespace ignored
 std::optional<std::string> hex_decode(std::string_view text);     // `xxd -r -p`: whitespace ignored

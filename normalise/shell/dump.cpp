@@ -9,18 +9,24 @@ namespace {
 // Quotes a word when the dump would otherwise be ambiguous.
 std::string show(const std::string& s) {
   bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) > ' ' && c != 0x7f && std::string_view("'()[];,").find(c) == std::string_view::npos;
+    return static_cast<unsigned char>(c) > ' ' && c != 0x7f &&
+           std::string_view("'()[];,").find(c) == std::string_view::npos;
   });
   if (plain) return s;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "'";
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\'') out += "\\'";
-    else if (u < ' ' || u == 0x7f) out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\'')
+      out += "\\'";
+    else if (u < ' ' || u == 0x7f)
+      out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -48,7 +54,8 @@ std::string SimpleCommand::canonical() const {
 std::string dump(const SimpleCommand& c) {
   std::string out;
   for (const std::string& a : c.assignments) out += show(a) + " ";
-  out += show(c.program) + "[" + joined(c.flags, ",", false) + "](" + joined(c.args, " ", true) + ") ";
+  out +=
+      show(c.program) + "[" + joined(c.flags, ",", false) + "](" + joined(c.args, " ", true) + ") ";
   out += provenance_name(c.provenance);
   if (!c.launchers.empty()) out += " <" + joined(c.launchers, ",", false) + ">";
   if (!c.redirections.empty()) {
@@ -56,7 +63,8 @@ std::string dump(const SimpleCommand& c) {
     for (std::size_t i = 0; i < c.redirections.size(); ++i) {
       const Redirection& r = c.redirections[i];
       if (i) out += ",";
-      bool default_fd = r.fd == -1 || (r.fd == 0 && r.op[0] == '<') || (r.fd == 1 && r.op[0] == '>');
+      bool default_fd =
+          r.fd == -1 || (r.fd == 0 && r.op[0] == '<') || (r.fd == 1 && r.op[0] == '>');
       if (!default_fd) out += std::to_string(r.fd);
       out += r.op + show(r.target);
       if (!r.raw.empty()) out += "=" + show(r.raw);

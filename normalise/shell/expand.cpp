@@ -38,7 +38,9 @@ std::optional<std::string> Expander::param(const Part& part, Field& facts) {
   std::vector<Field> operands;
   for (const Word& w : part.operands) operands.push_back(single(w));
   // $1.. are known only inside a `-c` body; $@ $* $# $? $$ $! $- never are.
-  const bool special = part.text.empty() || !(syntax::is_name_start(part.text[0]) || std::isdigit(static_cast<unsigned char>(part.text[0])));
+  const bool special =
+      part.text.empty() || !(syntax::is_name_start(part.text[0]) ||
+                             std::isdigit(static_cast<unsigned char>(part.text[0])));
   std::optional<std::string> value = special ? std::nullopt : lookup(part.text);
   if (value && part.text == "HOME") facts.home = true;
   const std::string& op = part.op;
@@ -76,17 +78,14 @@ void Expander::expand_parts(const Word& word, Text& out, Field& facts) {
       if (known) value = std::move(*v);
     };
     switch (part.kind) {
-      case Part::Kind::literal:
-        break;
+      case Part::Kind::literal: break;
       case Part::Kind::tilde:
         if (part.text.empty()) {
           facts.home = true;
           take(options_.home);
         }
         break;
-      case Part::Kind::param:
-        take(param(part, facts));
-        break;
+      case Part::Kind::param: take(param(part, facts)); break;
       case Part::Kind::command:
         if (part.body) take(substitute_(*part.body));
         while (!value.empty() && value.back() == '\n') value.pop_back();
@@ -129,7 +128,8 @@ struct Item {
 };
 
 // A sequence expression {a..b[..step]} of numbers or single letters; empty when not one.
-std::vector<std::string> sequence(std::string_view s, std::size_t cap, bool& too_many, bool validate_only = false) {
+std::vector<std::string> sequence(std::string_view s, std::size_t cap, bool& too_many,
+                                  bool validate_only = false) {
   std::size_t dots = s.find("..");
   if (dots == std::string_view::npos) return {};
   std::string_view a = s.substr(0, dots), rest = s.substr(dots + 2), b = rest, step_text;
@@ -141,14 +141,17 @@ std::vector<std::string> sequence(std::string_view s, std::size_t cap, bool& too
     if (t.empty() || t.size() > 9) return false;
     std::size_t i = t[0] == '-' ? 1 : 0;
     if (i == t.size()) return false;
-    for (std::size_t k = i; k < t.size(); ++k) if (t[k] < '0' || t[k] > '9') return false;
+    for (std::size_t k = i; k < t.size(); ++k)
+      if (t[k] < '0' || t[k] > '9') return false;
     v = std::strtol(std::string(t).c_str(), nullptr, 10);
     return true;
   };
   long from = 0, to = 0, step = 1;
   bool letters = false;
   if (!number(a, from) || !number(b, to)) {
-    auto letter = [](std::string_view t) { return t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0])); };
+    auto letter = [](std::string_view t) {
+      return t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0]));
+    };
     if (!letter(a) || !letter(b)) return {};
     from = a[0];
     to = b[0];
@@ -163,7 +166,8 @@ std::vector<std::string> sequence(std::string_view s, std::size_t cap, bool& too
     return {};
   }
   std::vector<std::string> out;
-  for (long v = from, i = 0; static_cast<std::size_t>(i) < count; ++i, v += (to >= from ? step : -step)) {
+  for (long v = from, i = 0; static_cast<std::size_t>(i) < count;
+       ++i, v += (to >= from ? step : -step)) {
     out.push_back(letters ? std::string(1, static_cast<char>(v)) : std::to_string(v));
   }
   return out;
@@ -195,10 +199,13 @@ bool expand_first_brace(const Item& item, std::vector<Item>& out, std::size_t ca
       // Only innermost pairs can be sequences, and their texts are disjoint: linear in total.
       bool is_sequence = false;
       if (!o.comma && !o.nested && o.at < best_open) {
-        bool literal = std::all_of(item.tags.begin() + static_cast<long>(o.at), item.tags.begin() + static_cast<long>(i),
+        bool literal = std::all_of(item.tags.begin() + static_cast<long>(o.at),
+                                   item.tags.begin() + static_cast<long>(i),
                                    [](uint8_t t) { return t == kLiteral; });
         bool ignored = false;
-        is_sequence = literal && !sequence(std::string_view(c).substr(o.at + 1, i - o.at - 1), 0, ignored, true).empty();
+        is_sequence =
+            literal &&
+            !sequence(std::string_view(c).substr(o.at + 1, i - o.at - 1), 0, ignored, true).empty();
       }
       if ((o.comma || is_sequence) && o.at < best_open) {
         best_open = o.at;
@@ -214,8 +221,10 @@ bool expand_first_brace(const Item& item, std::vector<Item>& out, std::size_t ca
     n.chars = c.substr(0, open);
     n.tags.assign(item.tags.begin(), item.tags.begin() + static_cast<long>(open));
     n.chars.append(middle);
-    if (middle_tags) n.tags.insert(n.tags.end(), middle_tags, middle_tags + middle.size());
-    else n.tags.insert(n.tags.end(), middle.size(), kQuoted);
+    if (middle_tags)
+      n.tags.insert(n.tags.end(), middle_tags, middle_tags + middle.size());
+    else
+      n.tags.insert(n.tags.end(), middle.size(), kQuoted);
     n.chars.append(c, close + 1);
     n.tags.insert(n.tags.end(), item.tags.begin() + static_cast<long>(close + 1), item.tags.end());
     out.push_back(std::move(n));
@@ -224,9 +233,12 @@ bool expand_first_brace(const Item& item, std::vector<Item>& out, std::size_t ca
     std::vector<std::size_t> commas;
     std::size_t depth = 0;
     for (std::size_t i = open + 1; i < close; ++i) {
-      if (lit(i, '{')) ++depth;
-      else if (lit(i, '}') && depth > 0) --depth;
-      else if (lit(i, ',') && depth == 0) commas.push_back(i);
+      if (lit(i, '{'))
+        ++depth;
+      else if (lit(i, '}') && depth > 0)
+        --depth;
+      else if (lit(i, ',') && depth == 0)
+        commas.push_back(i);
     }
     if (commas.size() + 1 > cap) {
       too_many = true;
@@ -241,9 +253,11 @@ bool expand_first_brace(const Item& item, std::vector<Item>& out, std::size_t ca
     return true;
   }
   bool all_literal = std::all_of(item.tags.begin() + static_cast<long>(open + 1),
-                                 item.tags.begin() + static_cast<long>(close), [](uint8_t t) { return t == kLiteral; });
+                                 item.tags.begin() + static_cast<long>(close),
+                                 [](uint8_t t) { return t == kLiteral; });
   if (!all_literal) return false;
-  std::vector<std::string> seq = sequence(std::string_view(c).substr(open + 1, close - open - 1), cap, too_many);
+  std::vector<std::string> seq =
+      sequence(std::string_view(c).substr(open + 1, close - open - 1), cap, too_many);
   if (seq.empty()) return false;
   for (const std::string& v : seq) piece(v, nullptr);
   return true;
@@ -272,7 +286,8 @@ Expansion Expander::fields(const Word& word) {
     bool too_many = false;
     if (expand_first_brace(item, next, options_.max_fields, too_many)) {
       for (const Item& n : next) bytes += n.chars.size();
-      if (done.size() + stack.size() + next.size() > options_.max_fields || bytes > options_.max_work) {
+      if (done.size() + stack.size() + next.size() > options_.max_fields ||
+          bytes > options_.max_work) {
         result.over_bound = true;
         done.push_back(std::move(item));
         continue;

@@ -30,10 +30,10 @@ struct Scope {
 
 struct Field {
   std::string value;
-  std::string_view raw;   // the word as written
-  std::string written;    // after quote removal, expansions left as written: `~/x`, `$HOME/x`
-  bool constant = true;   // no unknown part went into it
-  bool home = false;      // `~` or `$HOME` went into it
+  std::string_view raw;     // the word as written
+  std::string written;      // after quote removal, expansions left as written: `~/x`, `$HOME/x`
+  bool constant = true;     // no unknown part went into it
+  bool home = false;        // `~` or `$HOME` went into it
   bool over_bound = false;  // a value longer than Options::max_value was left unexpanded
 };
 

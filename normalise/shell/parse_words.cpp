@@ -9,11 +9,16 @@
 
 namespace vectimus::shell::syntax {
 
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+bool is_name_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
 
 void append_literal(Word& w, std::string_view text, bool quoted) {
-  if (!w.parts.empty() && w.parts.back().kind == Part::Kind::literal && w.parts.back().quoted == quoted) {
+  if (!w.parts.empty() && w.parts.back().kind == Part::Kind::literal &&
+      w.parts.back().quoted == quoted) {
     w.parts.back().text.append(text);
     return;
   }
@@ -24,8 +29,12 @@ void append_literal(Word& w, std::string_view text, bool quoted) {
 }
 
 namespace {
-bool quoting_mode(Mode m) { return m == Mode::dquote || m == Mode::brace_dq || m == Mode::heredoc; }
-bool tilde_char(char c) { return is_name_char(c) || c == '.' || c == '-' || c == '+'; }
+bool quoting_mode(Mode m) {
+  return m == Mode::dquote || m == Mode::brace_dq || m == Mode::heredoc;
+}
+bool tilde_char(char c) {
+  return is_name_char(c) || c == '.' || c == '-' || c == '+';
+}
 }  // namespace
 
 void Parser::parse_word(Word& out, bool tilde_ok) {
@@ -90,7 +99,8 @@ void Parser::parse_parts(Mode mode, Word& out, bool tilde_ok) {
         } else if (mode == Mode::unquoted || mode == Mode::brace) {
           append_literal(out, s_.substr(pos_ + 1, 1), true);
           pos_ += 2;
-        } else if (n == '$' || n == '`' || n == '\\' || (n == '"' && mode != Mode::heredoc && mode != Mode::arith) ||
+        } else if (n == '$' || n == '`' || n == '\\' ||
+                   (n == '"' && mode != Mode::heredoc && mode != Mode::arith) ||
                    (n == '}' && mode == Mode::brace_dq)) {
           append_literal(out, s_.substr(pos_ + 1, 1), true);
           pos_ += 2;
@@ -103,7 +113,8 @@ void Parser::parse_parts(Mode mode, Word& out, bool tilde_ok) {
       case '\'':
         if (mode == Mode::unquoted || mode == Mode::brace) {
           std::size_t close = s_.find('\'', pos_ + 1);
-          if (close == std::string_view::npos || close >= end_) return fail("unterminated single quote");
+          if (close == std::string_view::npos || close >= end_)
+            return fail("unterminated single quote");
           append_literal(out, s_.substr(pos_ + 1, close - pos_ - 1), true);
           pos_ = close + 1;
         } else {
@@ -122,15 +133,9 @@ void Parser::parse_parts(Mode mode, Word& out, bool tilde_ok) {
           ++pos_;
         }
         break;
-      case '$':
-        parse_dollar(mode, out);
-        break;
-      case '`':
-        parse_backtick(mode, out);
-        break;
-      default:
-        append_literal(out, s_.substr(pos_, 1), quoting_mode(mode));
-        ++pos_;
+      case '$': parse_dollar(mode, out); break;
+      case '`': parse_backtick(mode, out); break;
+      default: append_literal(out, s_.substr(pos_, 1), quoting_mode(mode)); ++pos_;
     }
   }
 }
@@ -176,7 +181,8 @@ void Parser::parse_dollar(Mode mode, Word& out) {
   } else if (c == '{') {
     ++pos_;
     parse_braced_param(mode, out, start);
-  } else if (is_name_start(c) || (c >= '0' && c <= '9') || std::string_view("@*#?$!-").find(c) != std::string_view::npos) {
+  } else if (is_name_start(c) || (c >= '0' && c <= '9') ||
+             std::string_view("@*#?$!-").find(c) != std::string_view::npos) {
     Part p;
     p.kind = Part::Kind::param;
     p.quoted = quoting_mode(mode);
@@ -198,7 +204,8 @@ void Parser::parse_braced_param(Mode mode, Word& out, std::size_t start) {
   Part p;
   p.kind = Part::Kind::param;
   p.quoted = quoting_mode(mode);
-  if ((peek() == '#' || peek() == '!') && peek(1) != '}') p.op.push_back(s_[pos_++]);  // ${#x} ${!x}
+  if ((peek() == '#' || peek() == '!') && peek(1) != '}')
+    p.op.push_back(s_[pos_++]);  // ${#x} ${!x}
   char c = peek();
   if (is_name_start(c)) {
     while (!at_end() && is_name_char(peek())) p.text.push_back(s_[pos_++]);
@@ -210,7 +217,8 @@ void Parser::parse_braced_param(Mode mode, Word& out, std::size_t start) {
     return fail("bad substitution");
   }
   if (peek() != '}') {
-    static constexpr std::string_view kOps[] = {":-", ":=", ":?", ":+", "##", "%%", "//", "/#", "/%", "^^", ",,"};
+    static constexpr std::string_view kOps[] = {":-", ":=", ":?", ":+", "##", "%%",
+                                                "//", "/#", "/%", "^^", ",,"};
     std::string_view op;
     for (std::string_view o : kOps) {
       if (s_.substr(pos_, std::min(end_ - pos_, o.size())) == o) {
@@ -222,8 +230,8 @@ void Parser::parse_braced_param(Mode mode, Word& out, std::size_t start) {
     pos_ += op.size();
     p.op += std::string(op);
     p.operands.emplace_back();
-    parse_parts(mode == Mode::unquoted || mode == Mode::brace ? Mode::brace : Mode::brace_dq, p.operands.back(),
-                true);
+    parse_parts(mode == Mode::unquoted || mode == Mode::brace ? Mode::brace : Mode::brace_dq,
+                p.operands.back(), true);
   }
   expect("}");
   p.raw = s_.substr(start, pos_ - start);
@@ -265,7 +273,8 @@ void Parser::parse_backtick(Mode mode, Word& out) {
   st_.out.owned.push_back(std::move(body));
   Parser sub(st_.out.owned.back(), st_);
   sub.parse_list(*p.body);
-  if (!sub.failed() && !sub.at_end()) sub.fail(std::string("unexpected `") + sub.peek() + "` in backquotes");
+  if (!sub.failed() && !sub.at_end())
+    sub.fail(std::string("unexpected `") + sub.peek() + "` in backquotes");
   p.raw = s_.substr(start, pos_ - start);
   out.parts.push_back(std::move(p));
 }

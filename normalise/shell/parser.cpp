@@ -10,11 +10,18 @@ namespace vectimus::shell::syntax {
 
 bool is_metachar(char c) {
   switch (c) {
-    case ' ': case '\t': case '\n': case ';': case '&': case '|': case '(': case ')': case '<':
-    case '>': case '\0':
-      return true;
-    default:
-      return false;
+    case ' ':
+    case '\t':
+    case '\n':
+    case ';':
+    case '&':
+    case '|':
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '\0': return true;
+    default: return false;
   }
 }
 
@@ -290,8 +297,10 @@ void Parser::parse_compound(Command& out, std::string_view keyword) {
       expect(")");
       parse_list(body);
       skip_space();
-      if (peek() == ';' && peek(1) == ';') pos_ += peek(2) == '&' ? 3 : 2;
-      else if (peek() == ';' && peek(1) == '&') pos_ += 2;
+      if (peek() == ';' && peek(1) == ';')
+        pos_ += peek(2) == '&' ? 3 : 2;
+      else if (peek() == ';' && peek(1) == '&')
+        pos_ += 2;
     }
   } else if (keyword == "[[") {
     for (;;) {
@@ -399,7 +408,8 @@ void Parser::parse_simple(Command& out) {
     }
   }
   if (!any && !failed()) {
-    fail(at_end() ? std::string("unexpected end of input") : std::string("unexpected `") + peek() + "`");
+    fail(at_end() ? std::string("unexpected end of input")
+                  : std::string("unexpected `") + peek() + "`");
   }
 }
 
@@ -417,21 +427,36 @@ bool Parser::try_redirect(std::vector<Redirect>& out) {
   }
   auto at = [&](std::string_view t) { return s_.substr(p, std::min(end_ - p, t.size())) == t; };
   std::string op;
-  if (fd < 0 && at("&>>")) op = "&>>";
-  else if (fd < 0 && at("&>")) op = "&>";
-  else if (at("<<<")) op = "<<<";
-  else if (at("<<-")) op = "<<-";
-  else if (at("<<")) op = "<<";
-  else if (at("<&")) op = "<&";
-  else if (at("<>")) op = "<>";
-  else if (at("<(")) return false;
-  else if (at("<")) op = "<";
-  else if (at(">>")) op = ">>";
-  else if (at(">&")) op = ">&";
-  else if (at(">|")) op = ">|";
-  else if (at(">(")) return false;
-  else if (at(">")) op = ">";
-  else return false;
+  if (fd < 0 && at("&>>"))
+    op = "&>>";
+  else if (fd < 0 && at("&>"))
+    op = "&>";
+  else if (at("<<<"))
+    op = "<<<";
+  else if (at("<<-"))
+    op = "<<-";
+  else if (at("<<"))
+    op = "<<";
+  else if (at("<&"))
+    op = "<&";
+  else if (at("<>"))
+    op = "<>";
+  else if (at("<("))
+    return false;
+  else if (at("<"))
+    op = "<";
+  else if (at(">>"))
+    op = ">>";
+  else if (at(">&"))
+    op = ">&";
+  else if (at(">|"))
+    op = ">|";
+  else if (at(">("))
+    return false;
+  else if (at(">"))
+    op = ">";
+  else
+    return false;
   pos_ = p + op.size();
   Redirect r;
   r.op = op;
@@ -448,7 +473,8 @@ bool Parser::try_redirect(std::vector<Redirect>& out) {
     h.body = std::make_shared<Word>();
     // The delimiter is the word after quote removal; any quoting turns expansion off.
     h.quoted = r.target.raw.find_first_of("'\"\\") != std::string_view::npos;
-    for (const Part& part : r.target.parts) h.delimiter += part.kind == Part::Kind::literal ? part.text : std::string(part.raw);
+    for (const Part& part : r.target.parts)
+      h.delimiter += part.kind == Part::Kind::literal ? part.text : std::string(part.raw);
     h.strip_tabs = op == "<<-";
     r.heredoc = h.body;
     pending_.push_back(std::move(h));

@@ -23,12 +23,12 @@ struct ParseState {
 
 // Where a word is being read decides which characters end it and which quote.
 enum class Mode : uint8_t {
-  unquoted,   // an ordinary word: metacharacters end it
-  dquote,     // inside "...": ends at `"`
-  heredoc,    // an unquoted heredoc body: like dquote, but `"` is ordinary; ends at end_
-  brace,      // the operand of ${name op word} in unquoted context: ends at `}`
-  brace_dq,   // the same inside "...": quotes other than `"` are literal
-  arith,      // $(( ... )): ends at `))` outside parentheses
+  unquoted,  // an ordinary word: metacharacters end it
+  dquote,    // inside "...": ends at `"`
+  heredoc,   // an unquoted heredoc body: like dquote, but `"` is ordinary; ends at end_
+  brace,     // the operand of ${name op word} in unquoted context: ends at `}`
+  brace_dq,  // the same inside "...": quotes other than `"` are literal
+  arith,     // $(( ... )): ends at `))` outside parentheses
 };
 
 class Parser {
@@ -60,11 +60,11 @@ class Parser {
   char peek(std::size_t k = 0) const { return pos_ + k < end_ ? s_[pos_ + k] : '\0'; }
   bool failed() const { return !st_.out.error.empty(); }
   void fail(const std::string& message);
-  void skip_blanks();                  // spaces, tabs, `\` newline, comments
-  bool skip_newline();                 // one newline, then any pending heredoc bodies
-  void skip_space();                   // blanks and newlines
+  void skip_blanks();   // spaces, tabs, `\` newline, comments
+  bool skip_newline();  // one newline, then any pending heredoc bodies
+  void skip_space();    // blanks and newlines
   bool at_reserved(std::string_view word) const;
-  bool at_closer() const;              // a token that ends the enclosing list
+  bool at_closer() const;  // a token that ends the enclosing list
   void expect_reserved(std::string_view word);
   void expect(std::string_view token);
 
@@ -99,7 +99,7 @@ class DepthGuard {
   bool ok_ = true;
 };
 
-bool is_metachar(char c);          // ends an unquoted word
+bool is_metachar(char c);  // ends an unquoted word
 void append_literal(Word& w, std::string_view text, bool quoted);
 
 }  // namespace vectimus::shell::syntax

@@ -13,10 +13,12 @@ namespace {
 // name, short options with a value, long options with a value, stop short, stop long,
 // operands before the command, assignments, options, piped input, split option.
 constexpr std::array kLaunchers = {
-    Launcher{"sudo", "ugpChDrtTUR", "user group prompt close-from chdir role type other-user host chroot command-timeout",
+    Launcher{"sudo", "ugpChDrtTUR",
+             "user group prompt close-from chdir role type other-user host chroot command-timeout",
              "lveV", "list validate edit version help", 0, true},
     Launcher{"doas", "uC", "", "L", "", 0, false},
-    Launcher{"env", "uCS", "unset chdir split-string", "", "help version", 0, true, true, false, "S"},
+    Launcher{"env", "uCS", "unset chdir split-string", "", "help version", 0, true, true, false,
+             "S"},
     Launcher{"nohup", "", "", "", "help version"},
     Launcher{"nice", "n", "adjustment", "", "help version"},
     Launcher{"timeout", "sk", "signal kill-after", "", "help version", 1},
@@ -28,7 +30,8 @@ constexpr std::array kLaunchers = {
     Launcher{"setsid", "", "", "", "help version"},
     Launcher{.name = "xargs",
              .short_with_arg = "IndLsEaP",
-             .long_with_arg = "replace max-args max-procs max-lines max-chars delimiter eof arg-file process-slot-var",
+             .long_with_arg = "replace max-args max-procs max-lines max-chars delimiter eof "
+                              "arg-file process-slot-var",
              .stop_long = "help version",
              .piped_input = true,
              .default_command = "echo"},
@@ -68,8 +71,9 @@ bool is_assignment(std::string_view s) {
   std::size_t eq = s.find('=');
   if (eq == 0 || eq == std::string_view::npos) return false;
   if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.begin() + static_cast<long>(eq),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.begin() + static_cast<long>(eq), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
 
 std::vector<std::string> split_blanks(std::string_view s) {
@@ -111,11 +115,14 @@ LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::str
     }
     if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
       std::size_t eq = a.find('=');
-      std::string_view name = std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      std::string_view name =
+          std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
       if (in_words(spec.stop_long, name)) return LaunchTarget{};
       bool takes = in_words(spec.long_with_arg, name);
-      std::string value = eq != std::string::npos ? a.substr(eq + 1) : (takes && j + 1 < n ? argv[j + 1] : "");
-      if (takes && !spec.split_option.empty() && name == "split-string") t.split_words = split_blanks(value);
+      std::string value =
+          eq != std::string::npos ? a.substr(eq + 1) : (takes && j + 1 < n ? argv[j + 1] : "");
+      if (takes && !spec.split_option.empty() && name == "split-string")
+        t.split_words = split_blanks(value);
       j += (takes && eq == std::string::npos) ? 2 : 1;
       continue;
     }
@@ -127,7 +134,8 @@ LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::str
         if (spec.short_with_arg.find(c) != std::string_view::npos) {
           std::string value = k + 1 < a.size() ? a.substr(k + 1) : (j + 1 < n ? argv[j + 1] : "");
           if (k + 1 >= a.size()) next = j + 2;
-          if (spec.split_option.find(c) != std::string_view::npos) t.split_words = split_blanks(value);
+          if (spec.split_option.find(c) != std::string_view::npos)
+            t.split_words = split_blanks(value);
           if (c == spec.argv0_option) t.argv0 = value;
           break;
         }
@@ -143,8 +151,10 @@ LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::str
     break;
   }
   j += spec.operands;
-  if (j < n) t.index = j;
-  else if (!t.split_words.empty()) t.index = n;  // `env -S 'rm -rf /'`: the command is all split
+  if (j < n)
+    t.index = j;
+  else if (!t.split_words.empty())
+    t.index = n;  // `env -S 'rm -rf /'`: the command is all split
   else if (!spec.default_command.empty()) {
     t.index = n;
     t.default_command = spec.default_command;
@@ -153,15 +163,18 @@ LaunchTarget find_launch_target(const Launcher& spec, const std::vector<std::str
 }
 
 bool is_shell(std::string_view p) {
-  static constexpr std::string_view kShells[] = {"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "rbash",
-                                                  "pdksh", "yash", "posh", "ksh93", "fish", "su"};
+  static constexpr std::string_view kShells[] = {"sh",   "bash",  "zsh",   "dash",  "ksh",
+                                                 "ash",  "mksh",  "rbash", "pdksh", "yash",
+                                                 "posh", "ksh93", "fish",  "su"};
   return std::find(std::begin(kShells), std::end(kShells), p) != std::end(kShells);
 }
 
-std::optional<ShellInvocation> shell_invocation(std::string_view program, const std::vector<std::string>& argv) {
+std::optional<ShellInvocation> shell_invocation(std::string_view program,
+                                                const std::vector<std::string>& argv) {
   if (program == "su") {  // su [options] [-] [user] -c CMD: the command may follow the user
     for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
-      if (argv[i] == "-c" || argv[i] == "--command") return ShellInvocation{ShellInvocation::Kind::c_body, i + 1};
+      if (argv[i] == "-c" || argv[i] == "--command")
+        return ShellInvocation{ShellInvocation::Kind::c_body, i + 1};
     }
     return ShellInvocation{ShellInvocation::Kind::stdin_body, 0};
   }
@@ -204,7 +217,7 @@ std::optional<ShellInvocation> shell_invocation(std::string_view program, const 
 
 namespace {
 struct Interpreter {
-  std::string_view prefix;    // program name, or its prefix followed by version digits
+  std::string_view prefix;  // program name, or its prefix followed by version digits
   std::string_view language;
   std::string_view code_short;  // option letters whose value is code
   std::string_view code_long;   // long options whose value is code
@@ -235,7 +248,8 @@ bool matches_prefix(std::string_view program, std::string_view prefix) {
 }
 }  // namespace
 
-std::optional<InlineCode> inline_code(std::string_view program, const std::vector<std::string>& argv) {
+std::optional<InlineCode> inline_code(std::string_view program,
+                                      const std::vector<std::string>& argv) {
   for (const Interpreter& in : kInterpreters) {
     if (!matches_prefix(program, in.prefix)) continue;
     InlineCode out{std::string(in.language), {}};
@@ -255,17 +269,21 @@ std::optional<InlineCode> inline_code(std::string_view program, const std::vecto
       if (a == "--" || a.size() < 2 || a[0] != '-') break;  // a script operand ends the options
       if (a[1] == '-') {
         std::size_t eq = a.find('=');
-        std::string_view name = std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+        std::string_view name =
+            std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
         if (in_words(in.code_long, name)) {
-          if (eq != std::string::npos) add(a.substr(eq + 1));
-          else if (i + 1 < argv.size()) add(argv[++i]);
+          if (eq != std::string::npos)
+            add(a.substr(eq + 1));
+          else if (i + 1 < argv.size())
+            add(argv[++i]);
         }
         continue;
       }
       for (std::size_t k = 1; k < a.size(); ++k) {
         bool code = in.code_short.find(a[k]) != std::string_view::npos;
         if (code || in.arg_short.find(a[k]) != std::string_view::npos) {
-          std::string value = k + 1 < a.size() ? a.substr(k + 1) : (i + 1 < argv.size() ? argv[++i] : "");
+          std::string value =
+              k + 1 < a.size() ? a.substr(k + 1) : (i + 1 < argv.size() ? argv[++i] : "");
           if (code) add(value);
           break;
         }
@@ -278,9 +296,13 @@ std::optional<InlineCode> inline_code(std::string_view program, const std::vecto
   return std::nullopt;
 }
 
-bool single_dash_long_options(std::string_view program) { return program == "find"; }
+bool single_dash_long_options(std::string_view program) {
+  return program == "find";
+}
 
-bool is_find_exec(std::string_view p) { return p == "-exec" || p == "-execdir" || p == "-ok" || p == "-okdir"; }
+bool is_find_exec(std::string_view p) {
+  return p == "-exec" || p == "-execdir" || p == "-ok" || p == "-okdir";
+}
 
 std::string program_name(std::string_view word) {
   std::size_t slash = word.find_last_of("/\\");

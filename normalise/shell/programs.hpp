@@ -21,23 +21,23 @@ struct Launcher {
   std::string_view long_with_arg;   // space-separated long options that take a value
   std::string_view stop_short;      // options meaning nothing is launched: `command -v`
   std::string_view stop_long;
-  std::size_t operands = 0;         // operands before the command: `timeout DURATION`
-  bool assignments = false;         // NAME=VALUE words before the command (`env`, `sudo`)
-  bool options = true;              // false: the next word is the command (`busybox X`)
-  bool piped_input = false;         // the command also gets arguments from stdin (`xargs`)
-  std::string_view split_option;    // an option whose value is split into words (`env -S`)
+  std::size_t operands = 0;          // operands before the command: `timeout DURATION`
+  bool assignments = false;          // NAME=VALUE words before the command (`env`, `sudo`)
+  bool options = true;               // false: the next word is the command (`busybox X`)
+  bool piped_input = false;          // the command also gets arguments from stdin (`xargs`)
+  std::string_view split_option;     // an option whose value is split into words (`env -S`)
   std::string_view default_command;  // run when none is given: `xargs` alone runs `echo`
-  char argv0_option = 0;            // an option whose value becomes argv[0]: `exec -a NAME`
+  char argv0_option = 0;             // an option whose value becomes argv[0]: `exec -a NAME`
 };
 
 const Launcher* find_launcher(std::string_view program);
 
 struct LaunchTarget {
-  std::size_t index = 0;            // of the launched command word in argv; 0 when none
+  std::size_t index = 0;  // of the launched command word in argv; 0 when none
   std::vector<std::string> assignments;
   std::vector<std::string> split_words;  // `env -S 'a b'`: words to put before the command
-  std::string default_command;      // no command given: this one runs (`xargs` → `echo`)
-  std::string argv0;                // the launched command's argv[0], when the launcher sets it
+  std::string default_command;           // no command given: this one runs (`xargs` → `echo`)
+  std::string argv0;  // the launched command's argv[0], when the launcher sets it
 };
 
 // Where the command launched by `argv[start]` (a launcher) starts. `constant[i]` says whether
@@ -52,14 +52,16 @@ struct ShellInvocation {
   std::size_t index = 0;  // argv index of the `-c` string or the script
 };
 // nullopt when the invocation runs nothing (`bash -c` without a string, `bash --version`).
-std::optional<ShellInvocation> shell_invocation(std::string_view program, const std::vector<std::string>& argv);
+std::optional<ShellInvocation> shell_invocation(std::string_view program,
+                                                const std::vector<std::string>& argv);
 
 // Interpreter one-liners: `python -c CODE`, `node -e CODE`, `deno eval CODE`, ...
 struct InlineCode {
   std::string language;
   std::string code;
 };
-std::optional<InlineCode> inline_code(std::string_view program, const std::vector<std::string>& argv);
+std::optional<InlineCode> inline_code(std::string_view program,
+                                      const std::vector<std::string>& argv);
 
 // Programs whose options are whole words after one dash (`find -delete`): their flags are the
 // words, not letters.

@@ -2,8 +2,8 @@
 // See analyser.hpp.
 #include <algorithm>
 
-#include "normalise/shell/decode.hpp"
 #include "normalise/shell/analyser.hpp"
+#include "normalise/shell/decode.hpp"
 #include "normalise/shell/programs.hpp"
 
 namespace vectimus::shell {
@@ -20,8 +20,8 @@ void insert_sorted(std::vector<std::string>& set, std::string value) {
 }
 
 bool all_constant(const std::vector<Field>& fields, std::size_t from = 0) {
-  return std::all_of(fields.begin() + static_cast<long>(std::min(from, fields.size())), fields.end(),
-                     [](const Field& f) { return f.constant; });
+  return std::all_of(fields.begin() + static_cast<long>(std::min(from, fields.size())),
+                     fields.end(), [](const Field& f) { return f.constant; });
 }
 
 std::string join(const std::vector<std::string>& words, std::size_t from) {
@@ -46,7 +46,8 @@ bool has_flag(const SimpleCommand& c, std::string_view flag) {
 
 }  // namespace
 
-MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance provenance, const Stdin& in) {
+MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance provenance,
+                             const Stdin& in) {
   if (stopped_) return std::nullopt;
   Expander expander(options_, scope, substitution(scope));
   SimpleCommand rec;
@@ -84,10 +85,13 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
     out.fd = r.fd;
     out.op = r.op;
     if (r.heredoc) {
-      for (const syntax::Part& p : r.target.parts) out.target += p.kind == syntax::Part::Kind::literal ? p.text : std::string(p.raw);
+      for (const syntax::Part& p : r.target.parts)
+        out.target += p.kind == syntax::Part::Kind::literal ? p.text : std::string(p.raw);
       Field body = expander.single(*r.heredoc);
       out.body = body.value;
-      stdin_source = Stdin{false, true, false, body.constant ? MaybeOutput(Output{body.value, Provenance::heredoc}) : std::nullopt};
+      stdin_source = Stdin{
+          false, true, false,
+          body.constant ? MaybeOutput(Output{body.value, Provenance::heredoc}) : std::nullopt};
     } else {
       Field t = expander.single(r.target);
       out.target = t.value;
@@ -95,7 +99,9 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
       if (!t.constant) mark(rec, code::kNonConstant);
       if (r.op == "<<<") {
         out.body = t.value + "\n";
-        stdin_source = Stdin{false, true, false, t.constant ? MaybeOutput(Output{out.body, Provenance::heredoc}) : std::nullopt};
+        stdin_source =
+            Stdin{false, true, false,
+                  t.constant ? MaybeOutput(Output{out.body, Provenance::heredoc}) : std::nullopt};
       } else if (r.fd == 0 && (r.op == "<" || r.op == "<&" || r.op == "<>")) {
         stdin_source = Stdin{false, false, true, std::nullopt};
       } else if ((r.fd == 1 || r.fd == -1) && r.op[0] != '<') {
@@ -116,12 +122,13 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
   return run_fields(std::move(rec), std::move(fields), scope, stdin_source, stdout_redirected);
 }
 
-MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, Scope& scope, const Stdin& in_,
-                                 bool stdout_redirected) {
+MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, Scope& scope,
+                                 const Stdin& in_, bool stdout_redirected) {
   if (stopped_) return std::nullopt;
   if (out_.commands.size() >= options_.max_commands) {
     stopped_ = true;
-    if (out_.error.empty()) out_.error = "more than " + std::to_string(options_.max_commands) + " commands";
+    if (out_.error.empty())
+      out_.error = "more than " + std::to_string(options_.max_commands) + " commands";
     add_code(-1, code::kOverBound);
     return std::nullopt;
   }
@@ -174,7 +181,8 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
 
   rec.program = fields[0].constant ? program_name(fields[0].value) : fields[0].value;
   if (!fields[0].constant) mark(rec, code::kDynamicProgram);
-  if (scope.functions.count(rec.program) || scope.aliases.count(rec.program)) mark(rec, code::kAliasOrFunction);
+  if (scope.functions.count(rec.program) || scope.aliases.count(rec.program))
+    mark(rec, code::kAliasOrFunction);
   const bool words_are_options = single_dash_long_options(rec.program);
   bool operands_only = false;
   bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
@@ -199,7 +207,8 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
     if (!operands_only && f.constant && a.size() > 1 && a[0] == '-') {
       if (a[1] == '-') {
-        std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+        std::string name =
+            a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
         if (!name.empty()) insert_sorted(rec.flags, std::move(name));
       } else if (words_are_options) {
         insert_sorted(rec.flags, a.substr(1));
@@ -226,7 +235,8 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   return constant_output(out_.commands[static_cast<std::size_t>(index)], fields, in);
 }
 
-void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& scope, const Stdin& in) {
+void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& scope,
+                          const Stdin& in) {
   // Copies: running a body appends commands and may move the vector.
   const std::string program = out_.commands[static_cast<std::size_t>(index)].program;
   const std::vector<std::string> argv = out_.commands[static_cast<std::size_t>(index)].argv;
@@ -263,7 +273,8 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
   if (program == "source" || program == ".") {
     return add_code(index, all_constant(fields) ? code::kScriptFile : code::kDynamicBody);
   }
-  if (program == "find") return find_commands(index, out_.commands[static_cast<std::size_t>(index)], fields, scope);
+  if (program == "find")
+    return find_commands(index, out_.commands[static_cast<std::size_t>(index)], fields, scope);
   if (auto alias = scope.aliases.find(program); alias != scope.aliases.end()) {
     // Non-interactive bash does not expand aliases, but a policy should see what one would run.
     // As in bash, an alias is not expanded again inside its own body (`alias rm='rm -i'`).
@@ -275,14 +286,15 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
   }
 }
 
-void Analyser::find_commands(long index, const SimpleCommand& find_in, const std::vector<Field>& fields, Scope& scope) {
+void Analyser::find_commands(long index, const SimpleCommand& find_in,
+                             const std::vector<Field>& fields, Scope& scope) {
   if (walk_depth_ >= options_.max_depth) return add_code(index, code::kDepthLimit);
   ++walk_depth_;  // `find -exec find -exec ...` recurses once per level
   const std::vector<std::string> launchers = find_in.launchers;
   const std::vector<std::string> argv = find_in.argv;
   std::size_t i = 1;
-  while (i < argv.size() && (argv[i] == "-H" || argv[i] == "-L" || argv[i] == "-P" || argv[i].rfind("-O", 0) == 0 ||
-                             argv[i] == "-D")) {
+  while (i < argv.size() && (argv[i] == "-H" || argv[i] == "-L" || argv[i] == "-P" ||
+                             argv[i].rfind("-O", 0) == 0 || argv[i] == "-D")) {
     i += argv[i] == "-D" ? 2 : 1;
   }
   std::vector<Field> roots;
@@ -300,7 +312,8 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in, const std
     if (is_find_exec(argv[i])) {
       std::size_t end = i + 1;
       while (end < argv.size() && argv[end] != ";" && argv[end] != "+") ++end;
-      std::vector<Field> sub(fields.begin() + static_cast<long>(i + 1), fields.begin() + static_cast<long>(end));
+      std::vector<Field> sub(fields.begin() + static_cast<long>(i + 1),
+                             fields.begin() + static_cast<long>(end));
       if (!sub.empty()) run_fields(std::move(child), std::move(sub), scope, Stdin{}, true);
       i = end;
     } else if (argv[i] == "-delete") {
@@ -312,16 +325,19 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in, const std
   --walk_depth_;
 }
 
-void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>& fields, Scope& scope) {
+void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>& fields,
+                                Scope& scope) {
   const std::string& p = c.program;
-  const bool declares = p == "export" || p == "declare" || p == "typeset" || p == "local" || p == "readonly";
+  const bool declares =
+      p == "export" || p == "declare" || p == "typeset" || p == "local" || p == "readonly";
   for (std::size_t i = 1; i < c.argv.size() && i < fields.size(); ++i) {
     const std::string& a = c.argv[i];
     if (a.empty() || a[0] == '-') continue;
     std::size_t eq = a.find('=');
     std::string name = a.substr(0, eq);
     if (declares && eq != std::string::npos) {
-      scope.vars[name] = fields[i].constant ? std::optional<std::string>(a.substr(eq + 1)) : std::nullopt;
+      scope.vars[name] =
+          fields[i].constant ? std::optional<std::string>(a.substr(eq + 1)) : std::nullopt;
     } else if (p == "unset") {
       scope.vars[name] = std::string();
       scope.functions.erase(name);
@@ -336,7 +352,8 @@ void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>
   if (p == "printf" && c.argv.size() > 2 && c.argv[1] == "-v") scope.vars[c.argv[2]] = std::nullopt;
 }
 
-MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<Field>& fields, const Stdin& in) {
+MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<Field>& fields,
+                                      const Stdin& in) {
   if (!all_constant(fields)) return std::nullopt;
   const std::string& p = c.program;
   const std::vector<std::string>& argv = c.argv;
@@ -346,8 +363,10 @@ MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<
     while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-' &&
            argv[i].find_first_not_of("neE", 1) == std::string::npos) {
       for (char ch : argv[i].substr(1)) {
-        if (ch == 'n') newline = false;
-        else escapes = ch == 'e';
+        if (ch == 'n')
+          newline = false;
+        else
+          escapes = ch == 'e';
       }
       ++i;
     }
@@ -367,9 +386,11 @@ MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<
     return Output{*text};
   }
   if (p == "true" || p == ":" || p == "false") return Output{};
-  const bool reads_stdin = std::all_of(c.args.begin(), c.args.end(), [](const std::string& a) { return a == "-"; });
+  const bool reads_stdin =
+      std::all_of(c.args.begin(), c.args.end(), [](const std::string& a) { return a == "-"; });
   if (!reads_stdin || !in.constant) return std::nullopt;
-  if (p == "cat" && (c.flags.empty() || (c.flags.size() == 1 && c.flags[0] == "u"))) return in.constant;
+  if (p == "cat" && (c.flags.empty() || (c.flags.size() == 1 && c.flags[0] == "u")))
+    return in.constant;
   if (p == "base64" && (has_flag(c, "d") || has_flag(c, "D") || has_flag(c, "decode"))) {
     std::optional<std::string> text = base64_decode(in.constant->text);
     if (!text) return std::nullopt;

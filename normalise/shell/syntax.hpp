@@ -21,19 +21,19 @@ struct Word;
 
 struct Part {
   enum class Kind : uint8_t {
-    literal,   // text after quote removal
-    param,     // $NAME, ${NAME}, ${NAME op word}, $1, $@ ...: `text` is the name
-    command,   // $(...) or backticks: `body`
-    process,   // <(...) or >(...): `body`
-    arith,     // $((...)): never constant here; `operands` holds its expansions
-    tilde,     // unquoted ~ or ~user at the start of a word: `text` is the user
+    literal,  // text after quote removal
+    param,    // $NAME, ${NAME}, ${NAME op word}, $1, $@ ...: `text` is the name
+    command,  // $(...) or backticks: `body`
+    process,  // <(...) or >(...): `body`
+    arith,    // $((...)): never constant here; `operands` holds its expansions
+    tilde,    // unquoted ~ or ~user at the start of a word: `text` is the user
   };
   Kind kind = Kind::literal;
   bool quoted = false;
   std::string text;
-  std::string op;               // param: ":-", "-", ":=", "#", "%%", ... empty for plain $NAME
-  std::vector<Word> operands;   // param operand, arith content
-  std::shared_ptr<List> body;   // command and process substitutions
+  std::string op;              // param: ":-", "-", ":=", "#", "%%", ... empty for plain $NAME
+  std::vector<Word> operands;  // param operand, arith content
+  std::shared_ptr<List> body;  // command and process substitutions
   std::string_view raw;
 };
 

@@ -90,9 +90,9 @@ TEST_CASE("cedar authorize prints the decision, reasons and errors, and exits by
 }
 
 TEST_CASE("cedar authorize rejects bad input with exit 1 and a diagnostic") {
-  auto r = vectimus_run({"cedar", "authorize", "--policies", kData + "destruct.cedar",
-                         "--principal", "User:alice", "--action", "Action::\"a\"", "--resource",
-                         "R::\"r\""});
+  auto r =
+      vectimus_run({"cedar", "authorize", "--policies", kData + "destruct.cedar", "--principal",
+                    "User:alice", "--action", "Action::\"a\"", "--resource", "R::\"r\""});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err.rfind("--principal:1:", 0) == 0);

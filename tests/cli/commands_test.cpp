@@ -20,17 +20,20 @@ struct Sandbox {
   }
   ProcessResult run(std::vector<std::string> args, const std::string& input = {}) const {
     args.insert(args.begin(), kBinary);
-    return vectimus::testing::run_process(args, input, {{"HOME=" + t.path("home")}, t.path("work")});
+    return vectimus::testing::run_process(args, input,
+                                          {{"HOME=" + t.path("home")}, t.path("work")});
   }
 };
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
 
-TEST_CASE("vectimus test with no arguments passes the built-in samples against the built-in packs") {
+TEST_CASE(
+    "vectimus test with no arguments passes the built-in samples against the built-in packs") {
   Sandbox s;
   const auto r = s.run({"test"});
   CHECK(r.exit_code == 0);
@@ -56,7 +59,8 @@ TEST_CASE("vectimus test --file reports failures and exits 1; bad files are erro
   auto r = s.run({"test", "--file", file, "--policy-dir", kRepo + "/tests/packs/levels"});
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("\nPASS    safe         allow     allow     -  ") != std::string::npos);
-  CHECK(r.out.find("\nFAIL    wrong        allow     deny      levels-deny  ") != std::string::npos);
+  CHECK(r.out.find("\nFAIL    wrong        allow     deny      levels-deny  ") !=
+        std::string::npos);
   CHECK(r.out.find("\nPASS    bad payload  deny      deny      (payload: payload is a JSON array, "
                    "expected an object)  ") != std::string::npos);
   CHECK(ends_with(r.out, "\n2 passed, 1 failed\n"));
@@ -65,7 +69,8 @@ TEST_CASE("vectimus test --file reports failures and exits 1; bad files are erro
   r = s.run({"test", "--file", file});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
-  CHECK(r.err == "error: `" + file + "` case 0: expected is `maybe`, must be allow, deny or escalate\n");
+  CHECK(r.err ==
+        "error: `" + file + "` case 0: expected is `maybe`, must be allow, deny or escalate\n");
 
   r = s.run({"test", "--policy-dir", kRepo + "/tests/packs/broken"});
   CHECK(r.exit_code == 1);
@@ -76,23 +81,44 @@ TEST_CASE("vectimus test --file reports failures and exits 1; bad files are erro
 
 TEST_CASE("vectimus explain shows the event, each request, the matched rules and the decision") {
   Sandbox s;
-  const auto r = s.run({"explain", "--source", "claude-code", "--policy-dir",
-                        kRepo + "/tests/packs/hook"},
-                       R"({"session_id":"s","cwd":"/nowhere/shop","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"}})");
+  const auto r = s.run(
+      {"explain", "--source", "claude-code", "--policy-dir", kRepo + "/tests/packs/hook"},
+      R"({"session_id":"s","cwd":"/nowhere/shop","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"}})");
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out.rfind(R"({"source":"claude-code","dialect":"claude-code","status":"event","events":[{"source":"claude-code","dialect":"claude-code","action":"shell_command","tool":"Bash","session":"s","hook_event_name":"PreToolUse","command":"rm -rf /","cwd":"/nowhere/shop","tool_input":{"command":"rm -rf /"}}],"project":null,)", 0) == 0);
-  CHECK(r.out.find(R"("action":{"type":"Vectimus::Action","id":"shell_command"},"resource":{"type":"Vectimus::Tool","id":"Bash"},"context":{"command":"rm -rf /","cwd":"/nowhere/shop","hook_event_name":"PreToolUse","source":"claude-code","tool_name":"Bash"},"matched":["vectimus-destruct-001"],"errors":[]},{"origin":"command",)") != std::string::npos);
-  CHECK(r.out.find(R"("context":{"args":["/"],"command":"rm -rf /","cwd":"/nowhere/shop","flags":["f","r"],"hook_event_name":"PreToolUse","program":"rm","provenance":"top","raw_command":"rm -rf /","source":"claude-code","tool_name":"Bash"},"matched":["vectimus-destruct-001"],"errors":[]},{"origin":"command",)") != std::string::npos);
+  CHECK(
+      r.out.rfind(
+          R"({"source":"claude-code","dialect":"claude-code","status":"event","events":[{"source":"claude-code","dialect":"claude-code","action":"shell_command","tool":"Bash","session":"s","hook_event_name":"PreToolUse","command":"rm -rf /","cwd":"/nowhere/shop","tool_input":{"command":"rm -rf /"}}],"project":null,)",
+          0) == 0);
+  CHECK(
+      r.out.find(
+          R"("action":{"type":"Vectimus::Action","id":"shell_command"},"resource":{"type":"Vectimus::Tool","id":"Bash"},"context":{"command":"rm -rf /","cwd":"/nowhere/shop","hook_event_name":"PreToolUse","source":"claude-code","tool_name":"Bash"},"matched":["vectimus-destruct-001"],"errors":[]},{"origin":"command",)") !=
+      std::string::npos);
+  CHECK(
+      r.out.find(
+          R"("context":{"args":["/"],"command":"rm -rf /","cwd":"/nowhere/shop","flags":["f","r"],"hook_event_name":"PreToolUse","program":"rm","provenance":"top","raw_command":"rm -rf /","source":"claude-code","tool_name":"Bash"},"matched":["vectimus-destruct-001"],"errors":[]},{"origin":"command",)") !=
+      std::string::npos);
   // `rm` writes the paths it removes: that is a file_write request of its own.
-  CHECK(r.out.find(R"("action":{"type":"Vectimus::Action","id":"file_write"},"resource":{"type":"Vectimus::Tool","id":"Bash"},"context":{"command":"rm -rf /","cwd":"/nowhere/shop","file_path":"/",)") != std::string::npos);
-  CHECK(r.out.find(R"("matched":[{"id":"vectimus-destruct-001","pack":"destructive-ops","enforcement":"deny",)") != std::string::npos);
-  CHECK(ends_with(r.out, R"("observe_mode":false,"evaluated":"deny","decision":"deny","reason":"vectimus: blocked by vectimus-destruct-001: Recursive forced delete of the filesystem root or the home folder. Instead: Delete the specific project paths you created, e.g. `rm -r ./build`","answer":{"exit_code":0,"stdout":"{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"vectimus: blocked by vectimus-destruct-001: Recursive forced delete of the filesystem root or the home folder. Instead: Delete the specific project paths you created, e.g. `rm -r ./build`\"}}\n","stderr":""}})" "\n"));
+  CHECK(
+      r.out.find(
+          R"("action":{"type":"Vectimus::Action","id":"file_write"},"resource":{"type":"Vectimus::Tool","id":"Bash"},"context":{"command":"rm -rf /","cwd":"/nowhere/shop","file_path":"/",)") !=
+      std::string::npos);
+  CHECK(
+      r.out.find(
+          R"("matched":[{"id":"vectimus-destruct-001","pack":"destructive-ops","enforcement":"deny",)") !=
+      std::string::npos);
+  CHECK(ends_with(
+      r.out,
+      R"("observe_mode":false,"evaluated":"deny","decision":"deny","reason":"vectimus: blocked by vectimus-destruct-001: Recursive forced delete of the filesystem root or the home folder. Instead: Delete the specific project paths you created, e.g. `rm -r ./build`","answer":{"exit_code":0,"stdout":"{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"vectimus: blocked by vectimus-destruct-001: Recursive forced delete of the filesystem root or the home folder. Instead: Delete the specific project paths you created, e.g. `rm -r ./build`\"}}\n","stderr":""}})"
+      "\n"));
 
   const auto bad = s.run({"explain", "--source", "copilot"}, "[1]");
   CHECK(bad.exit_code == 0);
   CHECK(bad.out.find(R"("status":"error",)") != std::string::npos);
-  CHECK(ends_with(bad.out, R"("decision":"deny","reason":"vectimus: the hook payload could not be read: payload is a JSON array, expected an object","answer":{"exit_code":2,"stdout":"","stderr":"vectimus: the hook payload could not be read: payload is a JSON array, expected an object\n"}})" "\n"));
+  CHECK(ends_with(
+      bad.out,
+      R"("decision":"deny","reason":"vectimus: the hook payload could not be read: payload is a JSON array, expected an object","answer":{"exit_code":2,"stdout":"","stderr":"vectimus: the hook payload could not be read: payload is a JSON array, expected an object\n"}})"
+      "\n"));
 }
 
 TEST_CASE("vectimus explain --index shows the matched atoms and candidate rules per request") {
@@ -120,7 +146,10 @@ forbid(principal, action, resource) when { context has nothing };
   const auto r = s.run(with_index, payload);
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out.find(R"j("matched":["root"],"errors":[],"index":{"atoms":["action==Vectimus::Action::\"shell_command\"","sub(context.command,\"rm -rf /\")"],"always":["any","vectimus-allow-unless-forbidden"],"candidates":["root","any","vectimus-allow-unless-forbidden"]}})j") != std::string::npos);
+  CHECK(
+      r.out.find(
+          R"j("matched":["root"],"errors":[],"index":{"atoms":["action==Vectimus::Action::\"shell_command\"","sub(context.command,\"rm -rf /\")"],"always":["any","vectimus-allow-unless-forbidden"],"candidates":["root","any","vectimus-allow-unless-forbidden"]}})j") !=
+      std::string::npos);
   // Apart from the index's view, the explanation is the same.
   std::string stripped = r.out;
   for (std::size_t at; (at = stripped.find(R"(,"index":{)")) != std::string::npos;) {
@@ -132,19 +161,28 @@ forbid(principal, action, resource) when { context has nothing };
 TEST_CASE("vectimus eval decides one JSONL payload per line") {
   Sandbox s;
   const std::string input =
-      R"({"session_id":"s","cwd":"/nowhere","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"}})" "\n"
+      R"({"session_id":"s","cwd":"/nowhere","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"}})"
       "\n"
-      R"({"session_id":"s","cwd":"/nowhere","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"risky danger"}})" "\n"
-      R"({"session_id":"s","cwd":"/nowhere","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"risky"}})" "\n"
+      "\n"
+      R"({"session_id":"s","cwd":"/nowhere","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"risky danger"}})"
+      "\n"
+      R"({"session_id":"s","cwd":"/nowhere","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"risky"}})"
+      "\n"
       "{not json\n";
-  const auto r = s.run({"eval", "--source", "claude-code", "--policy-dir", kRepo + "/tests/packs/levels"}, input);
+  const auto r = s.run(
+      {"eval", "--source", "claude-code", "--policy-dir", kRepo + "/tests/packs/levels"}, input);
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out ==
-        R"({"decision":"allow","rules":[],"reason":""})" "\n"
-        R"({"decision":"deny","rules":["levels-deny","levels-escalate"],"reason":"vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe"})" "\n"
-        R"({"decision":"escalate","rules":["levels-escalate"],"reason":"vectimus: approval needed: levels-escalate: Risky command. Instead: Ask first"})" "\n"
-        R"({"decision":"deny","rules":[],"reason":"vectimus: the hook payload could not be read: payload is not valid JSON at byte 1: expected a string key"})" "\n");
+  CHECK(
+      r.out ==
+      R"({"decision":"allow","rules":[],"reason":""})"
+      "\n"
+      R"({"decision":"deny","rules":["levels-deny","levels-escalate"],"reason":"vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe"})"
+      "\n"
+      R"({"decision":"escalate","rules":["levels-escalate"],"reason":"vectimus: approval needed: levels-escalate: Risky command. Instead: Ask first"})"
+      "\n"
+      R"({"decision":"deny","rules":[],"reason":"vectimus: the hook payload could not be read: payload is not valid JSON at byte 1: expected a string key"})"
+      "\n");
 }
 
 TEST_CASE("lint checks pack.toml fields and rule ids across packs") {
@@ -152,18 +190,22 @@ TEST_CASE("lint checks pack.toml fields and rule ids across packs") {
   auto r = s.run({"lint", kRepo + "/tests/packs/bad-manifest"});
   const std::string file = kRepo + "/tests/packs/bad-manifest/pack.toml";
   CHECK(r.exit_code == 1);
-  CHECK(r.out == file + ":2:11: error: `version` must be a string\n"
-                        "version = 2\n"
-                        "          ^\n" +
-                     file + ":1:1: error: pack.toml has no `author`\n"
-                            "name = \"bad-manifest\"\n"
-                            "^\n"
-                            "help: a pack.toml needs `name`, `version`, `description` and "
-                            "`author`, each a string\n"
-                            "2 errors\n");
+  CHECK(r.out == file +
+                     ":2:11: error: `version` must be a string\n"
+                     "version = 2\n"
+                     "          ^\n" +
+                     file +
+                     ":1:1: error: pack.toml has no `author`\n"
+                     "name = \"bad-manifest\"\n"
+                     "^\n"
+                     "help: a pack.toml needs `name`, `version`, `description` and "
+                     "`author`, each a string\n"
+                     "2 errors\n");
   r = s.run({"lint", kRepo + "/tests/packs/dupes"});
   CHECK(r.exit_code == 1);
-  CHECK(r.out.rfind(kRepo + "/tests/packs/dupes/b/b.cedar:2:1: error: duplicate policy id `dupe-001`\n", 0) == 0);
+  CHECK(r.out.rfind(
+            kRepo + "/tests/packs/dupes/b/b.cedar:2:1: error: duplicate policy id `dupe-001`\n",
+            0) == 0);
   r = s.run({"lint", kRepo + "/policies"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.empty());

@@ -71,18 +71,21 @@ std::string read_file(const std::string& path) {
 std::string claude_bash(const std::string& command, const std::string& cwd = "/nonexistent/shop") {
   return "{\"session_id\":\"s1\",\"transcript_path\":\"/t.jsonl\",\"cwd\":\"" + cwd +
          "\",\"permission_mode\":\"default\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":"
-         "\"Bash\",\"tool_input\":{\"command\":\"" + command + "\"},\"tool_use_id\":\"toolu_1\"}";
+         "\"Bash\",\"tool_input\":{\"command\":\"" +
+         command + "\"},\"tool_use_id\":\"toolu_1\"}";
 }
 std::string codex_bash(const std::string& command) {
   return "{\"session_id\":\"x1\",\"turn_id\":\"1\",\"transcript_path\":\"/t.jsonl\",\"cwd\":"
          "\"/nonexistent/shop\",\"hook_event_name\":\"PreToolUse\",\"model\":\"gpt-5-codex\","
          "\"permission_mode\":\"default\",\"tool_name\":\"Bash\",\"tool_use_id\":\"c1\","
-         "\"tool_input\":{\"command\":\"" + command + "\"}}";
+         "\"tool_input\":{\"command\":\"" +
+         command + "\"}}";
 }
 std::string cursor_shell(const std::string& command) {
   return "{\"conversation_id\":\"c1\",\"generation_id\":\"g1\",\"hook_event_name\":\"preToolUse\","
          "\"workspace_roots\":[\"/nonexistent/shop\"],\"user_email\":\"dev@acme.example\","
-         "\"tool_name\":\"Shell\",\"tool_input\":{\"command\":\"" + command +
+         "\"tool_name\":\"Shell\",\"tool_input\":{\"command\":\"" +
+         command +
          "\"},\"tool_use_id\":\"t1\",\"cwd\":\"/nonexistent/shop\",\"agent_message\":\"\"}";
 }
 std::string cursor_before_shell(const std::string& command) {
@@ -92,18 +95,20 @@ std::string cursor_before_shell(const std::string& command) {
 }
 std::string copilot_cli_bash(const std::string& command) {
   return "{\"sessionId\":\"p1\",\"timestamp\":1762165200123,\"cwd\":\"/nonexistent/shop\","
-         "\"toolName\":\"bash\",\"toolArgs\":{\"command\":\"" + command + "\"}}";
+         "\"toolName\":\"bash\",\"toolArgs\":{\"command\":\"" +
+         command + "\"}}";
 }
 std::string copilot_vscode_bash(const std::string& command) {
   return "{\"timestamp\":\"2025-11-03T10:15:42.118Z\",\"cwd\":\"/nonexistent/shop\",\"sessionId\":"
          "\"v1\",\"hookEventName\":\"PreToolUse\",\"transcript_path\":\"/t.json\",\"tool_name\":"
-         "\"runTerminalCommand\",\"tool_input\":{\"command\":\"" + command +
-         "\"},\"tool_use_id\":\"call_1\"}";
+         "\"runTerminalCommand\",\"tool_input\":{\"command\":\"" +
+         command + "\"},\"tool_use_id\":\"call_1\"}";
 }
 std::string gemini_bash(const std::string& command) {
   return "{\"session_id\":\"g1\",\"transcript_path\":\"/t.json\",\"cwd\":\"/nonexistent/shop\","
          "\"hook_event_name\":\"BeforeTool\",\"timestamp\":\"2025-11-03T10:30:00.000Z\","
-         "\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"" + command + "\"}}";
+         "\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"" +
+         command + "\"}}";
 }
 
 // HOME, a project and the process's working folder, all in one temp tree.
@@ -216,8 +221,9 @@ TEST_CASE("payloads that cannot be read are denied with a reason and a diagnosti
   check(s.hook("copilot", "{x"), 2, "",
         pre + "payload is not valid JSON at byte 1: expected a string key\n");
   check(s.hook("nope", "{}"), 2, "",
-        pre + "unknown source `nope`; expected one of claude-code, claude-agent-sdk, cursor, "
-              "copilot, gemini-cli, codex\n");
+        pre +
+            "unknown source `nope`; expected one of claude-code, claude-agent-sdk, cursor, "
+            "copilot, gemini-cli, codex\n");
 }
 
 TEST_CASE("empty stdin allows; a hook command line without --source blocks with exit 2") {
@@ -249,34 +255,41 @@ TEST_CASE("a duplicate @id across packs denies every call, naming both places") 
   Sandbox s;
   const std::string a = kPacks + "dupes/a/a.cedar";
   const std::string b = kPacks + "dupes/b/b.cedar";
-  const std::string reason = "vectimus: policies could not be loaded, so every call is denied: " +
-                             b + ":2:1: duplicate policy id `dupe-001`";
-  const std::string diagnostic = b + ":2:1: error: duplicate policy id `dupe-001`\n"
-                                     "@id(\"dupe-001\")\n^~~~~~~~~~~~~~~\n" +
-                                 a + ":1:1: note: first defined here\n"
-                                     "@id(\"dupe-001\")\n^~~~~~~~~~~~~~~\n"
-                                     "help: policy ids must be unique across all loaded files "
-                                     "and packs\n";
+  const std::string reason =
+      "vectimus: policies could not be loaded, so every call is denied: " + b +
+      ":2:1: duplicate policy id `dupe-001`";
+  const std::string diagnostic = b +
+                                 ":2:1: error: duplicate policy id `dupe-001`\n"
+                                 "@id(\"dupe-001\")\n^~~~~~~~~~~~~~~\n" +
+                                 a +
+                                 ":1:1: note: first defined here\n"
+                                 "@id(\"dupe-001\")\n^~~~~~~~~~~~~~~\n"
+                                 "help: policy ids must be unique across all loaded files "
+                                 "and packs\n";
   check(s.hook("claude-code", claude_bash("ls"), "dupes"), 0, claude_doc(reason), diagnostic);
   check(s.hook("cursor", cursor_shell("ls"), "dupes"), 0, cursor_doc(reason), diagnostic);
 }
 
 TEST_CASE("escalate is `ask` where the agent honours it, else a deny starting with [escalate]") {
   Sandbox s;
-  const std::string reason = "vectimus: approval needed: levels-escalate: Risky command. Instead: Ask first";
+  const std::string reason =
+      "vectimus: approval needed: levels-escalate: Risky command. Instead: Ask first";
   const std::string esc = "[escalate] " + reason;
   const std::string h = hint("\"levels-escalate\"");
   check(s.hook("claude-code", claude_bash("risky"), "levels"), 0, claude_doc(reason, "ask"), h);
-  check(s.hook("claude-agent-sdk", claude_bash("risky"), "levels"), 0, claude_doc(reason, "ask"), h);
+  check(s.hook("claude-agent-sdk", claude_bash("risky"), "levels"), 0, claude_doc(reason, "ask"),
+        h);
   check(s.hook("copilot", copilot_vscode_bash("risky"), "levels"), 0, claude_doc(reason, "ask"), h);
-  check(s.hook("copilot", copilot_cli_bash("risky"), "levels"), 0, copilot_cli_doc(reason, "ask"), h);
+  check(s.hook("copilot", copilot_cli_bash("risky"), "levels"), 0, copilot_cli_doc(reason, "ask"),
+        h);
   check(s.hook("cursor", cursor_before_shell("risky"), "levels"), 0, cursor_doc(reason, "ask"), h);
   check(s.hook("cursor", cursor_shell("risky"), "levels"), 0, cursor_doc(esc), h);
   check(s.hook("codex", codex_bash("risky"), "levels"), 0, claude_doc(esc), h);
   check(s.hook("gemini-cli", gemini_bash("risky"), "levels"), 0, gemini_doc(esc), h);
   // Deny beats escalate; the reason names the deciding rules only.
   check(s.hook("gemini-cli", gemini_bash("risky danger"), "levels"), 0,
-        gemini_doc("vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe"),
+        gemini_doc(
+            "vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe"),
         hint("\"levels-deny\", \"levels-escalate\""));
 }
 
@@ -294,18 +307,24 @@ TEST_CASE("config precedence: home < project < ./vectimus.toml < environment") {
   Sandbox s;
   const std::string cwd = s.t.path("proj/src");
   const std::string payload = claude_bash("danger", cwd);
-  const std::string deny = "vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe";
-  const std::string project_hint = hint("\"levels-deny\"", s.t.path("proj") + "/.vectimus/config.toml");
+  const std::string deny =
+      "vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe";
+  const std::string project_hint =
+      hint("\"levels-deny\"", s.t.path("proj") + "/.vectimus/config.toml");
   check(s.hook("claude-code", payload, "levels"), 0, claude_doc(deny), project_hint);
 
   s.t.write("home/.vectimus/config.toml", "[rules.enforcement]\n\"levels-deny\" = \"escalate\"\n");
-  check(s.hook("claude-code", payload, "levels"), 0,
-        claude_doc("vectimus: approval needed: levels-deny: Dangerous command. Instead: Run something safe", "ask"),
-        project_hint);
+  check(
+      s.hook("claude-code", payload, "levels"), 0,
+      claude_doc(
+          "vectimus: approval needed: levels-deny: Dangerous command. Instead: Run something safe",
+          "ask"),
+      project_hint);
 
   s.t.write("proj/.vectimus/config.toml", "[rules.enforcement]\n\"levels-deny\" = \"observe\"\n");
   check(s.hook("claude-code", payload, "levels"), 0, "",
-        "vectimus: observed (not enforced): levels-deny: Dangerous command. Instead: Run something safe\n");
+        "vectimus: observed (not enforced): levels-deny: Dangerous command. Instead: Run something "
+        "safe\n");
 
   s.t.write("work/vectimus.toml", "[rules.enforcement]\n\"levels-deny\" = \"deny\"\n");
   check(s.hook("claude-code", payload, "levels"), 0, claude_doc(deny), project_hint);
@@ -329,9 +348,10 @@ TEST_CASE("disabled rules are not evaluated; a bad config denies with file:line:
   check(s.hook("claude-code", payload, "levels"), 0,
         claude_doc("vectimus: policies could not be loaded, so every call is denied: " + file +
                    ":2:12: `rules.disabled` must be a list of strings"),
-        file + ":2:12: error: `rules.disabled` must be a list of strings\n"
-               "disabled = \"levels-deny\"\n"
-               "           ^~~~~~~~~~~~~\n");
+        file +
+            ":2:12: error: `rules.disabled` must be a list of strings\n"
+            "disabled = \"levels-deny\"\n"
+            "           ^~~~~~~~~~~~~\n");
 }
 
 TEST_CASE("MCP allowlist: unapproved servers are denied, approved ones face the other rules") {
@@ -371,8 +391,8 @@ TEST_CASE("content inspection: scripts run and content written are checked line 
         h);
   const std::string write = "{\"session_id\":\"s1\",\"transcript_path\":\"/t\",\"cwd\":\"" + proj +
                             "\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Write\","
-                            "\"tool_input\":{\"file_path\":\"" + proj +
-                            "/new.sh\",\"content\":\"echo hi\\n\\nrm -rf ~/\\n\"}}";
+                            "\"tool_input\":{\"file_path\":\"" +
+                            proj + "/new.sh\",\"content\":\"echo hi\\n\\nrm -rf ~/\\n\"}}";
   check(s.hook("claude-code", write), 0,
         claude_doc("vectimus: blocked by vectimus-destruct-001 (in the content written to `" +
                    proj + "/new.sh`, line 3)" + tail),

@@ -4,9 +4,9 @@
 // The same rules outside a pack are only checked for @id. Run from the repository root.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "tests/cli/process.hpp"
 
@@ -39,8 +39,9 @@ TEST_CASE("lint names each annotation a pack rule lacks, at the policy") {
                           "@id(\"unannotated-002\")\n^\n"
                           "help: every rule in a pack carries @id, @description, @incident, "
                           "@controls and @suggested_alternative\n") != std::string::npos);
-  CHECK(r.out.find(file + ":11:1: error: policy `unannotated-002` has no `@controls` annotation\n") !=
-        std::string::npos);
+  CHECK(
+      r.out.find(file + ":11:1: error: policy `unannotated-002` has no `@controls` annotation\n") !=
+      std::string::npos);
   CHECK(r.out.find(file + ":17:1: error: policy `unannotated-003` has an empty `@description` "
                           "annotation\n") != std::string::npos);
   CHECK(r.out.find(file + ":17:1: error: policy `unannotated-003` has no "

@@ -40,11 +40,14 @@ TEST_CASE("each config layer overrides the one before it") {
       {{"content.max_bytes = 1\nobserve = true", nullptr, nullptr, nullptr}, 1, true},
       {{"content.max_bytes = 1\nobserve = true", "content.max_bytes = 2\nobserve = false", nullptr,
         nullptr},
-       2, false},
+       2,
+       false},
       {{"content.max_bytes = 1", "content.max_bytes = 2", "content.max_bytes = 3\nobserve = true",
         nullptr},
-       3, true},
-      {{"content.max_bytes = 1\nobserve = true", nullptr, "content.max_bytes = 3", "false"}, 3,
+       3,
+       true},
+      {{"content.max_bytes = 1\nobserve = true", nullptr, "content.max_bytes = 3", "false"},
+       3,
        false},
       {{nullptr, "content.max_bytes = 2", nullptr, "1"}, 2, true},
   };
@@ -59,7 +62,8 @@ TEST_CASE("each config layer overrides the one before it") {
     if (row.layers.local) t.write("proj/vectimus.toml", row.layers.local);
     if (row.layers.env) h.env.set("VECTIMUS_OBSERVE", row.layers.env);
     const engine::Config c = load(t, h);
-    CAPTURE(row.layers.global ? row.layers.global : "-", row.layers.project ? row.layers.project : "-",
+    CAPTURE(row.layers.global ? row.layers.global : "-",
+            row.layers.project ? row.layers.project : "-",
             row.layers.local ? row.layers.local : "-", row.layers.env ? row.layers.env : "-");
     CHECK(c.content_max_bytes == row.max_bytes);
     CHECK(c.observe == row.observe);
@@ -75,9 +79,10 @@ TEST_CASE("lists merge across layers, groups and enforcement levels are replaced
           "[mcp]\nallowed = [\"github\"]\n[rules]\ndisabled = [\"a\"]\n"
           "[rules.enforcement]\n\"x\" = \"observe\"\n\"y\" = \"escalate\"\n"
           "[identity]\ngroups = [\"dev\"]\n");
-  t.write("proj/.vectimus/config.toml",
-          "[mcp]\nallowed = [\"linear\"]\n[rules]\ndisabled = [\"b\"]\n"
-          "[rules.enforcement]\n\"x\" = \"deny\"\n[identity]\ngroups = [\"ops\"]\ntype = \"agent\"\n");
+  t.write(
+      "proj/.vectimus/config.toml",
+      "[mcp]\nallowed = [\"linear\"]\n[rules]\ndisabled = [\"b\"]\n"
+      "[rules.enforcement]\n\"x\" = \"deny\"\n[identity]\ngroups = [\"ops\"]\ntype = \"agent\"\n");
   h.env.set("VECTIMUS_MCP_ALLOWED", "slack, jira");
   const engine::Config c = load(t, h);
   CHECK(c.mcp_allowed == std::vector<std::string>{"github", "jira", "linear", "slack"});
@@ -126,16 +131,18 @@ TEST_CASE("a config file that does not parse, or has an unknown key, is an error
   c = engine::load_config(h.host, {file});
   REQUIRE_FALSE(c.ok());
   CHECK(render(c.errors().front()) ==
-        file + ":3:1: error: unknown key `rules.disable`\n"
-               "disable = [\"x\"]\n"
-               "^~~~~~~\n"
-               "help: expected one of `mcp.allowed`, `rules.disabled`, `rules.enforcement`, "
-               "`identity.type`, `identity.groups`, `content.max_bytes`, `log.dir`, `log.debug`\n");
+        file +
+            ":3:1: error: unknown key `rules.disable`\n"
+            "disable = [\"x\"]\n"
+            "^~~~~~~\n"
+            "help: expected one of `mcp.allowed`, `rules.disabled`, `rules.enforcement`, "
+            "`identity.type`, `identity.groups`, `content.max_bytes`, `log.dir`, `log.debug`\n");
 
   t.write("home/.vectimus/config.toml", "[rules.enforcement]\n\"x\" = \"block\"\n");
   c = engine::load_config(h.host, {file});
   REQUIRE_FALSE(c.ok());
-  CHECK(c.errors().front().message == "enforcement of `x` must be \"deny\", \"escalate\" or \"observe\"");
+  CHECK(c.errors().front().message ==
+        "enforcement of `x` must be \"deny\", \"escalate\" or \"observe\"");
 
   std::remove(file.c_str());
   h.env.set("VECTIMUS_OBSERVE", "maybe");

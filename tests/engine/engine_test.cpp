@@ -13,9 +13,9 @@
 #include "tests/engine/test_host.hpp"
 
 using namespace vectimus;
+using engine::Verdict;
 using vectimus::testing::TempTree;
 using vectimus::testing::TestHost;
-using engine::Verdict;
 
 namespace {
 
@@ -57,7 +57,9 @@ when { principal.groups.contains("interns") && context.command like "*deploy*" }
 forbid(principal is Vectimus::Agent, action == Vectimus::Action::"git_operation", resource);
 )";
 
-bool use_index() { return std::getenv("VECTIMUS_TEST_NO_INDEX") == nullptr; }
+bool use_index() {
+  return std::getenv("VECTIMUS_TEST_NO_INDEX") == nullptr;
+}
 
 struct Fixture {
   TempTree t;
@@ -171,7 +173,8 @@ TEST_CASE("the strictest matched level wins and the reason lists that level's ru
 TEST_CASE("matched rules are reported in document order") {
   Fixture f;
   f.t.write("packs/core/rules.cedar",
-            std::string("@id(\"z-first\")\nforbid(principal, action, resource) when { context.command like \"*danger*\" };\n") +
+            std::string("@id(\"z-first\")\nforbid(principal, action, resource) when { "
+                        "context.command like \"*danger*\" };\n") +
                 kRules);
   const engine::Engine e = f.engine();
   const auto d = e.decide(f.bash("danger"));
@@ -184,9 +187,11 @@ TEST_CASE("matched rules are reported in document order") {
 TEST_CASE("each simple command the shell would run is its own request, canonical text included") {
   Fixture f;
   const engine::Engine e = f.engine();
-  for (const char* command : {"r''m -rf /", "\\\"rm\\\" -rf / ", "/bin/rm -rf /", "bash -c 'rm -rf /'"}) {
+  for (const char* command :
+       {"r''m -rf /", "\\\"rm\\\" -rf / ", "/bin/rm -rf /", "bash -c 'rm -rf /'"}) {
     f.t.write("packs/core/rules.cedar",
-              "@id(\"root\")\nforbid(principal, action, resource) when { context.command == \"rm -rf /\" };\n");
+              "@id(\"root\")\nforbid(principal, action, resource) when { context.command == \"rm "
+              "-rf /\" };\n");
     const engine::Engine root = f.engine();
     CAPTURE(command);
     const auto d = root.decide(f.bash(command));
@@ -268,9 +273,11 @@ TEST_CASE("identity: payload, then git in a git project, then the OS user; git o
 
   const normalise::Event cursor = [&] {
     auto o = normalise::normalise_payload(
-        "cursor", "{\"conversation_id\":\"c\",\"generation_id\":\"g\",\"hook_event_name\":"
-                  "\"beforeShellExecution\",\"user_email\":\"me@cursor.example\",\"command\":"
-                  "\"ls\",\"cwd\":\"" + f.t.path("proj") + "\"}");
+        "cursor",
+        "{\"conversation_id\":\"c\",\"generation_id\":\"g\",\"hook_event_name\":"
+        "\"beforeShellExecution\",\"user_email\":\"me@cursor.example\",\"command\":"
+        "\"ls\",\"cwd\":\"" +
+            f.t.path("proj") + "\"}");
     return o.event;
   }();
   d = f.decide(cursor);
@@ -323,8 +330,8 @@ TEST_CASE("content inspection: written content and executed scripts are checked 
   // The script does not exist yet: allowed, and said on the debug log.
   d = f.decide(f.bash("bash run.sh"));
   CHECK(d.verdict == Verdict::allow);
-  CHECK(d.debug_log == std::vector<std::string>{"vectimus: script `" + script +
-                                                "` not inspected: no such file"});
+  CHECK(d.debug_log ==
+        std::vector<std::string>{"vectimus: script `" + script + "` not inspected: no such file"});
 
   f.t.write("proj/run.sh", "echo start\nrisky thing\n");
   for (const char* command : {"bash run.sh", "sh ./run.sh", "./run.sh", "source run.sh",
@@ -353,8 +360,8 @@ TEST_CASE("content past the limit escalates, unless a line within it already den
   CHECK(f.decide(f.bash("bash big.sh")).verdict == Verdict::deny);
 
   const std::string padded(40, ' ');
-  d = f.decide(f.event("Write", "{\"file_path\":\"" + f.t.path("proj/w.sh") +
-                                    "\",\"content\":\"" + padded + "\\ndanger\"}"));
+  d = f.decide(f.event("Write", "{\"file_path\":\"" + f.t.path("proj/w.sh") + "\",\"content\":\"" +
+                                    padded + "\\ndanger\"}"));
   CHECK(d.verdict == Verdict::escalate);
 }
 

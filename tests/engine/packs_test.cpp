@@ -26,9 +26,11 @@ std::string manifest(const std::string& name) {
 }
 
 std::string rule(const std::string& id, const std::string& pattern) {
-  return "@id(\"" + id + "\")\n@description(\"" + id + " rule\")\n"
+  return "@id(\"" + id + "\")\n@description(\"" + id +
+         " rule\")\n"
          "forbid(principal, action == Vectimus::Action::\"shell_command\", resource)\n"
-         "when { context.command like \"" + pattern + "\" };\n";
+         "when { context.command like \"" +
+         pattern + "\" };\n";
 }
 
 void write_pack(const TempTree& t, const std::string& dir, const std::string& name,
@@ -100,7 +102,8 @@ TEST_CASE("a later location replaces a pack of the same name in place; --policy-
 TEST_CASE("a policy file with a syntax error is a load error naming file and line") {
   TempTree t;
   TestHost h(t.root(), t.path("home"));
-  write_pack(t, "packs/p", "p", "@id(\"x\")\nforbid(principal, action, resource)\nwhen { context.command like };\n");
+  write_pack(t, "packs/p", "p",
+             "@id(\"x\")\nforbid(principal, action, resource)\nwhen { context.command like };\n");
   auto p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(p.errors().front().code == "syntax");
@@ -116,11 +119,13 @@ TEST_CASE("a duplicate @id across packs names both places; a missing @id is an e
   REQUIRE_FALSE(p.ok());
   REQUIRE(p.errors().size() == 1);
   CHECK(render(p.errors()) ==
-        t.path("packs/b/rules.cedar") + ":2:1: error: duplicate policy id `same`\n"
-        "@id(\"same\")\n^~~~~~~~~~~\n" +
-        t.path("packs/a/rules.cedar") + ":1:1: note: first defined here\n"
-        "@id(\"same\")\n^~~~~~~~~~~\n"
-        "help: policy ids must be unique across all loaded files and packs\n");
+        t.path("packs/b/rules.cedar") +
+            ":2:1: error: duplicate policy id `same`\n"
+            "@id(\"same\")\n^~~~~~~~~~~\n" +
+            t.path("packs/a/rules.cedar") +
+            ":1:1: note: first defined here\n"
+            "@id(\"same\")\n^~~~~~~~~~~\n"
+            "help: policy ids must be unique across all loaded files and packs\n");
 
   // The same id in a user pack and a built-in pack is a duplicate too.
   TempTree u;
@@ -134,7 +139,9 @@ TEST_CASE("a duplicate @id across packs names both places; a missing @id is an e
   p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(p.errors().front().code == "missing-id");
-  CHECK(render(p.errors().front()).rfind(t.path("packs/b/rules.cedar") + ":1:1: error: policy has no `@id` annotation", 0) == 0);
+  CHECK(render(p.errors().front())
+            .rfind(t.path("packs/b/rules.cedar") + ":1:1: error: policy has no `@id` annotation",
+                   0) == 0);
 }
 
 TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are load errors") {
@@ -157,9 +164,11 @@ TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are 
   std::filesystem::remove(t.path("packs/p/pack.toml"));
   p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
-  CHECK(p.errors()[0].message == "pack folder `" + t.path("packs/p") + "` has no readable pack.toml");
+  CHECK(p.errors()[0].message ==
+        "pack folder `" + t.path("packs/p") + "` has no readable pack.toml");
 
-  write_pack(t, "packs/p", "p", "@id(\"r\")\n@enforcement(\"block\")\nforbid(principal, action, resource);\n");
+  write_pack(t, "packs/p", "p",
+             "@id(\"r\")\n@enforcement(\"block\")\nforbid(principal, action, resource);\n");
   p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(p.errors()[0].message == "unknown enforcement `block`");
@@ -241,9 +250,8 @@ TEST_CASE("the engine loads the compiled form unless a pack is added or --policy
   CHECK_FALSE(e->packs().compiled);
   CHECK(e->packs().rules.back().id == "proj-1");
 
-  e = engine::Engine::load(h.host,
-                           engine::locate(h.host, t.path("proj"), t.path("proj/.vectimus/packs")),
-                           {});
+  e = engine::Engine::load(
+      h.host, engine::locate(h.host, t.path("proj"), t.path("proj/.vectimus/packs")), {});
   REQUIRE(e.ok());
   CHECK_FALSE(e->packs().compiled);
 }

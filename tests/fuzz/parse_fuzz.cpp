@@ -20,7 +20,8 @@ std::string dump_all(const vectimus::ir::PolicySet& set) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vectimus;
-  const auto source = make_source("fuzz.cedar", std::string(reinterpret_cast<const char*>(data), size));
+  const auto source =
+      make_source("fuzz.cedar", std::string(reinterpret_cast<const char*>(data), size));
   auto first = grammar::parse_policies(source);
   if (!first.ok()) {
     (void)render(first.errors());  // rendering must cope with any span too

@@ -1,8 +1,8 @@
 // libFuzzer target: any byte string must be analysed without a crash, a sanitizer report, a
 // hang, or a result that breaks the invariants below. Built only with -DVECTIMUS_FUZZ=ON (clang).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 

@@ -75,7 +75,8 @@ TEST_CASE("like patterns: only \\* is a literal star", "[grammar][escape]") {
 }
 
 TEST_CASE("entity ids and annotation values are unescaped too", "[grammar][escape]") {
-  CHECK(parse_dump("@note(\"a\\u{62}\\tc\") permit(principal == U::\"\\x41\\\"\", action, resource);") ==
+  CHECK(parse_dump(
+            "@note(\"a\\u{62}\\tc\") permit(principal == U::\"\\x41\\\"\", action, resource);") ==
         "@note(\"ab\\tc\") permit(principal==U::\"A\\\"\",action,resource)");
   CHECK(parse_dump("permit(principal == U::\"\\*\", action, resource);") ==
         "ERR syntax@1:25 the escape `\\*` is not valid");

@@ -91,8 +91,7 @@ constexpr Row kMembers[] = {
     {"[1].contains(1,)", "contains(set(1),1)"},
     {"[1].containsAll([1])", "containsAll(set(1),set(1))"},
     {"[1].containsAny([])", "containsAny(set(1),set())"},
-    {"context.tags.contains(\"x\") && true",
-     "and(contains(.(var(context),\"tags\"),\"x\"),true)"},
+    {"context.tags.contains(\"x\") && true", "and(contains(.(var(context),\"tags\"),\"x\"),true)"},
     {"principal.manager.name", ".(.(var(principal),\"manager\"),\"name\")"},
 };
 
@@ -102,8 +101,7 @@ constexpr Row kRelations[] = {
     {"context has \"if\"", "has(var(context),\"if\")"},
     {"context has principal", "has(var(context),\"principal\")"},
     {"1 has a", "has(1,\"a\")"},
-    {"context has a.b",
-     "and(has(var(context),\"a\"),has(.(var(context),\"a\"),\"b\"))"},
+    {"context has a.b", "and(has(var(context),\"a\"),has(.(var(context),\"a\"),\"b\"))"},
     {"context has a.b.c",
      "and(and(has(var(context),\"a\"),has(.(var(context),\"a\"),\"b\")),"
      "has(.(.(var(context),\"a\"),\"b\"),\"c\"))"},

@@ -10,7 +10,9 @@
 
 namespace vectimus::test {
 
-inline SourcePtr src(const std::string& text) { return make_source("test.cedar", text); }
+inline SourcePtr src(const std::string& text) {
+  return make_source("test.cedar", text);
+}
 
 // "code@line:col message" for each diagnostic, joined with " | ".
 inline std::string brief(const Diagnostics& ds) {

@@ -15,7 +15,8 @@ constexpr Row kPolicies[] = {
     {"permit(principal, action, resource);", "permit(principal,action,resource)"},
     {"forbid (principal,action,resource,) ;", "forbid(principal,action,resource)"},
     {"@id(\"a\") @ID @if(\"x\") @permit @__cedar permit(principal, action, resource);",
-     "@id(\"a\") @ID(\"\") @if(\"x\") @permit(\"\") @__cedar(\"\") permit(principal,action,resource)"},
+     "@id(\"a\") @ID(\"\") @if(\"x\") @permit(\"\") @__cedar(\"\") "
+     "permit(principal,action,resource)"},
     {"permit(principal == User::\"a\", action == Action::\"x\", resource == R::\"r\");",
      "permit(principal==User::\"a\",action==Action::\"x\",resource==R::\"r\")"},
     {"permit(principal in G::\"g\", action in A::Action::\"x\", resource in F::\"f\");",
@@ -45,10 +46,9 @@ TEST_CASE("policies: annotations, effects and scopes", "[grammar][accept]") {
 }
 
 TEST_CASE("positional ids follow text order from first_index", "[grammar]") {
-  auto r = grammar::parse_policies(
-      src("@id(\"x\") permit(principal, action, resource);\n"
-          "forbid(principal, action, resource);\n"),
-      7);
+  auto r = grammar::parse_policies(src("@id(\"x\") permit(principal, action, resource);\n"
+                                       "forbid(principal, action, resource);\n"),
+                                   7);
   REQUIRE(r.ok());
   REQUIRE(r->policies.size() == 2);
   CHECK(r->policies[0].positional_id == "policy7");

@@ -32,10 +32,12 @@ TEST_CASE("every broken policy is reported once", "[grammar][recovery]") {
         "syntax@7:57 the escape `\\q` is not valid");
 }
 
-TEST_CASE("a missing `;` resumes at the next policy on the same line's successor", "[grammar][recovery]") {
-  auto r = grammar::parse_policies(src("permit(principal, action, resource)\n"
-                                        "permit(principal, action, resource) when { x };\n"
-                                        "forbid(principal, action, resource) when { y };\n"));
+TEST_CASE("a missing `;` resumes at the next policy on the same line's successor",
+          "[grammar][recovery]") {
+  auto r =
+      grammar::parse_policies(src("permit(principal, action, resource)\n"
+                                  "permit(principal, action, resource) when { x };\n"
+                                  "forbid(principal, action, resource) when { y };\n"));
   REQUIRE_FALSE(r.ok());
   CHECK(brief(r.errors()) ==
         "syntax@2:1 expected `when`, `unless` or `;` after the policy scope, found `permit` | "
@@ -54,10 +56,9 @@ TEST_CASE("nesting beyond the limit is a \"limit\" error, not a crash", "[gramma
   const size_t max = limits::kMaxExpressionDepth;
   CHECK(expr_dump(nested(max - 2, "(", "true", ")")) == "true");
   CHECK(expr_dump(nested(max - 3, "[", "1", "]")).rfind("set(set(", 0) == 0);
-  for (const auto& [open, close] : {std::pair{"(", ")"}, std::pair{"[", "]"},
-                                    std::pair{"{a:", "}"}, std::pair{"!(", ")"},
-                                    std::pair{"if true then 1 else ", ""},
-                                    std::pair{"[].contains(", ")"}}) {
+  for (const auto& [open, close] :
+       {std::pair{"(", ")"}, std::pair{"[", "]"}, std::pair{"{a:", "}"}, std::pair{"!(", ")"},
+        std::pair{"if true then 1 else ", ""}, std::pair{"[].contains(", ")"}}) {
     INFO(open);
     const std::string deep = expr_dump(nested(100000, open, "1", close));
     CHECK(deep.rfind("ERR limit@1:", 0) == 0);

@@ -66,8 +66,7 @@ constexpr Row kRejects[] = {
      "syntax@1:44 call to `isEmpty` requires exactly 0 arguments, but got 1 argument"},
     {"permit(principal, action, resource) when { context.getTag() };",
      "syntax@1:44 call to `getTag` requires exactly 1 argument, but got 0 arguments"},
-    {"permit(principal, action, resource) when { x };",
-     "syntax@1:44 `x` is not a valid variable"},
+    {"permit(principal, action, resource) when { x };", "syntax@1:44 `x` is not a valid variable"},
     {"permit(principal, action, resource) when { A::B };",
      "syntax@1:44 `A::B` is not a valid variable"},
     {"permit(principal, action, resource) when { ?principal == principal };",
@@ -110,8 +109,7 @@ constexpr Row kRejects[] = {
      "syntax@1:37 expected `when`, `unless` or `;` after the policy scope, found `advice`"},
     {"permit(action, principal, resource);",
      "syntax@1:8 expected `principal` as the first scope element, found `action`"},
-    {"permit(principal, action);",
-     "syntax@1:25 expected `,` between scope elements, found `)`"},
+    {"permit(principal, action);", "syntax@1:25 expected `,` between scope elements, found `)`"},
     {"permit(principal == A::B, action, resource);",
      "syntax@1:25 expected `::` followed by an entity id in quotes, found `,`"},
     {"permit(principal is A::\"x\", action, resource);",
@@ -162,7 +160,8 @@ std::string rendered(const std::string& text) {
 }
 
 TEST_CASE("rendered diagnostics: file:line:col, source line, caret, help", "[grammar][reject]") {
-  CHECK(rendered("permit(principal, action, resource)\nwhen { context.command like context.pattern };\n") ==
+  CHECK(rendered("permit(principal, action, resource)\nwhen { context.command like context.pattern "
+                 "};\n") ==
         "test.cedar:2:29: error: expected a string literal after `like`, found `context`\n"
         "when { context.command like context.pattern };\n"
         "                            ^~~~~~~\n"

@@ -79,12 +79,9 @@ class Gen {
 
   std::string string_path() {
     switch (below(8)) {
-      case 0:
-        return "principal.name";
-      case 1:
-        return "context.rec.inner";
-      default:
-        return std::string("context.") + kAttrs[below(std::size(kAttrs))];
+      case 0: return "principal.name";
+      case 1: return "context.rec.inner";
+      default: return std::string("context.") + kAttrs[below(std::size(kAttrs))];
     }
   }
 
@@ -92,27 +89,20 @@ class Gen {
     const size_t pick = depth <= 0 ? below(7) : below(12);
     switch (pick) {
       case 0:
-      case 1:
-        return string_path() + " like " + pattern();
+      case 1: return string_path() + " like " + pattern();
       case 2:
         return chance(50) ? string_path() + " == " + quote(text(2), false)
                           : quote(text(2), false) + " == " + string_path();
-      case 3:
-        return string_path() + " != " + quote(text(2), false);
-      case 4:
-        return std::string("context has ") + kAttrs[below(std::size(kAttrs))];
+      case 3: return string_path() + " != " + quote(text(2), false);
+      case 4: return std::string("context has ") + kAttrs[below(std::size(kAttrs))];
       case 5:
         return "[" + quote(text(1), false) + ", " + quote(text(2), false) + "].contains(" +
                string_path() + ")";
-      case 6:
-        return chance(50) ? "true" : (chance(50) ? "false" : "context.flag");
-      case 7:
-        return "!(" + expr(depth - 1) + ")";
+      case 6: return chance(50) ? "true" : (chance(50) ? "false" : "context.flag");
+      case 7: return "!(" + expr(depth - 1) + ")";
       case 8:
-      case 9:
-        return "(" + expr(depth - 1) + ") && (" + expr(depth - 1) + ")";
-      case 10:
-        return "(" + expr(depth - 1) + ") || (" + expr(depth - 1) + ")";
+      case 9: return "(" + expr(depth - 1) + ") && (" + expr(depth - 1) + ")";
+      case 10: return "(" + expr(depth - 1) + ") || (" + expr(depth - 1) + ")";
       default:
         return "if (" + expr(depth - 1) + ") then (" + expr(depth - 1) + ") else (" +
                expr(depth - 1) + ")";
@@ -125,15 +115,9 @@ class Gen {
                ? "principal, "
                : (chance(50) ? "principal == User::\"dev\", " : "principal in Group::\"staff\", ");
     switch (below(4)) {
-      case 0:
-        out += "action, ";
-        break;
-      case 1:
-        out += "action in [Action::\"shell_command\", Action::\"file_write\"], ";
-        break;
-      case 2:
-        out += "action in Action::\"exec\", ";
-        break;
+      case 0: out += "action, "; break;
+      case 1: out += "action in [Action::\"shell_command\", Action::\"file_write\"], "; break;
+      case 2: out += "action in Action::\"exec\", "; break;
       default:
         out += std::string("action == Action::\"") + (chance(50) ? "shell_command" : "file_write") +
                "\", ";
@@ -149,14 +133,10 @@ class Gen {
 
   Value value() {
     switch (below(10)) {
-      case 0:
-        return Value::long_(1);
-      case 1:
-        return Value::boolean(chance(50));
-      case 2:
-        return Value::record({{"inner", Value::string(text(3))}});
-      default:
-        return Value::string(text(chance(10) ? 40 : 5));
+      case 0: return Value::long_(1);
+      case 1: return Value::boolean(chance(50));
+      case 2: return Value::record({{"inner", Value::string(text(3))}});
+      default: return Value::string(text(chance(10) ? 40 : 5));
     }
   }
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "interpreter/authorizer.hpp"
 #include "tests/interpreter/cedar_text.hpp"
 #include "tests/interpreter/fixture.hpp"
-#include "interpreter/authorizer.hpp"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "interpreter/evaluator.hpp"
 #include "tests/interpreter/cedar_text.hpp"
 #include "tests/interpreter/fixture.hpp"
-#include "interpreter/evaluator.hpp"
 
 namespace {
 

@@ -104,7 +104,8 @@ TEST_CASE("a whole set round-trips and keeps its order", "[ir][round-trip]") {
   REQUIRE(second.ok());
   REQUIRE(second->policies.size() == std::size(kPolicies));
   CHECK(dump_all(*second) == dump_all(*first));
-  CHECK(second->policies.back().positional_id == "policy" + std::to_string(std::size(kPolicies) - 1));
+  CHECK(second->policies.back().positional_id ==
+        "policy" + std::to_string(std::size(kPolicies) - 1));
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ const char* const kFirst =
 const char* const kSecond =
     "@id(\"b-1\")\n"
     "forbid(principal == User::\"a\\\"b\", action, resource in Folder::\"f\")\n"
-    "when { if context.a then principal.name == \"\\u{1F600}\" else !(context.n * 3 >= 9223372036854775807) }"
+    "when { if context.a then principal.name == \"\\u{1F600}\" else !(context.n * 3 >= "
+    "9223372036854775807) }"
     " when { resource is NS::T && context.list.isEmpty() && context.s.containsAll([]) };\n";
 
 bool same(const Expr& a, const Expr& b) {
@@ -50,9 +51,10 @@ bool same_policy_set(const PolicySet& a, const PolicySet& b) {
     const Policy& p = a.policies[i];
     const Policy& q = b.policies[i];
     if (dump(p) != dump(q) || p.positional_id != q.positional_id || p.effect != q.effect ||
-        p.source != q.source || !(p.span == q.span) || !same(p.scope.principal, q.scope.principal) ||
-        !same(p.scope.action, q.scope.action) || !same(p.scope.resource, q.scope.resource) ||
-        p.conditions.size() != q.conditions.size() || p.annotations.size() != q.annotations.size()) {
+        p.source != q.source || !(p.span == q.span) ||
+        !same(p.scope.principal, q.scope.principal) || !same(p.scope.action, q.scope.action) ||
+        !same(p.scope.resource, q.scope.resource) || p.conditions.size() != q.conditions.size() ||
+        p.annotations.size() != q.annotations.size()) {
       return false;
     }
     for (size_t c = 0; c < p.conditions.size(); ++c) {
@@ -164,7 +166,8 @@ TEST_CASE("a wrong magic, version, or set of sources is a clear error") {
   bad[12] = static_cast<char>(kFormatVersion + 1);  // the version follows the 12-byte magic
   auto wrong_version = deserialize(bad, f.sources);
   REQUIRE_FALSE(wrong_version.ok());
-  CHECK(wrong_version.errors()[0].message.find("format version 2, expected 1") != std::string::npos);
+  CHECK(wrong_version.errors()[0].message.find("format version 2, expected 1") !=
+        std::string::npos);
 
   const std::vector<SourcePtr> swapped = {f.sources[1], f.sources[0]};
   auto wrong_sources = deserialize(f.bytes, swapped);

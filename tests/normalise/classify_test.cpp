@@ -26,7 +26,8 @@ std::string join(const std::vector<std::vector<std::string>>& commands) {
   std::string out;
   for (const auto& command : commands) {
     if (!out.empty()) out += " | ";
-    for (size_t i = 0; i < command.size(); ++i) out += (i == 0 ? "" : " ") + ("[" + command[i] + "]");
+    for (size_t i = 0; i < command.size(); ++i)
+      out += (i == 0 ? "" : " ") + ("[" + command[i] + "]");
   }
   return out;
 }
@@ -176,8 +177,9 @@ TEST_CASE("MCP tool names", "[normalise][classify]") {
   for (const Case& c : cases) {
     INFO(c.name);
     auto parsed = parse_mcp_tool_name(c.name, c.family);
-    std::string text = parsed ? parsed->server + "|" + parsed->tool + "|" + parsed->plugin.value_or("")
-                              : std::string("none");
+    std::string text = parsed
+                           ? parsed->server + "|" + parsed->tool + "|" + parsed->plugin.value_or("")
+                           : std::string("none");
     CHECK(text == c.expected);
   }
 }

@@ -6,9 +6,9 @@
 using namespace vectimus::normalise;
 
 TEST_CASE("action type names round-trip", "[normalise][event]") {
-  const char* names[] = {"shell_command", "file_write",     "file_read",     "web_request",
+  const char* names[] = {"shell_command", "file_write",        "file_read",     "web_request",
                          "mcp_tool",      "package_operation", "git_operation", "infrastructure",
-                         "agent_spawn",   "agent_message",  "tool_call"};
+                         "agent_spawn",   "agent_message",     "tool_call"};
   for (const char* name : names) {
     auto type = parse_action_type(name);
     REQUIRE(type.has_value());
@@ -55,7 +55,8 @@ agent.max_turns: 3
 agent.run_in_background: false
 input: {}
 )");
-  CHECK(dump(Event{}) == "source: \"\"\ndialect: unknown\naction: tool_call\ntool: \"\"\ninput: {}\n");
+  CHECK(dump(Event{}) ==
+        "source: \"\"\ndialect: unknown\naction: tool_call\ntool: \"\"\ninput: {}\n");
 }
 
 TEST_CASE("apply_patch headers name the files", "[normalise][patch]") {

@@ -733,16 +733,21 @@ TEST_CASE("the dialect comes from the payload's fields, --source only breaks tie
   CHECK(detect("copilot", claude) == Dialect::copilot_cli_pascal);
   CHECK(detect("cursor", claude) == Dialect::cursor_pre_tool_use);
   CHECK(detect("gemini-cli", claude) == Dialect::gemini_cli);
-  CHECK(detect("claude-code", R"({"turn_id":"1","hook_event_name":"PreToolUse","tool_name":"Bash"})") ==
+  CHECK(detect("claude-code",
+               R"({"turn_id":"1","hook_event_name":"PreToolUse","tool_name":"Bash"})") ==
         Dialect::codex);
   CHECK(detect("claude-code", R"({"hookEventName":"PreToolUse","tool_name":"readFile"})") ==
         Dialect::copilot_vscode);
   CHECK(detect("gemini-cli", R"({"toolName":"bash","toolArgs":{}})") == Dialect::copilot_cli);
   CHECK(detect("claude-code", R"({"hook_event_name":"BeforeTool","tool_name":"read_file"})") ==
         Dialect::gemini_cli);
-  CHECK(detect("claude-code", R"({"hook_event_name":"PreToolUse","timestamp":"2025-01-01T00:00:00Z","tool_name":"Bash"})") ==
-        Dialect::copilot_cli_pascal);
-  CHECK(detect("copilot", R"({"cursor_version":"1.7","hook_event_name":"PreToolUse","tool_name":"Shell"})") ==
+  CHECK(
+      detect(
+          "claude-code",
+          R"({"hook_event_name":"PreToolUse","timestamp":"2025-01-01T00:00:00Z","tool_name":"Bash"})") ==
+      Dialect::copilot_cli_pascal);
+  CHECK(detect("copilot",
+               R"({"cursor_version":"1.7","hook_event_name":"PreToolUse","tool_name":"Shell"})") ==
         Dialect::cursor_pre_tool_use);
   CHECK(detect("cursor", R"({"hook_event_name":"beforeShellExecution","command":"ls"})") ==
         Dialect::cursor_before_shell);
@@ -777,11 +782,14 @@ TEST_CASE("field-name variants and unmapped tools", "[normalise][payload]") {
     CHECK(e.command == "kubectl get pods");
   }
   SECTION("an argv array is joined with shell quoting") {
-    Event e = event_of("codex", claude_tool("Bash", R"({"command":["bash","-lc","rm -rf 'x y'"]})"));
+    Event e =
+        event_of("codex", claude_tool("Bash", R"({"command":["bash","-lc","rm -rf 'x y'"]})"));
     CHECK(e.command == R"(bash -lc 'rm -rf '\''x y'\''')");
   }
   SECTION("an unmapped tool without a command keeps its raw name, and its path") {
-    Event e = event_of("claude-code", claude_tool("NotebookOpen", R"({"filePath":"nb/../a.ipynb","uri":"https://x.example"})"));
+    Event e = event_of(
+        "claude-code",
+        claude_tool("NotebookOpen", R"({"filePath":"nb/../a.ipynb","uri":"https://x.example"})"));
     CHECK(e.action_type == ActionType::tool_call);
     CHECK(e.raw_tool_name == "NotebookOpen");
     CHECK(e.file_path == "/w/a.ipynb");
@@ -789,23 +797,33 @@ TEST_CASE("field-name variants and unmapped tools", "[normalise][payload]") {
     CHECK_FALSE(e.command.has_value());
   }
   SECTION("a missing tool_input is an empty one") {
-    Event e = event_of("claude-code", R"({"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash"})");
+    Event e = event_of("claude-code",
+                       R"({"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash"})");
     CHECK(e.action_type == ActionType::shell_command);
     CHECK_FALSE(e.command.has_value());
     CHECK(e.tool_input_json == "{}");
     CHECK_FALSE(e.cwd.has_value());
   }
   SECTION("relative paths without a cwd stay relative, normalised") {
-    Event e = event_of("claude-code", R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"./a/../../b"}})");
+    Event e = event_of(
+        "claude-code",
+        R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"./a/../../b"}})");
     CHECK(e.file_path == "../b");
   }
   SECTION("MultiEdit joins its new strings") {
-    Event e = event_of("claude-code", claude_tool("MultiEdit", R"({"file_path":"/w/a.py","edits":[{"old_string":"a","new_string":"b"},{"old_string":"c","new_string":"d"}]})"));
+    Event e = event_of(
+        "claude-code",
+        claude_tool(
+            "MultiEdit",
+            R"({"file_path":"/w/a.py","edits":[{"old_string":"a","new_string":"b"},{"old_string":"c","new_string":"d"}]})"));
     CHECK(e.action_type == ActionType::file_write);
     CHECK(e.content == "b\nd");
   }
   SECTION("SendMessage is an agent_message") {
-    Event e = event_of("claude-code", claude_tool("SendMessage", R"({"type":"message","recipient":"researcher","content":"stop"})"));
+    Event e =
+        event_of("claude-code",
+                 claude_tool("SendMessage",
+                             R"({"type":"message","recipient":"researcher","content":"stop"})"));
     CHECK(e.action_type == ActionType::agent_message);
     CHECK(e.command == "message type=message recipient=researcher");
     CHECK(e.agent.recipient == "researcher");
@@ -817,31 +835,41 @@ TEST_CASE("field-name variants and unmapped tools", "[normalise][payload]") {
     CHECK(e.command == "team_create team_name=reviewers");
   }
   SECTION("Task (the old name of Agent) with a string turn limit") {
-    Event e = event_of("claude-code", claude_tool("Task", R"({"subagent_type":"x","max_turns":"75","run_in_background":false})"));
+    Event e = event_of(
+        "claude-code",
+        claude_tool("Task", R"({"subagent_type":"x","max_turns":"75","run_in_background":false})"));
     CHECK(e.agent.max_turns == 75);
     CHECK(e.agent.run_in_background == false);
     CHECK(e.command == "spawn subagent_type=x max_turns=75");
   }
   SECTION("Gemini MCP with a bare tool name that shadows a built-in") {
-    Event e = event_of("gemini-cli", R"({"hook_event_name":"BeforeTool","tool_name":"read_file","tool_input":{"path":"/etc/passwd"},"mcp_context":{"server_name":"fs"}})");
+    Event e = event_of(
+        "gemini-cli",
+        R"({"hook_event_name":"BeforeTool","tool_name":"read_file","tool_input":{"path":"/etc/passwd"},"mcp_context":{"server_name":"fs"}})");
     CHECK(e.action_type == ActionType::mcp_tool);
     CHECK(e.mcp_server == "fs");
     CHECK(e.mcp_tool == "read_file");
   }
   SECTION("Gemini MCP in the double-underscore form") {
-    Event e = event_of("gemini-cli", R"({"hook_event_name":"BeforeTool","tool_name":"mcp__my_db__run_query","tool_input":{}})");
+    Event e = event_of(
+        "gemini-cli",
+        R"({"hook_event_name":"BeforeTool","tool_name":"mcp__my_db__run_query","tool_input":{}})");
     CHECK(e.mcp_server == "my_db");
     CHECK(e.mcp_tool == "run_query");
   }
   SECTION("Cursor afterFileEdit carries its edits as content") {
-    Event e = event_of("cursor", R"({"conversation_id":"c","hook_event_name":"afterFileEdit","file_path":"/w/a.ts","edits":[{"old_string":"x","new_string":"y"}],"workspace_roots":["/w"]})");
+    Event e = event_of(
+        "cursor",
+        R"({"conversation_id":"c","hook_event_name":"afterFileEdit","file_path":"/w/a.ts","edits":[{"old_string":"x","new_string":"y"}],"workspace_roots":["/w"]})");
     CHECK(e.action_type == ActionType::file_write);
     CHECK(e.file_path == "/w/a.ts");
     CHECK(e.content == "y");
     CHECK(e.cwd == "/w");
   }
   SECTION("VS Code fetch_webpage with several URLs") {
-    Event e = event_of("copilot", R"({"hookEventName":"PreToolUse","sessionId":"s","tool_name":"fetch_webpage","tool_input":{"urls":["https://a.example","https://b.example"],"query":"q"}})");
+    Event e = event_of(
+        "copilot",
+        R"({"hookEventName":"PreToolUse","sessionId":"s","tool_name":"fetch_webpage","tool_input":{"urls":["https://a.example","https://b.example"],"query":"q"}})");
     CHECK(e.action_type == ActionType::web_request);
     CHECK(e.urls == std::vector<std::string>{"https://a.example", "https://b.example"});
   }

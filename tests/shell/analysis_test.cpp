@@ -76,7 +76,8 @@ TEST_CASE("shell: interpreter one-liners expose language and code", "[shell]") {
 
 TEST_CASE("shell: whole-input codes are the union of every command's", "[shell]") {
   Analysis a = analyse("ls | xargs rm; $CMD x; echo $Y");
-  CHECK(a.unresolved == std::vector<std::string>{"dynamic-program", "non-constant-expansion", "piped-input"});
+  CHECK(a.unresolved ==
+        std::vector<std::string>{"dynamic-program", "non-constant-expansion", "piped-input"});
 }
 
 TEST_CASE("shell: a 64 KiB command is analysed within its bounds", "[shell][bounds]") {
@@ -98,8 +99,14 @@ TEST_CASE("shell: a 64 KiB command is analysed within its bounds", "[shell][boun
 }
 
 TEST_CASE("shell: deep nesting stops at the depth limit", "[shell][bounds]") {
-  for (auto [open, close] : {std::pair{"$(", ")"}, {"( ", " )"}, {"{ ", "; }"}, {"${x:-", "}"}, {"\"$(", ")\""},
-                             {"$((", "))"}, {"<(", ")"}, {"if ", "; then :; fi"}}) {
+  for (auto [open, close] : {std::pair{"$(", ")"},
+                             {"( ", " )"},
+                             {"{ ", "; }"},
+                             {"${x:-", "}"},
+                             {"\"$(", ")\""},
+                             {"$((", "))"},
+                             {"<(", ")"},
+                             {"if ", "; then :; fi"}}) {
     std::string command = repeat(open, 1000) + "rm -rf /" + repeat(close, 1000);
     INFO(open);
     Analysis a = analyse(command);
@@ -134,16 +141,17 @@ TEST_CASE("shell: inputs over a bound give over-bound, not a hang", "[shell][bou
   CHECK(b.commands.size() == 3);
   CHECK(has(b.unresolved, "over-bound"));
 
-  CHECK(has(analyse(repeat("{a,b}", 30)).unresolved, "over-bound"));             // brace bomb
-  CHECK(has(analyse("echo {1..99999999}").unresolved, "over-bound"));           // huge sequence
+  CHECK(has(analyse(repeat("{a,b}", 30)).unresolved, "over-bound"));   // brace bomb
+  CHECK(has(analyse("echo {1..99999999}").unresolved, "over-bound"));  // huge sequence
   CHECK(has(analyse("x=ab; " + repeat("x=$x$x; ", 40) + "echo $x").unresolved, "over-bound"));
-  CHECK(!analyse(repeat("sudo ", 10000) + "ls").commands.empty());               // linear chain
+  CHECK(!analyse(repeat("sudo ", 10000) + "ls").commands.empty());  // linear chain
 }
 
 TEST_CASE("shell: parse errors are reported with what was parsed before them", "[shell][errors]") {
-  for (const char* bad : {"echo 'open", "echo \"open", "echo $(ls", "echo `ls", "echo ${x", "( ls", "{ ls;",
-                          "ls )", "ls |", "&& ls", "if true; then ls", "case x in a) ls", "for x in a; do ls",
-                          "echo $'abc", "ls >", "f() {", "echo ${}", "ls ;; ls", "while true; do ls; fi"}) {
+  for (const char* bad :
+       {"echo 'open", "echo \"open", "echo $(ls", "echo `ls", "echo ${x", "( ls", "{ ls;", "ls )",
+        "ls |", "&& ls", "if true; then ls", "case x in a) ls", "for x in a; do ls", "echo $'abc",
+        "ls >", "f() {", "echo ${}", "ls ;; ls", "while true; do ls; fi"}) {
     INFO(bad);
     Analysis a = analyse(bad);
     CHECK(has(a.unresolved, "parse-error"));

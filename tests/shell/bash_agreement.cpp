@@ -59,7 +59,8 @@ struct Case {
 };
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+  for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size())
+    s.replace(p, from.size(), to);
   return s;
 }
 
@@ -88,11 +89,16 @@ std::string show(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\'' || c == '\\') out += std::string("\\") + c;
-    else if (u < ' ' || u == 0x7f) out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\'' || c == '\\')
+      out += std::string("\\") + c;
+    else if (u < ' ' || u == 0x7f)
+      out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -161,17 +167,20 @@ bool parse_records(const std::string& data, std::vector<Record>& out) {
 // cd, eval, exec, unset, read, alias, unalias, true, false, test and `[`).
 bool unrecorded_builtin(const std::string& name) {
   static const std::set<std::string> kNames = {
-      ".",      ":",       "bg",      "bind",    "break",    "builtin", "caller", "command", "compgen",
-      "complete", "compopt", "continue", "declare", "dirs",   "disown",  "enable",  "exit",   "export",
-      "fc",     "fg",      "getopts", "hash",    "help",     "history", "jobs",   "kill",    "let",
-      "local",  "logout",  "mapfile", "popd",    "pushd",    "pwd",     "readarray", "readonly", "return",
-      "set",    "shift",   "shopt",   "source",  "suspend",  "times",   "trap",   "type",    "typeset",
-      "ulimit", "umask",   "wait",    "time"};
+      ".",       ":",       "bg",       "bind",    "break",    "builtin",   "caller",
+      "command", "compgen", "complete", "compopt", "continue", "declare",   "dirs",
+      "disown",  "enable",  "exit",     "export",  "fc",       "fg",        "getopts",
+      "hash",    "help",    "history",  "jobs",    "kill",     "let",       "local",
+      "logout",  "mapfile", "popd",     "pushd",   "pwd",      "readarray", "readonly",
+      "return",  "set",     "shift",    "shopt",   "source",   "suspend",   "times",
+      "trap",    "type",    "typeset",  "ulimit",  "umask",    "wait",      "time"};
   return kNames.count(name) != 0;
 }
 
 // Launchers that bash itself handles without a record (`command rm x` runs rm through PATH).
-bool silent_launcher(const std::string& name) { return name == "command" || name == "time"; }
+bool silent_launcher(const std::string& name) {
+  return name == "command" || name == "time";
+}
 
 bool contains_run(const std::vector<std::string>& hay, const std::vector<std::string>& needle) {
   if (needle.empty() || hay.size() < 1 + needle.size()) return false;
@@ -182,7 +191,8 @@ bool contains_run(const std::vector<std::string>& hay, const std::vector<std::st
 }
 
 // A launcher's record may stand for several of our commands (`find . -exec a \; -exec b \;`).
-Record* find_record(std::vector<Record>& recs, const std::string& name, const std::vector<std::string>& run) {
+Record* find_record(std::vector<Record>& recs, const std::string& name,
+                    const std::vector<std::string>& run) {
   for (Record& r : recs) {
     if (r.name == name && contains_run(r.argv, run)) return &r;
   }
@@ -203,7 +213,8 @@ bool find_delete_model(const std::vector<Record>& recs, const std::vector<std::s
     for (std::size_t p = 0; p < r.argv.size(); ++p) {
       if (basename_of(r.argv[p]) != "find") continue;
       std::size_t i = p + 1;
-      while (i < r.argv.size() && (r.argv[i] == "-H" || r.argv[i] == "-L" || r.argv[i] == "-P")) ++i;
+      while (i < r.argv.size() && (r.argv[i] == "-H" || r.argv[i] == "-L" || r.argv[i] == "-P"))
+        ++i;
       std::vector<std::string> model = {"rm", "-rf"};
       for (; i < r.argv.size(); ++i) {
         const std::string& w = r.argv[i];
@@ -211,7 +222,8 @@ bool find_delete_model(const std::vector<Record>& recs, const std::vector<std::s
         model.push_back(w);
       }
       if (model.size() == 2) model.push_back(".");
-      bool deletes = std::find(r.argv.begin() + static_cast<long>(p), r.argv.end(), "-delete") != r.argv.end();
+      bool deletes =
+          std::find(r.argv.begin() + static_cast<long>(p), r.argv.end(), "-delete") != r.argv.end();
       if (deletes && model == argv) return true;
     }
   }
@@ -233,7 +245,8 @@ struct Outcome {
 
 // Words that make a command conditional: bash may rightly skip a command after them.
 bool has_condition(const std::string& text) {
-  static const char* kWords[] = {"if", "while", "until", "for", "case", "select", "&&", "||", "()", "function", "[["};
+  static const char* kWords[] = {"if", "while", "until", "for",      "case", "select",
+                                 "&&", "||",    "()",    "function", "[["};
   std::string spaced = " " + text + " ";
   for (char& c : spaced) {
     if (c == '\n' || c == ';' || c == '\t') c = ' ';
@@ -253,7 +266,8 @@ bool has_condition(const std::string& text) {
   return false;
 }
 
-Outcome compare(const Case& c, const sh::Analysis& a, std::vector<Record>& recs, const std::set<std::string>& real) {
+Outcome compare(const Case& c, const sh::Analysis& a, std::vector<Record>& recs,
+                const std::set<std::string>& real) {
   Outcome o;
   bool opaque_ran = false;  // bash started a program that the sandbox only records
   for (const Record& r : recs) {
@@ -262,12 +276,14 @@ Outcome compare(const Case& c, const sh::Analysis& a, std::vector<Record>& recs,
   std::vector<const sh::SimpleCommand*> missing;
   for (const sh::SimpleCommand& cmd : a.commands) {
     if (cmd.argv.empty()) continue;  // `> file` alone runs nothing
-    bool builtin_launched = std::find(cmd.launchers.begin(), cmd.launchers.end(), "builtin") != cmd.launchers.end();
+    bool builtin_launched =
+        std::find(cmd.launchers.begin(), cmd.launchers.end(), "builtin") != cmd.launchers.end();
     if (builtin_launched) {
       o.notes.push_back("not observable (run by `builtin`): " + show(cmd.argv));
       continue;
     }
-    bool via_find = std::find(cmd.launchers.begin(), cmd.launchers.end(), "find") != cmd.launchers.end();
+    bool via_find =
+        std::find(cmd.launchers.begin(), cmd.launchers.end(), "find") != cmd.launchers.end();
     if (via_find && find_delete_model(recs, cmd.argv)) {
       ++o.compared;
       continue;
@@ -319,22 +335,26 @@ Outcome compare(const Case& c, const sh::Analysis& a, std::vector<Record>& recs,
       return basename_of(r->name) == basename_of(word0) || r->name == cmd->program;
     });
     if (same != extra.end()) {
-      o.problems.push_back("argv differs: bash " + show((*same)->argv) + ", ours " + show(cmd->argv));
+      o.problems.push_back("argv differs: bash " + show((*same)->argv) + ", ours " +
+                           show(cmd->argv));
       extra.erase(same);
       continue;
     }
-    bool network = std::any_of(cmd->redirections.begin(), cmd->redirections.end(), [](const sh::Redirection& r) {
-      return r.target.rfind("/dev/tcp/", 0) == 0 || r.target.rfind("/dev/udp/", 0) == 0;
-    });
+    bool network = std::any_of(
+        cmd->redirections.begin(), cmd->redirections.end(), [](const sh::Redirection& r) {
+          return r.target.rfind("/dev/tcp/", 0) == 0 || r.target.rfind("/dev/udp/", 0) == 0;
+        });
     if (unrecorded_builtin(word0)) {
       o.notes.push_back("not observable (builtin " + word0 + "): " + show(cmd->argv));
     } else if (network) {
       o.notes.push_back("not observable (its redirection needs the network): " + show(cmd->argv));
     } else if (word0.back() == '/') {
-      o.notes.push_back("not observable (a path ending in / names no program file): " + show(cmd->argv));
+      o.notes.push_back("not observable (a path ending in / names no program file): " +
+                        show(cmd->argv));
     } else if (opaque_ran && cmd->provenance != sh::Provenance::top_level &&
                cmd->provenance != sh::Provenance::substitution) {
-      o.notes.push_back("not observable (behind a program the sandbox does not run): " + show(cmd->argv));
+      o.notes.push_back("not observable (behind a program the sandbox does not run): " +
+                        show(cmd->argv));
     } else if (has_condition(c.input)) {
       o.notes.push_back("not run by bash (a branch or body not taken): " + show(cmd->argv));
     } else {
@@ -343,7 +363,8 @@ Outcome compare(const Case& c, const sh::Analysis& a, std::vector<Record>& recs,
     }
   }
   for (const Record* r : extra) {
-    o.problems.push_back("bash ran " + r->name + " " + show(r->argv) + ", which is not in our analysis");
+    o.problems.push_back("bash ran " + r->name + " " + show(r->argv) +
+                         ", which is not in our analysis");
   }
   return o;
 }
@@ -378,7 +399,8 @@ void write_file(const std::string& path, const std::string& data) {
   out << data;
 }
 
-std::vector<std::string> kUnshare = {"unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork"};
+std::vector<std::string> kUnshare = {"unshare", "--user", "--map-root-user", "--mount",
+                                     "--net",   "--pid",  "--fork"};
 
 }  // namespace
 
@@ -395,12 +417,15 @@ int main() {
   probe.insert(probe.end(), {"sh", "-c", "mount -t tmpfs t /mnt"});
   int probe_rc = run(probe, "/dev/null");
   if (probe_rc != 0) {
-    std::cout << "bash agreement: SKIPPED: cannot create user, mount, net and pid namespaces with `unshare` "
+    std::cout << "bash agreement: SKIPPED: cannot create user, mount, net and pid namespaces with "
+                 "`unshare` "
                  "(exit "
               << probe_rc << "); the table was not compared with bash\n";
     return kSkip;
   }
-  if (run({"sh", "-c", "command -v bash && command -v timeout && command -v chroot || [ -x /usr/sbin/chroot ]"}, "/dev/null") != 0) {
+  if (run({"sh", "-c",
+           "command -v bash && command -v timeout && command -v chroot || [ -x /usr/sbin/chroot ]"},
+          "/dev/null") != 0) {
     std::cout << "bash agreement: SKIPPED: bash, timeout or chroot is missing\n";
     return kSkip;
   }
@@ -455,10 +480,12 @@ int main() {
 
   std::vector<std::string> cmd = {"timeout", "-s", "KILL", std::to_string(kSecondsInAll)};
   cmd.insert(cmd.end(), kUnshare.begin(), kUnshare.end());
-  cmd.insert(cmd.end(), {"bash", VECTIMUS_BASH_SANDBOX, work, VECTIMUS_ARGV_STUB, std::to_string(kSecondsPerJob)});
+  cmd.insert(cmd.end(), {"bash", VECTIMUS_BASH_SANDBOX, work, VECTIMUS_ARGV_STUB,
+                         std::to_string(kSecondsPerJob)});
   int rc = run(cmd, work + "/sandbox.log");
   if (rc != 0) {
-    std::cout << "bash agreement: FAILED: the sandbox exited with " << rc << " (work dir " << work << ")\n"
+    std::cout << "bash agreement: FAILED: the sandbox exited with " << rc << " (work dir " << work
+              << ")\n"
               << read_file(work + "/sandbox.log");
     return 1;
   }
@@ -474,14 +501,16 @@ int main() {
     std::string base = work + "/out/" + id;
     std::vector<Record> recs;
     std::vector<std::string> problems;
-    if (!parse_records(read_file(base + ".rec"), recs)) problems.push_back("unreadable records in " + base + ".rec");
+    if (!parse_records(read_file(base + ".rec"), recs))
+      problems.push_back("unreadable records in " + base + ".rec");
     std::string jrc = read_file(base + ".rc");
     if (jrc.empty()) problems.push_back("the sandbox did not run it");
     Outcome o = compare(*job.c, job.analysis, recs, real);
     problems.insert(problems.end(), o.problems.begin(), o.problems.end());
     compared_commands += o.compared;
     ++compared_cases;
-    std::string where = "shell_cases.txt:" + std::to_string(job.c->line) + ": " + show(job.c->input);
+    std::string where =
+        "shell_cases.txt:" + std::to_string(job.c->line) + ": " + show(job.c->input);
     for (const std::string& n : o.notes) notes.push_back(where + ": " + n);
     auto k = kKnown.find(job.c->input);
     if (problems.empty() && k != kKnown.end()) {
@@ -494,7 +523,8 @@ int main() {
       std::cout << "  ours:";
       for (const sh::SimpleCommand& c : job.analysis.commands) std::cout << " " << show(c.argv);
       std::cout << "\n  bash:";
-      for (std::size_t n = 0; n < recs.size() && n < 20; ++n) std::cout << " " << recs[n].name << show(recs[n].argv);
+      for (std::size_t n = 0; n < recs.size() && n < 20; ++n)
+        std::cout << " " << recs[n].name << show(recs[n].argv);
       if (recs.size() > 20) std::cout << " ... (" << recs.size() << " records)";
       std::cout << "  (exit " << (jrc.empty() ? "?" : jrc.substr(0, jrc.size() - 1)) << ")\n";
       for (const std::string& p : problems) std::cout << "  " << p << "\n";
@@ -508,8 +538,8 @@ int main() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "bash agreement: compared " << compared_cases << " commands (" << compared_commands
             << " simple commands), " << skipped << " skipped as unresolved; " << failures
-            << " disagreements, " << known << " known; " << notes.size() << " commands not observable; "
-            << static_cast<int>(seconds + 0.5) << " s\n";
+            << " disagreements, " << known << " known; " << notes.size()
+            << " commands not observable; " << static_cast<int>(seconds + 0.5) << " s\n";
   if (failures == 0) run({"rm", "-rf", work}, "/dev/null");
   return failures == 0 ? 0 : 1;
 }
