@@ -7,36 +7,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/bench_packs.hpp"
 #include "grammar/parse.hpp"
 #include "interpreter/authorizer.hpp"
 
 namespace {
 
 using namespace vectimus;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The built-in packs (every policies/*/*.cedar, in name order), concatenated, plus the permit
-// that makes them "allow unless forbidden".
-std::string builtin_packs_text() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& pack :
-       std::filesystem::directory_iterator(std::string(VECTIMUS_SOURCE_DIR) + "/policies")) {
-    if (!pack.is_directory()) continue;
-    for (const auto& file : std::filesystem::directory_iterator(pack.path())) {
-      if (file.path().extension() == ".cedar") files.push_back(file.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  std::string text;
-  for (const auto& file : files) text += read_file(file.string()) + "\n";
-  return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
-}
 
 // `n` distinct rules in the shape the packs use: an action scope and a few `like` patterns.
 std::string generated_rules(int n) {
@@ -51,15 +28,6 @@ std::string generated_rules(int n) {
   return text + "permit(principal, action, resource);\n";
 }
 
-ir::PolicySet parse_or_die(const std::string& text) {
-  auto set = grammar::parse_policies(make_source("bench.cedar", text));
-  if (!set) {
-    std::fputs(render(set.errors()).c_str(), stderr);
-    std::abort();
-  }
-  return std::move(set).value();
-}
-
 interpreter::Request shell_request(const std::string& command) {
   interpreter::Request r;
   r.principal = {"Vectimus::User", "developer"};
@@ -72,7 +40,7 @@ interpreter::Request shell_request(const std::string& command) {
 }
 
 void BM_parse_builtin_packs(benchmark::State& state) {
-  const std::string text = builtin_packs_text();
+  const std::string text = bench::builtin_packs_text();
   for (auto _ : state) benchmark::DoNotOptimize(grammar::parse_policies(make_source("p", text)));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
@@ -86,7 +54,7 @@ void BM_parse_generated(benchmark::State& state) {
 BENCHMARK(BM_parse_generated)->Arg(100)->Arg(1000);
 
 void BM_authorize_builtin(benchmark::State& state, const char* command) {
-  const ir::PolicySet set = parse_or_die(builtin_packs_text());
+  const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
   const interpreter::Entities entities;
   const interpreter::Request request = shell_request(command);
   for (auto _ : state) benchmark::DoNotOptimize(interpreter::authorize(set, request, entities));
@@ -95,7 +63,7 @@ BENCHMARK_CAPTURE(BM_authorize_builtin, benign, "cargo test --workspace --all-fe
 BENCHMARK_CAPTURE(BM_authorize_builtin, denied, "sudo rm -rf / --no-preserve-root");
 
 void BM_authorize_generated(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(generated_rules(static_cast<int>(state.range(0))));
+  const ir::PolicySet set = bench::parse_or_die(generated_rules(static_cast<int>(state.range(0))));
   const interpreter::Entities entities;
   const interpreter::Request request = shell_request("cargo test --workspace --all-features");
   for (auto _ : state) benchmark::DoNotOptimize(interpreter::authorize(set, request, entities));

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/bench_packs.hpp"
 #include "grammar/parse.hpp"
 #include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
@@ -18,29 +19,6 @@
 namespace {
 
 using namespace vectimus;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Every policies/*/*.cedar, plus the permit that makes the packs "allow unless forbidden".
-std::string packs_text() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& pack :
-       std::filesystem::directory_iterator(std::string(VECTIMUS_SOURCE_DIR) + "/policies")) {
-    if (!pack.is_directory()) continue;
-    for (const auto& f : std::filesystem::directory_iterator(pack.path())) {
-      if (f.path().extension() == ".cedar") files.push_back(f.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  std::string text;
-  for (const auto& f : files) text += read_file(f) + "\n";
-  return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
-}
 
 // `n` distinct forbids in the packs' shape: an action scope and several `like "*...*"`
 // patterns; two in three are shell rules on context.command, one in three file rules on
@@ -89,15 +67,6 @@ std::string adversarial_rules() {
   return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
 }
 
-ir::PolicySet parse_or_die(const std::string& text) {
-  auto set = grammar::parse_policies(make_source("bench.cedar", text));
-  if (!set) {
-    std::fputs(render(set.errors()).c_str(), stderr);
-    std::abort();
-  }
-  return std::move(set).value();
-}
-
 interpreter::Request request(const char* action, const std::string& key, const std::string& value) {
   interpreter::Request r;
   r.principal = {"Vectimus::User", "developer"};
@@ -115,20 +84,20 @@ const char* const kDangerous = "sudo rm -rf / --no-preserve-root";
 
 // What the hook pays today at every start before the index: parsing every pack's text.
 void BM_parse_packs(benchmark::State& state) {
-  const std::string text = packs_text();
+  const std::string text = bench::builtin_packs_text();
   for (auto _ : state) benchmark::DoNotOptimize(grammar::parse_policies(make_source("p", text)));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_parse_packs)->Unit(benchmark::kMicrosecond);
 
 void BM_index_build_packs(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(packs_text());
+  const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
   for (auto _ : state) benchmark::DoNotOptimize(index::PolicyIndex::build(set));
 }
 BENCHMARK(BM_index_build_packs)->Unit(benchmark::kMicrosecond);
 
 void BM_candidates_packs(benchmark::State& state, const char* command) {
-  const ir::PolicySet set = parse_or_die(packs_text());
+  const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
   const index::PolicyIndex idx = index::PolicyIndex::build(set);
   const auto req = request("shell_command", "command", command);
   for (auto _ : state) benchmark::DoNotOptimize(idx.candidates(req));
@@ -137,7 +106,7 @@ BENCHMARK_CAPTURE(BM_candidates_packs, benign, kBenign);
 BENCHMARK_CAPTURE(BM_candidates_packs, dangerous, kDangerous);
 
 void BM_eval_packs_full(benchmark::State& state, const char* command) {
-  const ir::PolicySet set = parse_or_die(packs_text());
+  const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
   const interpreter::Entities entities;
   const auto req = request("shell_command", "command", command);
   for (auto _ : state) benchmark::DoNotOptimize(interpreter::authorize(set, req, entities));
@@ -146,7 +115,7 @@ BENCHMARK_CAPTURE(BM_eval_packs_full, benign, kBenign);
 BENCHMARK_CAPTURE(BM_eval_packs_full, dangerous, kDangerous);
 
 void BM_eval_packs_index(benchmark::State& state, const char* command) {
-  const ir::PolicySet set = parse_or_die(packs_text());
+  const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
   const index::PolicyIndex idx = index::PolicyIndex::build(set);
   const interpreter::Entities entities;
   const auto req = request("shell_command", "command", command);
@@ -160,13 +129,13 @@ BENCHMARK_CAPTURE(BM_eval_packs_index, dangerous, kDangerous);
 // ---- scaling: 100, 1,000, 10,000 generated rules
 
 void BM_index_build_generated(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(generated_rules(static_cast<int>(state.range(0))));
+  const ir::PolicySet set = bench::parse_or_die(generated_rules(static_cast<int>(state.range(0))));
   for (auto _ : state) benchmark::DoNotOptimize(index::PolicyIndex::build(set));
 }
 BENCHMARK(BM_index_build_generated)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 void BM_eval_generated_full(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(generated_rules(static_cast<int>(state.range(0))));
+  const ir::PolicySet set = bench::parse_or_die(generated_rules(static_cast<int>(state.range(0))));
   const interpreter::Entities entities;
   const auto req = request("shell_command", "command", kBenign);
   for (auto _ : state) benchmark::DoNotOptimize(interpreter::authorize(set, req, entities));
@@ -174,7 +143,7 @@ void BM_eval_generated_full(benchmark::State& state) {
 BENCHMARK(BM_eval_generated_full)->Arg(100)->Arg(1000)->Arg(10000);
 
 void BM_eval_generated_index(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(generated_rules(static_cast<int>(state.range(0))));
+  const ir::PolicySet set = bench::parse_or_die(generated_rules(static_cast<int>(state.range(0))));
   const index::PolicyIndex idx = index::PolicyIndex::build(set);
   const interpreter::Entities entities;
   const auto req = request("shell_command", "command", kBenign);
@@ -187,7 +156,7 @@ BENCHMARK(BM_eval_generated_index)->Arg(100)->Arg(1000)->Arg(10000);
 // A command that one generated rule forbids (rule 3 * n / 4 rounded to a shell rule).
 void BM_eval_generated_index_hit(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  const ir::PolicySet set = parse_or_die(generated_rules(n));
+  const ir::PolicySet set = bench::parse_or_die(generated_rules(n));
   const index::PolicyIndex idx = index::PolicyIndex::build(set);
   const interpreter::Entities entities;
   const int k = (3 * n / 4) / 3 * 3;
@@ -209,7 +178,7 @@ std::string adversarial_command() {
 }
 
 void BM_adversarial_full(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(adversarial_rules());
+  const ir::PolicySet set = bench::parse_or_die(adversarial_rules());
   const interpreter::Entities entities;
   const auto req = request("shell_command", "command", adversarial_command());
   for (auto _ : state) benchmark::DoNotOptimize(interpreter::authorize(set, req, entities));
@@ -218,7 +187,7 @@ void BM_adversarial_full(benchmark::State& state) {
 BENCHMARK(BM_adversarial_full)->Unit(benchmark::kMicrosecond);
 
 void BM_adversarial_index(benchmark::State& state) {
-  const ir::PolicySet set = parse_or_die(adversarial_rules());
+  const ir::PolicySet set = bench::parse_or_die(adversarial_rules());
   const index::PolicyIndex idx = index::PolicyIndex::build(set);
   const interpreter::Entities entities;
   const auto req = request("shell_command", "command", adversarial_command());
@@ -232,8 +201,8 @@ BENCHMARK(BM_adversarial_index)->Unit(benchmark::kMicrosecond);
 // The index's own share: one scan of 64 KiB against the packs' and the generated 10,000 rules'
 // atoms.
 void BM_adversarial_candidates(benchmark::State& state) {
-  const ir::PolicySet set =
-      parse_or_die(state.range(0) == 0 ? packs_text() : generated_rules(10000));
+  const ir::PolicySet set = bench::parse_or_die(state.range(0) == 0 ? bench::builtin_packs_text()
+                                                                    : generated_rules(10000));
   const index::PolicyIndex idx = index::PolicyIndex::build(set);
   const auto req = request("shell_command", "command", adversarial_command());
   for (auto _ : state) benchmark::DoNotOptimize(idx.candidates(req));
@@ -243,9 +212,9 @@ BENCHMARK(BM_adversarial_candidates)->Arg(0)->Arg(10000)->Unit(benchmark::kMicro
 
 // `like` alone, one pattern at a time, on the 64 KiB command (interpreter/like.cpp).
 void BM_like_64k(benchmark::State& state, const char* pattern_text) {
-  const ir::PolicySet set =
-      parse_or_die(std::string("forbid(principal, action, resource) when { context.c like \"") +
-                   pattern_text + "\" };");
+  const ir::PolicySet set = bench::parse_or_die(
+      std::string("forbid(principal, action, resource) when { context.c like \"") + pattern_text +
+      "\" };");
   const ir::Pattern& pattern = set.policies[0].conditions[0].body.pattern;
   const std::string command = adversarial_command();
   for (auto _ : state) benchmark::DoNotOptimize(interpreter::like_match(command, pattern));
