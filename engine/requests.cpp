@@ -39,6 +39,18 @@ bool runs_commands(normalise::ActionType type) {
          type == ActionType::git_operation || type == ActionType::infrastructure;
 }
 
+// A request about the event's tool, from `origin`, with `action` and the context `fields`.
+PlannedRequest planned(const char* origin, const normalise::Event& e, const RequestFacts& facts,
+                       normalise::ActionType action, Fields fields) {
+  PlannedRequest out;
+  out.origin = origin;
+  out.request.principal = facts.principal;
+  out.request.action = action_uid(action);
+  out.request.resource = resource_uid(e);
+  out.request.context = Value::record(std::move(fields));
+  return out;
+}
+
 // `NAME=value` given to a command (before it, or through `env`/`sudo`) as a record, so rules
 // can ask `context has env && context.env has LD_PRELOAD`.
 void put_env(Fields& f, const std::vector<std::string>& assignments) {
@@ -63,14 +75,10 @@ void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
     f.emplace_back("raw_command", Value::string(*e.command));
     f.emplace_back("program", Value::string(c.program));
     f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
-    PlannedRequest planned;
-    planned.origin = "command";
-    planned.request.principal = facts.principal;
-    planned.request.action = action_uid(access.write ? normalise::ActionType::file_write
-                                                     : normalise::ActionType::file_read);
-    planned.request.resource = resource_uid(e);
-    planned.request.context = Value::record(std::move(f));
-    out.push_back(std::move(planned));
+    out.push_back(
+        planned("command", e, facts,
+                access.write ? normalise::ActionType::file_write : normalise::ActionType::file_read,
+                std::move(f)));
   }
 }
 
@@ -96,13 +104,7 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
     const normalise::CommandClass cls = normalise::classify_command(c.program, operands);
     put_set(f, "package_names", cls.packages);
     if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
-    PlannedRequest planned;
-    planned.origin = "command";
-    planned.request.principal = facts.principal;
-    planned.request.action = action_uid(cls.action);
-    planned.request.resource = resource_uid(e);
-    planned.request.context = Value::record(std::move(f));
-    out.push_back(std::move(planned));
+    out.push_back(planned("command", e, facts, cls.action, std::move(f)));
     add_file_accesses(e, facts, c, out);
   }
 }
@@ -161,14 +163,8 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
     analysis = shell::analyse(*e.command, options);
     put_set(f, "unresolved", analysis.unresolved);
   }
-  PlannedRequest planned;
-  planned.origin = "event";
-  planned.request.principal = facts.principal;
-  planned.request.action = action_uid(e.action_type);
-  planned.request.resource = resource_uid(e);
-  planned.request.context = Value::record(std::move(f));
   std::vector<PlannedRequest> out;
-  out.push_back(std::move(planned));
+  out.push_back(planned("event", e, facts, e.action_type, std::move(f)));
   // A tool that writes several files (apply_patch) is one file_write per file, so a rule on
   // `file_path` sees each of them, not only the first.
   if (e.action_type == normalise::ActionType::file_write) {
@@ -176,13 +172,7 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
       Fields g = base_fields(e);
       g.emplace_back("file_path", Value::string(e.file_paths[i]));
       put(g, "content", e.content);
-      PlannedRequest extra;
-      extra.origin = "event";
-      extra.request.principal = facts.principal;
-      extra.request.action = action_uid(e.action_type);
-      extra.request.resource = resource_uid(e);
-      extra.request.context = Value::record(std::move(g));
-      out.push_back(std::move(extra));
+      out.push_back(planned("event", e, facts, e.action_type, std::move(g)));
     }
   }
   if (shell_line) add_simple_commands(e, facts, analysis, out);
@@ -199,16 +189,11 @@ PlannedRequest request_for_content_line(const normalise::Event& e, const Request
   f.emplace_back("content_line", Value::long_(line_number));
   put_set(f, "package_names", cls.packages);
   if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
-  PlannedRequest planned;
-  planned.origin = "content";
-  planned.content_path = path;
-  planned.from_script = from_script;
-  planned.content_line = line_number;
-  planned.request.principal = facts.principal;
-  planned.request.action = action_uid(cls.action);
-  planned.request.resource = resource_uid(e);
-  planned.request.context = Value::record(std::move(f));
-  return planned;
+  PlannedRequest out = planned("content", e, facts, cls.action, std::move(f));
+  out.content_path = path;
+  out.from_script = from_script;
+  out.content_line = line_number;
+  return out;
 }
 
 }  // namespace vectimus::engine
