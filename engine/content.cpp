@@ -101,4 +101,23 @@ std::vector<ContentLine> command_lines(std::string_view content) {
   return out;
 }
 
+bool is_shell_script(std::string_view path, std::string_view content) {
+  for (const std::string_view ext : {".sh", ".bash", ".zsh", ".ksh", ".command"}) {
+    if (path.size() > ext.size() && path.substr(path.size() - ext.size()) == ext) return true;
+  }
+  if (content.rfind("#!", 0) != 0) return false;
+  const std::string_view shebang = content.substr(0, content.find('\n'));
+  for (const std::string_view shell : {"sh", "bash", "zsh", "dash", "ksh"}) {
+    // The interpreter is the last path segment of the first word, or the word after `env`.
+    for (size_t at = shebang.find(shell); at != std::string_view::npos;
+         at = shebang.find(shell, at + 1)) {
+      const bool starts = at > 0 && (shebang[at - 1] == '/' || shebang[at - 1] == ' ');
+      const size_t end = at + shell.size();
+      const bool ends = end == shebang.size() || shebang[end] == ' ' || shebang[end] == '\r';
+      if (starts && ends) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace vectimus::engine

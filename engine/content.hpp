@@ -25,6 +25,12 @@ struct ContentLine {
   std::string_view text;  // trimmed, points into the content
 };
 
+// True when `content` is a shell script: its path ends in `.sh`, `.bash`, `.zsh`, `.ksh` or
+// `.command`, or its first line is a shebang naming a shell (`#!/bin/sh`, `#!/usr/bin/env bash`).
+// Such lines are also parsed by the shell analysis, as the event's own command line is; other
+// content (docs, source code) is matched only as raw lines.
+bool is_shell_script(std::string_view path, std::string_view content);
+
 // Every line that is neither blank nor a `#` comment (shebang included).
 std::vector<ContentLine> command_lines(std::string_view content);
 

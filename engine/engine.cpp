@@ -177,10 +177,16 @@ std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
   const std::size_t limit = config_.content_max_bytes;
   std::vector<std::string> over_limit;
   auto add_lines = [&](const std::string& path, bool from_script, std::string_view text) {
+    const bool shell = is_shell_script(path, text);
     for (const ContentLine& line : command_lines(text)) {
       EvaluatedRequest r;
       r.planned = request_for_content_line(event, facts, path, from_script, line.number, line.text);
       decision.requests.push_back(std::move(r));
+      if (!shell) continue;
+      for (PlannedRequest& p :
+           requests_for_script_line(event, facts, path, from_script, line.number, line.text)) {
+        decision.requests.push_back(EvaluatedRequest{std::move(p), {}, {}});
+      }
     }
   };
   if (event.action_type == ActionType::file_write && event.content) {

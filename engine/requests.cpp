@@ -67,12 +67,13 @@ void put_env(Fields& f, const std::vector<std::string>& assignments) {
 // A file the command reads or writes is also a file_read or file_write request, so file rules
 // apply whichever tool touches the file (normalise/file_access.hpp).
 void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
-                       const shell::SimpleCommand& c, std::vector<PlannedRequest>& out) {
+                       const shell::SimpleCommand& c, std::string_view raw,
+                       std::vector<PlannedRequest>& out) {
   for (const normalise::FileAccess& access : normalise::file_accesses(c, e.cwd.value_or(""))) {
     Fields f = base_fields(e);
     f.emplace_back("file_path", Value::string(access.path));
     f.emplace_back("command", Value::string(c.canonical()));
-    f.emplace_back("raw_command", Value::string(*e.command));
+    f.emplace_back("raw_command", Value::string(std::string(raw)));
     f.emplace_back("program", Value::string(c.program));
     f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
     out.push_back(
@@ -82,13 +83,14 @@ void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
   }
 }
 
-// One request per simple command the shell would run.
+// One request per simple command the shell would run; `raw` is the line they came from.
 void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
-                         const shell::Analysis& analysis, std::vector<PlannedRequest>& out) {
+                         const shell::Analysis& analysis, std::string_view raw,
+                         std::vector<PlannedRequest>& out) {
   for (const shell::SimpleCommand& c : analysis.commands) {
     Fields f = base_fields(e);
     f.emplace_back("command", Value::string(c.canonical()));
-    f.emplace_back("raw_command", Value::string(*e.command));
+    f.emplace_back("raw_command", Value::string(std::string(raw)));
     f.emplace_back("program", Value::string(c.program));
     put_set(f, "args", c.args);
     put_set(f, "flags", c.flags);
@@ -105,8 +107,14 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
     put_set(f, "package_names", cls.packages);
     if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
     out.push_back(planned("command", e, facts, cls.action, std::move(f)));
-    add_file_accesses(e, facts, c, out);
+    add_file_accesses(e, facts, c, raw, out);
   }
+}
+
+shell::Analysis analyse_line(std::string_view line, const RequestFacts& facts) {
+  shell::Options options;
+  options.home = facts.home;
+  return shell::analyse(line, options);
 }
 
 }  // namespace
@@ -158,9 +166,7 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   shell::Analysis analysis;
   const bool shell_line = e.command && runs_commands(e.action_type);
   if (shell_line) {
-    shell::Options options;
-    options.home = facts.home;
-    analysis = shell::analyse(*e.command, options);
+    analysis = analyse_line(*e.command, facts);
     put_set(f, "unresolved", analysis.unresolved);
   }
   std::vector<PlannedRequest> out;
@@ -175,7 +181,7 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
       out.push_back(planned("event", e, facts, e.action_type, std::move(g)));
     }
   }
-  if (shell_line) add_simple_commands(e, facts, analysis, out);
+  if (shell_line) add_simple_commands(e, facts, analysis, *e.command, out);
   return out;
 }
 
@@ -193,6 +199,25 @@ PlannedRequest request_for_content_line(const normalise::Event& e, const Request
   out.content_path = path;
   out.from_script = from_script;
   out.content_line = line_number;
+  return out;
+}
+
+std::vector<PlannedRequest> requests_for_script_line(const normalise::Event& e,
+                                                     const RequestFacts& facts,
+                                                     const std::string& path, bool from_script,
+                                                     uint32_t line_number, std::string_view line) {
+  std::vector<PlannedRequest> out;
+  add_simple_commands(e, facts, analyse_line(line, facts), line, out);
+  for (PlannedRequest& p : out) {
+    interpreter::RecordFields fields = p.request.context.as_record();
+    fields.emplace_back("content_path", Value::string(path));
+    fields.emplace_back("content_line", Value::long_(line_number));
+    p.request.context = Value::record(std::move(fields));
+    p.origin = "content";
+    p.content_path = path;
+    p.from_script = from_script;
+    p.content_line = line_number;
+  }
   return out;
 }
 

@@ -47,6 +47,13 @@ ir::EntityUid resource_uid(const normalise::Event& event);
 std::vector<PlannedRequest> requests_for_event(const normalise::Event& event,
                                                const RequestFacts& facts);
 
+// The simple commands (and the files they touch) of one line of a shell script, as for the
+// event's own command line, marked as content so the reason names the file and line.
+std::vector<PlannedRequest> requests_for_script_line(const normalise::Event& event,
+                                                     const RequestFacts& facts,
+                                                     const std::string& path, bool from_script,
+                                                     uint32_t line_number, std::string_view line);
+
 // A line of inspected content, evaluated as the shell command it would be.
 PlannedRequest request_for_content_line(const normalise::Event& event, const RequestFacts& facts,
                                         const std::string& path, bool from_script,

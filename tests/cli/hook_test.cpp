@@ -425,3 +425,28 @@ TEST_CASE("a rule matched by one simple command of a longer line names that comm
                    "specific project paths you created, e.g. `rm -r ./build`"),
         hint("\"vectimus-destruct-001\""));
 }
+
+TEST_CASE("shell scripts written or run are parsed like a command line; other content is not") {
+  Sandbox s;
+  const std::string proj = s.t.path("proj");
+  auto write = [&](const std::string& name, const std::string& content) {
+    return "{\"session_id\":\"s1\",\"transcript_path\":\"/t\",\"cwd\":\"" + proj +
+           "\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Write\",\"tool_input\":{"
+           "\"file_path\":\"" +
+           proj + "/" + name + "\",\"content\":\"" + content + "\"}}";
+  };
+  // The raw line `r''m -rf /` matches no pattern; its simple command `rm -rf /` does.
+  const std::string disguised = "echo start\\nr''m -rf /\\n";
+  check(
+      s.hook("claude-code", write("wipe.sh", disguised)), 0,
+      claude_doc("vectimus: blocked by vectimus-destruct-001 (in the content written to `" + proj +
+                 "/wipe.sh`, line 2): Recursive forced delete of the filesystem root "
+                 "or the home folder. Instead: Delete the specific project paths you created, "
+                 "e.g. `rm -r ./build`"),
+      hint("\"vectimus-destruct-001\"", proj + "/.vectimus/config.toml"));
+  // A shebang makes a file without an extension a shell script too.
+  CHECK(s.hook("claude-code", write("wipe", "#!/usr/bin/env bash\\n" + disguised))
+            .out.find("vectimus-destruct-001") != std::string::npos);
+  // Prose is not parsed as shell, so the same words in notes are allowed.
+  check(s.hook("claude-code", write("notes.md", disguised)), 0, "", "");
+}
