@@ -2,15 +2,10 @@
 
 #include <algorithm>
 
+#include "support/text.hpp"
+
 namespace vectimus::grammar {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Length of the valid UTF-8 sequence at body[i], or 0 when it is not valid UTF-8.
 size_t utf8_length(std::string_view body, size_t i) {

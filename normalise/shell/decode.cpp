@@ -4,15 +4,10 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "support/text.hpp"
+
 namespace vectimus::shell {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {

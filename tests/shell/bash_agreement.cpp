@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "normalise/shell/analysis.hpp"
+#include "tests/shell/shell_cases.hpp"
 
 namespace {
 
@@ -53,28 +54,16 @@ const std::map<std::string, std::string> kKnown = {
      "`-D` is BSD/macOS base64's decode option; GNU base64 (Linux) rejects it, so sh gets nothing"},
 };
 
-struct Case {
-  int line = 0;
-  std::string input;
-};
+using Case = vectimus::testing::ShellCase;
 
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size())
-    s.replace(p, from.size(), to);
-  return s;
-}
-
+// Each distinct input of the table once, with a separator (rows without one are the table
+// test's to report).
 std::vector<Case> load_cases() {
-  std::ifstream in(VECTIMUS_SHELL_CASES);
   std::vector<Case> cases;
   std::set<std::string> seen;
-  std::string text;
-  for (int line = 1; std::getline(in, text); ++line) {
-    if (text.empty() || text[0] == '#') continue;
-    std::size_t sep = text.find("  =>  ");
-    if (sep == std::string::npos) continue;
-    std::string input = replace_all(text.substr(0, sep), "⏎", "\n");
-    if (seen.insert(input).second) cases.push_back(Case{line, input});
+  for (Case& c : vectimus::testing::load_shell_cases()) {
+    if (c.expected.rfind("<missing", 0) == 0) continue;
+    if (seen.insert(c.input).second) cases.push_back(std::move(c));
   }
   return cases;
 }
