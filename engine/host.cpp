@@ -143,6 +143,8 @@ std::optional<std::string> run_git_email(const std::string& dir) {
   return out;
 }
 
+// In the static binary (cmake/simdjson.cmake) getpwuid loads the system's NSS modules at run
+// time, hence the linker's warning; if they cannot be loaded it returns null and $USER stands in.
 std::string os_user_name() {
   if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
     return pw->pw_name;
