@@ -96,6 +96,19 @@ void BM_index_build_packs(benchmark::State& state) {
 }
 BENCHMARK(BM_index_build_packs)->Unit(benchmark::kMicrosecond);
 
+// What the hook pays instead of building: loading the index compiled at build time.
+void BM_index_load_packs(benchmark::State& state) {
+  const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
+  const std::string bytes = index::PolicyIndex::build(set).serialize();
+  for (auto _ : state) {
+    auto loaded = index::PolicyIndex::deserialize(bytes, set.policies.size());
+    if (!loaded.ok()) std::abort();
+    benchmark::DoNotOptimize(loaded);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+}
+BENCHMARK(BM_index_load_packs)->Unit(benchmark::kMicrosecond);
+
 void BM_candidates_packs(benchmark::State& state, const char* command) {
   const ir::PolicySet set = bench::parse_or_die(bench::builtin_packs_text());
   const index::PolicyIndex idx = index::PolicyIndex::build(set);

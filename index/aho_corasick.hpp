@@ -5,6 +5,12 @@
 // lists, a full 256-entry table at the root only), so memory is linear in the total pattern
 // length; a scan follows failure links and is O(text + distinct patterns found + the output
 // chain at the last byte). Patterns are exact bytes: no case folding, no UTF-8 decoding.
+//
+// compile() numbers the states breadth-first, which gives the compiled form two properties the
+// stored form (serialize / deserialize) rests on: the children of a state are consecutive, so the
+// target of edge i is state i + 1 and needs no table; and a failure or dictionary link always
+// leads to a smaller state number (a proper suffix is shorter, so it was numbered earlier), which
+// deserialize() checks and which makes every link walk in scan() end.
 #pragma once
 
 #include <array>
@@ -12,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ir/serialize.hpp"
 
 namespace vectimus::index {
 
@@ -35,6 +43,16 @@ class AhoCorasick {
   // Appends to `hits` what occurs in `text`. Only after compile().
   void scan(std::string_view text, Hits& hits) const;
 
+  // The compiled matcher (only after compile()): state count, then columns (index/columns.hpp)
+  // of edge starts, edge bytes, failure links, dictionary links, and per pattern its end state
+  // and length.
+  void serialize(ir::Writer& w) const;
+  // Reads what serialize() wrote, into a compiled matcher. Every state and pattern id is checked
+  // against the sizes it indexes and every link against its state, so any matcher it returns
+  // scans in bounds and terminates (a corrupted but consistent one only finds wrong patterns).
+  // A failure is reported through `r`, and the matcher returned is then empty.
+  static AhoCorasick deserialize(ir::Reader& r);
+
   size_t pattern_count() const { return pattern_length_.size(); }
   size_t state_count() const { return fail_.size(); }
 
@@ -43,10 +61,11 @@ class AhoCorasick {
 
   // Build-time trie: per state, its edges (byte, target), kept sorted by byte.
   std::vector<std::vector<std::pair<uint8_t, uint32_t>>> build_edges_ = {{}};
-  // Compiled form, per state: edges in [edge_begin_[s], edge_begin_[s + 1]).
+  // Compiled form, states numbered breadth-first. Per state: edges in
+  // [edge_begin_[s], edge_begin_[s + 1]), sorted by byte; edge i leads to state i + 1, by byte
+  // edge_byte_[i].
   std::vector<uint32_t> edge_begin_;
   std::vector<uint8_t> edge_byte_;
-  std::vector<uint32_t> edge_target_;
   std::array<uint32_t, 256> root_next_{};
   std::vector<uint32_t> fail_ = {0};
   std::vector<uint32_t> output_ = {kNone};  // pattern that ends at this state

@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
+#include <tuple>
+
+#include "index/columns.hpp"
+#include "ir/serialize.hpp"
 
 namespace vectimus::index {
 
@@ -51,35 +56,6 @@ std::vector<const Atom*> triggers(const Prefilter& p, uint64_t& cost) {
   return best;
 }
 
-// The value at `path` for this request, or nullptr where evaluating the path would fail
-// (missing attribute, absent entity, access on a value that is neither record nor entity):
-// exactly when Cedar's `get_attr` chain errors, so a string atom on it cannot hold.
-const Value* resolve(const AttrPath& path, const Request& request, const Entities& entities) {
-  const Value* value = nullptr;
-  const ir::EntityUid* entity = nullptr;
-  switch (path.root) {
-    case ir::Var::context: value = &request.context; break;
-    case ir::Var::principal: entity = &request.principal; break;
-    case ir::Var::action: entity = &request.action; break;
-    case ir::Var::resource: entity = &request.resource; break;
-  }
-  for (const std::string& key : path.keys) {
-    if (entity == nullptr && value->kind() == Kind::entity) entity = &value->as_entity();
-    const Value* record = value;
-    if (entity != nullptr) {
-      const interpreter::Entity* e = entities.find(*entity);
-      if (e == nullptr) return nullptr;
-      record = &e->attrs;
-      entity = nullptr;
-    } else if (value->kind() != Kind::record) {
-      return nullptr;
-    }
-    value = record->field(key);
-    if (value == nullptr) return nullptr;
-  }
-  return value;
-}
-
 void push_hits(const std::vector<uint32_t>& patterns, const std::vector<uint32_t>& atom_of,
                std::vector<uint32_t>& matched) {
   for (const uint32_t p : patterns) {
@@ -92,20 +68,36 @@ const Entities& empty_entities() {
   return store;
 }
 
+constexpr std::string_view kMagic = "VECTIMUS-INDEX\n";
+// Prefilter trees are checked for depth before holds() recurses through them. A parsed policy
+// stays far below (expressions nest at most limits::kMaxExpressionDepth deep, and node_budget
+// bounds a tree); the bound keeps a corrupted tree from exhausting the stack.
+constexpr uint32_t kMaxTreeDepth = 8192;
+
+Diagnostic corrupt(const std::string& why, size_t offset) {
+  return make_error(
+      "serialized",
+      "the compiled rule index is unusable: " + why + " (at byte " + std::to_string(offset) + ")",
+      std::nullopt,
+      "rebuild vectimus; the rule index of the built-in packs is compiled at build time");
+}
+
 }  // namespace
 
-uint32_t PolicyIndex::intern(const Atom& atom, std::map<Atom, uint32_t>& ids) {
-  auto [it, inserted] = ids.try_emplace(atom, static_cast<uint32_t>(atoms_.size()));
-  if (inserted) atoms_.push_back(atom);
+uint32_t PolicyIndex::intern(const Atom& atom, std::map<Atom, uint32_t>& ids,
+                             std::vector<Atom>& atoms) {
+  auto [it, inserted] = ids.try_emplace(atom, static_cast<uint32_t>(atoms.size()));
+  if (inserted) atoms.push_back(atom);
   return it->second;
 }
 
-uint32_t PolicyIndex::flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids) {
+uint32_t PolicyIndex::flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids,
+                              std::vector<Atom>& atoms) {
   Node node;
   node.kind = p.kind;
-  if (p.kind == PKind::atom) node.first = intern(p.atom, ids);
+  if (p.kind == PKind::atom) node.first = intern(p.atom, ids, atoms);
   std::vector<uint32_t> kids;
-  for (const Prefilter& child : p.children) kids.push_back(flatten(child, ids));
+  for (const Prefilter& child : p.children) kids.push_back(flatten(child, ids, atoms));
   node.first = p.kind == PKind::atom ? node.first : static_cast<uint32_t>(children_.size());
   children_.insert(children_.end(), kids.begin(), kids.end());
   node.last = static_cast<uint32_t>(children_.size());
@@ -115,25 +107,27 @@ uint32_t PolicyIndex::flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids)
 
 PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& options) {
   PolicyIndex index;
+  index.options_ = options;
   std::map<Atom, uint32_t> ids;
+  std::vector<Atom> atoms;
   std::vector<std::vector<uint32_t>> triggered;  // per atom
   const auto n = static_cast<uint32_t>(set.policies.size());
 
   // Phase 1: prefilters, interned atoms, flat trees, triggers.
   for (uint32_t i = 0; i < n; ++i) {
-    index.prefilters_.push_back(compute_prefilter(set.policies[i], options.prefilter));
-    const Prefilter& p = index.prefilters_.back();
-    index.roots_.push_back(index.flatten(p, ids));
-    triggered.resize(index.atoms_.size());
+    const Prefilter p = compute_prefilter(set.policies[i], options.prefilter);
+    index.roots_.push_back(index.flatten(p, ids, atoms));
+    triggered.resize(atoms.size());
     if (p.kind == PKind::all) {
       index.always_.push_back(i);
     } else if (p.kind != PKind::none) {
       uint64_t cost = 0;
-      std::vector<uint32_t> atoms;
-      for (const Atom* a : triggers(p, cost)) atoms.push_back(ids.at(*a));
-      std::sort(atoms.begin(), atoms.end());
-      atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
-      for (const uint32_t a : atoms) triggered[a].push_back(i);
+      std::vector<uint32_t> trigger_atoms;
+      for (const Atom* a : triggers(p, cost)) trigger_atoms.push_back(ids.at(*a));
+      std::sort(trigger_atoms.begin(), trigger_atoms.end());
+      trigger_atoms.erase(std::unique(trigger_atoms.begin(), trigger_atoms.end()),
+                          trigger_atoms.end());
+      for (const uint32_t a : trigger_atoms) triggered[a].push_back(i);
     }
   }
   index.trigger_begin_.push_back(0);
@@ -142,22 +136,51 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
     index.trigger_begin_.push_back(static_cast<uint32_t>(index.trigger_policies_.size()));
   }
 
-  // Phase 2: lookup structures per string path and per scope variable.
-  std::map<AttrPath, size_t> path_slot;
-  for (uint32_t id = 0; id < index.atoms_.size(); ++id) {
-    const Atom& atom = index.atoms_[id];
+  // Phase 2: atoms as columns over a string pool and a path table, both deduplicated.
+  std::map<std::string, uint32_t, std::less<>> string_ids;
+  auto string_id = [&](std::string_view text) {
+    auto [it, inserted] = string_ids.try_emplace(std::string(text), string_ids.size());
+    if (inserted) {
+      index.strings_ += text;
+      index.string_begin_.push_back(static_cast<uint32_t>(index.strings_.size()));
+    }
+    return it->second;
+  };
+  std::map<AttrPath, uint32_t> path_ids;
+  auto path_id = [&](const AttrPath& path) {
+    auto [it, inserted] = path_ids.try_emplace(path, index.path_root_.size());
+    if (inserted) {
+      index.path_root_.push_back(static_cast<uint8_t>(path.root));
+      for (const std::string& key : path.keys) index.path_keys_.push_back(string_id(key));
+      index.path_key_begin_.push_back(static_cast<uint32_t>(index.path_keys_.size()));
+    }
+    return it->second;
+  };
+  string_id("");
+  for (const Atom& atom : atoms) {
+    index.atom_kind_.push_back(static_cast<uint8_t>(atom.kind));
+    index.atom_path_.push_back(path_id(atom.path));
+    index.atom_bytes_.push_back(string_id(atom.bytes));
+    index.atom_type_.push_back(string_id(atom.uid.type));
+    index.atom_id_.push_back(string_id(atom.uid.id));
+  }
+
+  // Phase 3: lookup structures per string path and per scope variable.
+  std::map<uint32_t, size_t> path_slot;  // path id -> paths_ index
+  for (uint32_t id = 0; id < atoms.size(); ++id) {
+    const Atom& atom = atoms[id];
     if (is_scope(atom.kind)) {
       ScopeAtoms& scope = index.scope_[static_cast<size_t>(atom.path.root)];
-      if (atom.kind == AtomKind::scope_eq) scope.eq.emplace(atom.uid, id);
-      if (atom.kind == AtomKind::scope_in) scope.in.emplace(atom.uid, id);
-      if (atom.kind == AtomKind::scope_is) scope.is.emplace(atom.bytes, id);
+      if (atom.kind == AtomKind::scope_eq) scope.eq.push_back(id);
+      if (atom.kind == AtomKind::scope_in) scope.in.push_back(id);
+      if (atom.kind == AtomKind::scope_is) scope.is.push_back(id);
       continue;
     }
-    auto [slot, inserted] = path_slot.try_emplace(atom.path, index.paths_.size());
-    if (inserted) index.paths_.push_back(PathAtoms{atom.path, {}, {}, {}, {}, {}});
+    auto [slot, inserted] = path_slot.try_emplace(index.atom_path_[id], index.paths_.size());
+    if (inserted) index.paths_.push_back(PathAtoms{index.atom_path_[id], {}, {}, {}, {}, {}});
     PathAtoms& path = index.paths_[slot->second];
     if (atom.kind == AtomKind::equals) {
-      path.equals.emplace(atom.bytes, id);
+      path.equals.push_back(id);
       continue;
     }
     const uint32_t pattern = path.matcher.add(atom.bytes);
@@ -169,25 +192,96 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
                                                     : path.suffix;
     slot_of[pattern] = id;
   }
-  for (PathAtoms& path : index.paths_) path.matcher.compile();
+  const auto by_bytes = [&](uint32_t a, uint32_t b) {
+    return index.str(index.atom_bytes_[a]) < index.str(index.atom_bytes_[b]);
+  };
+  const auto by_uid = [&](uint32_t a, uint32_t b) {
+    return std::tuple(index.str(index.atom_type_[a]), index.str(index.atom_id_[a])) <
+           std::tuple(index.str(index.atom_type_[b]), index.str(index.atom_id_[b]));
+  };
+  for (PathAtoms& path : index.paths_) {
+    path.matcher.compile();
+    std::sort(path.equals.begin(), path.equals.end(), by_bytes);
+  }
+  for (ScopeAtoms& scope : index.scope_) {
+    std::sort(scope.eq.begin(), scope.eq.end(), by_uid);
+    std::sort(scope.in.begin(), scope.in.end(), by_uid);
+    std::sort(scope.is.begin(), scope.is.end(), by_bytes);
+  }
   return index;
+}
+
+Atom PolicyIndex::atom(uint32_t id) const {
+  Atom atom;
+  atom.kind = static_cast<AtomKind>(atom_kind_[id]);
+  const uint32_t path = atom_path_[id];
+  atom.path.root = static_cast<ir::Var>(path_root_[path]);
+  for (uint32_t k = path_key_begin_[path]; k < path_key_begin_[path + 1]; ++k) {
+    atom.path.keys.emplace_back(str(path_keys_[k]));
+  }
+  atom.bytes = str(atom_bytes_[id]);
+  atom.uid.type = str(atom_type_[id]);
+  atom.uid.id = str(atom_id_[id]);
+  return atom;
+}
+
+// The value at `path` for this request, or nullptr where evaluating the path would fail
+// (missing attribute, absent entity, access on a value that is neither record nor entity):
+// exactly when Cedar's `get_attr` chain errors, so a string atom on it cannot hold.
+const Value* PolicyIndex::resolve(uint32_t path, const Request& request,
+                                  const Entities& entities) const {
+  const Value* value = nullptr;
+  const ir::EntityUid* entity = nullptr;
+  switch (static_cast<ir::Var>(path_root_[path])) {
+    case ir::Var::context: value = &request.context; break;
+    case ir::Var::principal: entity = &request.principal; break;
+    case ir::Var::action: entity = &request.action; break;
+    case ir::Var::resource: entity = &request.resource; break;
+  }
+  for (uint32_t k = path_key_begin_[path]; k < path_key_begin_[path + 1]; ++k) {
+    if (entity == nullptr && value->kind() == Kind::entity) entity = &value->as_entity();
+    const Value* record = value;
+    if (entity != nullptr) {
+      const interpreter::Entity* e = entities.find(*entity);
+      if (e == nullptr) return nullptr;
+      record = &e->attrs;
+      entity = nullptr;
+    } else if (value->kind() != Kind::record) {
+      return nullptr;
+    }
+    value = record->field(str(path_keys_[k]));
+    if (value == nullptr) return nullptr;
+  }
+  return value;
 }
 
 std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
                                                const Entities& entities) const {
   std::vector<uint32_t> matched;
+  // Binary searches over the sorted atom columns; each pushes the atom found, if any.
+  const auto find_bytes = [&](const std::vector<uint32_t>& table, std::string_view bytes) {
+    const auto it =
+        std::lower_bound(table.begin(), table.end(), bytes,
+                         [&](uint32_t a, std::string_view b) { return str(atom_bytes_[a]) < b; });
+    if (it != table.end() && str(atom_bytes_[*it]) == bytes) matched.push_back(*it);
+  };
+  const auto find_uid = [&](const std::vector<uint32_t>& table, const ir::EntityUid& uid) {
+    const auto key = [&](uint32_t a) { return std::pair(str(atom_type_[a]), str(atom_id_[a])); };
+    const std::pair<std::string_view, std::string_view> wanted(uid.type, uid.id);
+    const auto it = std::lower_bound(table.begin(), table.end(), wanted,
+                                     [&](uint32_t a, const auto& w) { return key(a) < w; });
+    if (it != table.end() && key(*it) == wanted) matched.push_back(*it);
+  };
   const ir::EntityUid* uids[3] = {&request.principal, &request.action, &request.resource};
   for (size_t v = 0; v < 3; ++v) {
     const ScopeAtoms& scope = scope_[v];
     const ir::EntityUid& uid = *uids[v];
-    if (auto it = scope.eq.find(uid); it != scope.eq.end()) matched.push_back(it->second);
-    if (auto it = scope.is.find(uid.type); it != scope.is.end()) matched.push_back(it->second);
+    if (!scope.eq.empty()) find_uid(scope.eq, uid);
+    if (!scope.is.empty()) find_bytes(scope.is, uid.type);
     if (scope.in.empty()) continue;
-    if (auto it = scope.in.find(uid); it != scope.in.end()) matched.push_back(it->second);
+    find_uid(scope.in, uid);
     if (const interpreter::Entity* e = entities.find(uid)) {
-      for (const ir::EntityUid& ancestor : e->ancestors) {
-        if (auto it = scope.in.find(ancestor); it != scope.in.end()) matched.push_back(it->second);
-      }
+      for (const ir::EntityUid& ancestor : e->ancestors) find_uid(scope.in, ancestor);
     }
   }
   AhoCorasick::Hits hits;
@@ -195,7 +289,7 @@ std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
     const Value* value = resolve(path.path, request, entities);
     if (value == nullptr || value->kind() != Kind::string) continue;
     const std::string& text = value->as_string();
-    if (auto it = path.equals.find(text); it != path.equals.end()) matched.push_back(it->second);
+    if (!path.equals.empty()) find_bytes(path.equals, text);
     if (path.matcher.pattern_count() == 0) continue;
     hits.found.clear();
     hits.prefix.clear();
@@ -256,10 +350,204 @@ std::vector<uint32_t> PolicyIndex::candidates(const Request& request) const {
 Explanation PolicyIndex::explain(const Request& request, const Entities& entities) const {
   Explanation out;
   const std::vector<uint32_t> matched = match_atoms(request, entities);
-  for (const uint32_t a : matched) out.matched.push_back(atoms_[a]);
+  for (const uint32_t a : matched) out.matched.push_back(atom(a));
   out.always = always_;
   out.candidates = select(matched);
   return out;
+}
+
+std::string PolicyIndex::serialize() const {
+  namespace col = columns;
+  ir::Writer w;
+  w.raw(kMagic);
+  w.u64(kIndexFormatVersion);
+  w.u64(roots_.size());
+  w.u64(options_.prefilter.min_atom_length);
+  w.u64(options_.prefilter.node_budget);
+  w.str(strings_);
+  col::put(w, string_begin_);
+  col::put(w, path_root_);
+  col::put(w, path_key_begin_);
+  col::put(w, path_keys_);
+  col::put(w, atom_kind_);
+  col::put(w, atom_path_);
+  col::put(w, atom_bytes_);
+  col::put(w, atom_type_);
+  col::put(w, atom_id_);
+  std::vector<uint8_t> node_kind;
+  std::vector<uint32_t> node_first;
+  std::vector<uint32_t> node_last;
+  for (const Node& node : nodes_) {
+    node_kind.push_back(static_cast<uint8_t>(node.kind));
+    node_first.push_back(node.first);
+    node_last.push_back(node.last);
+  }
+  col::put(w, node_kind);
+  col::put(w, node_first);
+  col::put(w, node_last);
+  col::put(w, children_);
+  col::put(w, roots_);
+  col::put(w, trigger_begin_);
+  col::put(w, trigger_policies_);
+  col::put(w, always_);
+  w.u64(paths_.size());
+  for (const PathAtoms& path : paths_) {
+    w.u64(path.path);
+    path.matcher.serialize(w);
+    col::put(w, path.contains);
+    col::put(w, path.prefix);
+    col::put(w, path.suffix);
+    col::put(w, path.equals);
+  }
+  for (const ScopeAtoms& scope : scope_) {
+    col::put(w, scope.eq);
+    col::put(w, scope.in);
+    col::put(w, scope.is);
+  }
+  return std::move(w.bytes());
+}
+
+Result<PolicyIndex> PolicyIndex::deserialize(std::string_view bytes, size_t policy_count) {
+  namespace col = columns;
+  ir::Reader r(bytes);
+  if (r.raw(kMagic.size()) != kMagic) {
+    return corrupt("it does not start with the rule index's magic", 0);
+  }
+  if (const uint64_t version = r.u64(); r.ok() && version != kIndexFormatVersion) {
+    return corrupt("format version " + std::to_string(version) + ", expected " +
+                       std::to_string(kIndexFormatVersion),
+                   r.offset());
+  }
+  if (const uint64_t count = r.u64(); r.ok() && count != policy_count) {
+    return corrupt("it was built for " + std::to_string(count) + " policies, not " +
+                       std::to_string(policy_count),
+                   r.offset());
+  }
+  PolicyIndex x;
+  x.options_.prefilter.min_atom_length = r.u64();
+  x.options_.prefilter.node_budget = r.u64();
+
+  // Strings and paths.
+  x.strings_ = r.str();
+  col::get(r, x.string_begin_);
+  const uint64_t strings = x.string_begin_.empty() ? 0 : x.string_begin_.size() - 1;
+  col::offsets(r, x.string_begin_, strings, x.strings_.size(), "the strings");
+  col::get(r, x.path_root_);
+  col::get(r, x.path_key_begin_);
+  col::get(r, x.path_keys_);
+  const uint64_t paths = x.path_root_.size();
+  col::below(r, x.path_root_, 4, "an attribute path");
+  col::offsets(r, x.path_key_begin_, paths, x.path_keys_.size(), "the attribute paths' keys");
+  col::below(r, x.path_keys_, strings, "a path key", "strings");
+
+  // Atoms.
+  col::get(r, x.atom_kind_);
+  col::get(r, x.atom_path_);
+  col::get(r, x.atom_bytes_);
+  col::get(r, x.atom_type_);
+  col::get(r, x.atom_id_);
+  const uint64_t atoms = x.atom_kind_.size();
+  col::below(r, x.atom_kind_, static_cast<uint32_t>(AtomKind::scope_is) + 1, "an atom");
+  col::sized(r, x.atom_path_.size(), atoms, "the atoms' paths");
+  col::sized(r, x.atom_bytes_.size(), atoms, "the atoms' strings");
+  col::sized(r, x.atom_type_.size(), atoms, "the atoms' entity types");
+  col::sized(r, x.atom_id_.size(), atoms, "the atoms' entity ids");
+  col::below(r, x.atom_path_, paths, "an atom's path", "paths");
+  col::below(r, x.atom_bytes_, strings, "an atom's string", "strings");
+  col::below(r, x.atom_type_, strings, "an atom's entity type", "strings");
+  col::below(r, x.atom_id_, strings, "an atom's entity id", "strings");
+
+  // Prefilter trees: a node's children come before it (so no cycle), and no tree is deeper
+  // than kMaxTreeDepth (so holds() cannot exhaust the stack).
+  std::vector<uint8_t> node_kind;
+  std::vector<uint32_t> node_first;
+  std::vector<uint32_t> node_last;
+  col::get(r, node_kind);
+  col::get(r, node_first);
+  col::get(r, node_last);
+  col::get(r, x.children_);
+  col::get(r, x.roots_);
+  const uint64_t nodes = node_kind.size();
+  col::below(r, node_kind, static_cast<uint32_t>(PKind::or_) + 1, "a prefilter node");
+  col::sized(r, node_first.size(), nodes, "the prefilter nodes' starts");
+  col::sized(r, node_last.size(), nodes, "the prefilter nodes' ends");
+  col::sized(r, x.roots_.size(), policy_count, "the prefilter roots");
+  col::below(r, x.roots_, nodes, "a prefilter root", "nodes");
+  if (r.ok()) {
+    x.nodes_.resize(nodes);
+    std::vector<uint32_t> depth(nodes, 1);
+    for (uint32_t i = 0; i < nodes && r.ok(); ++i) {
+      Node& node = x.nodes_[i];
+      node.kind = static_cast<PKind>(node_kind[i]);
+      node.first = node_first[i];
+      node.last = node_last[i];
+      if (node.kind == PKind::atom && node.first >= atoms) {
+        r.fail("prefilter node " + std::to_string(i) + " refers to atom " +
+               std::to_string(node.first) + ", but there are only " + std::to_string(atoms));
+      }
+      if (node.kind != PKind::and_ && node.kind != PKind::or_) continue;
+      if (node.first > node.last || node.last > x.children_.size()) {
+        r.fail("the children of prefilter node " + std::to_string(i) + " are out of range");
+        break;
+      }
+      for (uint32_t c = node.first; c < node.last; ++c) {
+        const uint32_t child = x.children_[c];
+        if (child >= i) {
+          r.fail("prefilter node " + std::to_string(i) + " has node " + std::to_string(child) +
+                 " as a child, which does not come before it");
+          break;
+        }
+        depth[i] = std::max(depth[i], depth[child] + 1);
+      }
+      if (depth[i] > kMaxTreeDepth) {
+        r.fail("prefilter node " + std::to_string(i) + " is nested deeper than " +
+               std::to_string(kMaxTreeDepth));
+      }
+    }
+  }
+
+  // Triggers.
+  col::get(r, x.trigger_begin_);
+  col::get(r, x.trigger_policies_);
+  col::get(r, x.always_);
+  col::offsets(r, x.trigger_begin_, atoms, x.trigger_policies_.size(), "the triggers");
+  col::below(r, x.trigger_policies_, policy_count, "a trigger", "policies");
+  col::below(r, x.always_, policy_count, "an always-candidate", "policies");
+
+  // String paths: a matcher and four columns each, at least 8 bytes.
+  x.paths_.resize(r.count(8));
+  for (PathAtoms& path : x.paths_) {
+    if (!r.ok()) break;
+    path.path = r.u32();
+    if (r.ok() && path.path >= paths) {
+      r.fail("a string matcher refers to path " + std::to_string(path.path) +
+             ", but there are only " + std::to_string(paths));
+    }
+    path.matcher = AhoCorasick::deserialize(r);
+    col::get(r, path.contains);
+    col::get(r, path.prefix);
+    col::get(r, path.suffix);
+    col::get(r, path.equals);
+    const size_t patterns = path.matcher.pattern_count();
+    col::sized(r, path.contains.size(), patterns, "a matcher's substring atoms");
+    col::sized(r, path.prefix.size(), patterns, "a matcher's prefix atoms");
+    col::sized(r, path.suffix.size(), patterns, "a matcher's suffix atoms");
+    col::below(r, path.contains, atoms, "a substring atom", "atoms", true);
+    col::below(r, path.prefix, atoms, "a prefix atom", "atoms", true);
+    col::below(r, path.suffix, atoms, "a suffix atom", "atoms", true);
+    col::below(r, path.equals, atoms, "an exact-value atom", "atoms");
+  }
+  for (ScopeAtoms& scope : x.scope_) {
+    col::get(r, scope.eq);
+    col::get(r, scope.in);
+    col::get(r, scope.is);
+    col::below(r, scope.eq, atoms, "a scope `==` atom", "atoms");
+    col::below(r, scope.in, atoms, "a scope `in` atom", "atoms");
+    col::below(r, scope.is, atoms, "a scope `is` atom", "atoms");
+  }
+  if (r.ok() && !r.at_end()) r.fail("there are bytes after the index");
+  if (!r.ok()) return corrupt(r.error(), r.offset());
+  return x;
 }
 
 std::string to_text(const Explanation& explanation, const PolicyIndex& index,
@@ -270,7 +558,7 @@ std::string to_text(const Explanation& explanation, const PolicyIndex& index,
   for (const uint32_t p : explanation.candidates) {
     const bool always = std::binary_search(explanation.always.begin(), explanation.always.end(), p);
     out += "candidate: " + set.policies[p].id() + (always ? " (always)" : "") + " " +
-           dump(index.prefilter(p)) + "\n";
+           dump(compute_prefilter(set.policies[p], index.options().prefilter)) + "\n";
   }
   out += std::to_string(explanation.candidates.size()) + " of " +
          std::to_string(index.policy_count()) + " policies are candidates\n";

@@ -20,13 +20,19 @@
 // The index depends on the IR and on the interpreter's Request / Entities / Value only; the
 // interpreter does not know it exists. The slow path (evaluate every policy) stays the
 // reference that tests compare with.
+//
+// Stored form: building costs far more than a hook call may spend, so the index of the built-in
+// packs is built at build time, serialize()d into the binary and deserialize()d at start-up.
+// Everything the index holds is therefore flat: strings live in one pool and are referred to
+// by number, atoms and trees are columns of integers, lookup tables are sorted columns of atom
+// ids, so loading is a few dozen bounds-checked memcpys and checks over the columns (no per-atom
+// allocation). Prefilters are not kept: explain output recomputes them from the policy set.
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "index/aho_corasick.hpp"
@@ -34,6 +40,7 @@
 #include "interpreter/entities.hpp"
 #include "interpreter/request.hpp"
 #include "ir/ir.hpp"
+#include "support/result.hpp"
 
 namespace vectimus::index {
 
@@ -48,11 +55,28 @@ struct Explanation {
   std::vector<uint32_t> candidates;  // ascending
 };
 
+inline constexpr uint32_t kIndexFormatVersion = 1;
+
 class PolicyIndex {
  public:
   // Compiles the index for `set`. The index keeps no reference to `set`; it must be used with
   // the same set (policy indices refer to it).
   static PolicyIndex build(const ir::PolicySet& set, const IndexOptions& options = {});
+
+  // The index as bytes: "VECTIMUS-INDEX\n", kIndexFormatVersion, the policy count, the options,
+  // then the columns (index/columns.hpp) of the string pool, attribute paths, atoms, prefilter
+  // trees, triggers, string matchers and scope tables. Deterministic: the same index gives the
+  // same bytes, and serialize(deserialize(b)) == b.
+  std::string serialize() const;
+  // Reads what serialize() wrote, for a set of `policy_count` policies (a blob made for another
+  // count is refused). Trusts none of it: every count is checked against the bytes left, every
+  // id against the size of what it indexes, every kind against its range, every tree and link
+  // against cycles and a depth bound. A truncated or corrupted blob gives a "serialized" error,
+  // never a crash; any index it returns answers candidates() and explain() safely (corruption
+  // that stays consistent can only change which policies are candidates). Only the magic,
+  // version and sizes are compared with the build: it must be paired with the set it was built
+  // from, as build()'s result must.
+  static Result<PolicyIndex> deserialize(std::string_view bytes, size_t policy_count);
 
   // Ascending indices of the policies that may be satisfied. `entities` is the store the
   // request is evaluated with: scope `in` follows its ancestors, and attribute paths through
@@ -66,10 +90,12 @@ class PolicyIndex {
                       const interpreter::Entities& entities) const;
 
   size_t policy_count() const { return roots_.size(); }
-  size_t atom_count() const { return atoms_.size(); }
+  size_t atom_count() const { return atom_kind_.size(); }
   size_t always_count() const { return always_.size(); }
-  const Prefilter& prefilter(uint32_t policy) const { return prefilters_[policy]; }
-  const Atom& atom(uint32_t id) const { return atoms_[id]; }
+  // The options it was built with; compute_prefilter(policy, options().prefilter) is the
+  // prefilter the index holds for `policy`.
+  const IndexOptions& options() const { return options_; }
+  Atom atom(uint32_t id) const;
 
  private:
   struct Node {
@@ -79,30 +105,48 @@ class PolicyIndex {
   };
   // One string attribute: its substring matcher and its exact values.
   struct PathAtoms {
-    AttrPath path;
+    uint32_t path = 0;  // in the path table
     AhoCorasick matcher;
     // Per matcher pattern id: the atom for each of contains / prefix / suffix, or kNone.
     std::vector<uint32_t> contains;
     std::vector<uint32_t> prefix;
     std::vector<uint32_t> suffix;
-    std::unordered_map<std::string, uint32_t> equals;
+    std::vector<uint32_t> equals;  // atoms, sorted by their bytes
   };
   struct ScopeAtoms {
-    std::map<ir::EntityUid, uint32_t> eq;
-    std::map<ir::EntityUid, uint32_t> in;
-    std::map<std::string, uint32_t> is;
+    std::vector<uint32_t> eq;  // atoms, sorted by (uid type, uid id)
+    std::vector<uint32_t> in;  // the same
+    std::vector<uint32_t> is;  // atoms, sorted by their bytes (the type)
   };
 
-  uint32_t intern(const Atom& atom, std::map<Atom, uint32_t>& ids);
-  uint32_t flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids);
+  std::string_view str(uint32_t id) const {
+    return std::string_view(strings_).substr(string_begin_[id],
+                                             string_begin_[id + 1] - string_begin_[id]);
+  }
+  uint32_t intern(const Atom& atom, std::map<Atom, uint32_t>& ids, std::vector<Atom>& atoms);
+  uint32_t flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids, std::vector<Atom>& atoms);
+  const interpreter::Value* resolve(uint32_t path, const interpreter::Request& request,
+                                    const interpreter::Entities& entities) const;
   bool holds(uint32_t node, const std::vector<uint32_t>& matched) const;
   std::vector<uint32_t> match_atoms(const interpreter::Request& request,
                                     const interpreter::Entities& entities) const;
   std::vector<uint32_t> select(const std::vector<uint32_t>& matched) const;
 
-  std::vector<Prefilter> prefilters_;
-  std::vector<Atom> atoms_;
-  std::vector<Node> nodes_;
+  IndexOptions options_;
+  // String pool: string k is strings_[string_begin_[k], string_begin_[k + 1]).
+  std::string strings_;
+  std::vector<uint32_t> string_begin_ = {0};
+  // Attribute paths: root (ir::Var) and keys path_keys_[path_key_begin_[p], [p + 1]).
+  std::vector<uint8_t> path_root_;
+  std::vector<uint32_t> path_key_begin_ = {0};
+  std::vector<uint32_t> path_keys_;  // string ids
+  // Atoms, one column per field (strings and paths by id; unused fields refer to "").
+  std::vector<uint8_t> atom_kind_;
+  std::vector<uint32_t> atom_path_;
+  std::vector<uint32_t> atom_bytes_;
+  std::vector<uint32_t> atom_type_;  // uid type
+  std::vector<uint32_t> atom_id_;    // uid id
+  std::vector<Node> nodes_;          // a node's children come before it
   std::vector<uint32_t> children_;
   std::vector<uint32_t> roots_;          // per policy
   std::vector<uint32_t> trigger_begin_;  // per atom, into trigger_policies_ (size atoms + 1)

@@ -1,11 +1,34 @@
 #include "tests/index/index_text.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "grammar/parse.hpp"
 #include "support/diagnostic.hpp"
 
 namespace vectimus::test {
+
+std::string packs_text() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& pack : std::filesystem::directory_iterator("policies")) {
+    if (!pack.is_directory()) continue;
+    for (const auto& f : std::filesystem::directory_iterator(pack.path())) {
+      if (f.path().extension() == ".cedar") files.push_back(f.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string text;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::ostringstream s;
+    s << in.rdbuf();
+    text += s.str() + "\n";
+  }
+  return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
+}
 
 ir::PolicySet parse_set(std::string_view text) {
   Result<ir::PolicySet> set = grammar::parse_policies(make_source("<test>", std::string(text)));

@@ -11,6 +11,11 @@
 
 namespace vectimus::test {
 
+// The built-in packs (every policies/*/*.cedar in name order, read from the repository root,
+// which is the tests' working directory) plus the permit that makes them "allow unless
+// forbidden".
+std::string packs_text();
+
 // Parses `text` or fails the current test (REQUIRE) with the rendered diagnostics.
 ir::PolicySet parse_set(std::string_view text);
 

@@ -1,9 +1,6 @@
 // PolicyIndex on hand-written sets: which policies are candidates, on the real packs and on
 // cases that need care (scope hierarchy, entity attributes, missing or non-string values).
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
@@ -15,27 +12,6 @@ namespace {
 using Ids = std::vector<uint32_t>;
 using interpreter::Value;
 
-// The built-in packs (every policies/*/*.cedar, read from the repository root, which is the
-// tests' working directory) plus the permit that makes them "allow unless forbidden".
-std::string packs_text() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& pack : std::filesystem::directory_iterator("policies")) {
-    if (!pack.is_directory()) continue;
-    for (const auto& f : std::filesystem::directory_iterator(pack.path())) {
-      if (f.path().extension() == ".cedar") files.push_back(f.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  std::string text;
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    std::ostringstream s;
-    s << in.rdbuf();
-    text += s.str() + "\n";
-  }
-  return text + "@id(\"allow-all\") permit(principal, action, resource);\n";
-}
-
 void check_same(const ir::PolicySet& set, const PolicyIndex& index,
                 const interpreter::Request& request, const interpreter::Entities& entities) {
   const auto full = interpreter::authorize(set, request, entities);
@@ -46,7 +22,7 @@ void check_same(const ir::PolicySet& set, const PolicyIndex& index,
 }
 
 TEST_CASE("built-in packs: candidates and decisions", "[index][packs]") {
-  const ir::PolicySet set = test::parse_set(packs_text());
+  const ir::PolicySet set = test::parse_set(test::packs_text());
   const PolicyIndex index = PolicyIndex::build(set);
   REQUIRE(index.policy_count() == set.policies.size());
   const uint32_t allow_all = static_cast<uint32_t>(set.policies.size() - 1);
