@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const engine::Engine& eng = *loaded;
-  const ir::PolicySet& set = eng.packs().set;
+  const ir::PolicySet& set = eng.packs().set();
   const index::PolicyIndex& idx = *eng.rule_index();
   const interpreter::Entities entities;
 

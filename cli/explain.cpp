@@ -80,7 +80,7 @@ void write_requests(JsonWriter& w, const engine::Engine& engine, const engine::D
       w.end_object();
     }
     w.end_array();
-    if (idx) write_index(w, *idx, engine.packs().set, r.planned.request, entities);
+    if (idx) write_index(w, *idx, engine.packs().set(), r.planned.request, entities);
     w.end_object();
   }
   w.end_array();
@@ -153,7 +153,7 @@ int run_explain(const ExplainOptions& opt) {
       for (const auto& g : d.identity.groups) w.value(g);
       w.end_array().end_object();
       std::optional<index::PolicyIndex> idx;
-      if (opt.index) idx = index::PolicyIndex::build(engine->packs().set);
+      if (opt.index) idx = index::PolicyIndex::build(engine->packs().set());
       write_requests(w, *engine, d, idx ? &*idx : nullptr);
       w.key("observe_mode").value(d.observe_mode);
       w.key("evaluated").value(engine::verdict_name(d.evaluated));

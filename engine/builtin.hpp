@@ -27,11 +27,25 @@ struct CompiledManifest {
   std::string_view author;
 };
 
+// One built-in rule's RuleInfo (engine/packs.hpp) as vectimus_packc computed it.
+struct CompiledRule {
+  std::string_view id;
+  std::string_view description;
+  std::string_view suggested_alternative;
+  std::string_view enforcement;  // meaningful only when has_enforcement
+  bool has_enforcement = false;
+  unsigned pack = 0;
+};
+
 struct CompiledPacks {
-  // ir::serialize() of compile_packs(builtin_packs()).set over
+  // ir::serialize() of compile_packs(builtin_packs()).set() over
   // policy_sources(packs, permit-all) (engine/packs.hpp).
   std::string_view set;
+  // PolicyIndex::serialize() of the index over that set.
+  std::string_view index;
   std::span<const CompiledManifest> manifests;
+  std::span<const CompiledRule> rules;  // parallel to the set's rules (not the permit-all)
+  bool uses_principal = false;
 };
 
 // Defined by the file vectimus_packc generates; part of vectimus_engine only (vectimus_packc

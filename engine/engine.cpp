@@ -106,7 +106,7 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
       engine.candidates_.push_back(static_cast<uint32_t>(rules.size()));  // permit-all
       if (options.use_index) {
         engine.index_ = std::make_shared<LazyIndex>();
-        if (options.index_after_requests == 0) engine.rule_index();
+        if (options.index_after_requests == 0 || engine.packs_->index) engine.rule_index();
       }
       return engine;
     }
@@ -138,7 +138,9 @@ const index::PolicyIndex* Engine::rule_index() const {
   if (!index_) return nullptr;
   std::call_once(index_->once, [this] {
     index_->index =
-        std::make_unique<const index::PolicyIndex>(index::PolicyIndex::build(packs_->set));
+        packs_->index
+            ? packs_->index
+            : std::make_shared<const index::PolicyIndex>(index::PolicyIndex::build(packs_->set()));
   });
   return index_->index.get();
 }
@@ -147,8 +149,8 @@ void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& en
   const interpreter::Request& req = request.planned.request;
   interpreter::Response response;
   const index::PolicyIndex* rules = nullptr;
-  if (index_ &&
-      index_->evaluated.fetch_add(1, std::memory_order_relaxed) >= options_.index_after_requests) {
+  if (index_ && (packs_->index || index_->evaluated.fetch_add(1, std::memory_order_relaxed) >=
+                                      options_.index_after_requests)) {
     rules = rule_index();
   }
   if (rules != nullptr) {
@@ -158,9 +160,10 @@ void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& en
     evaluated.reserve(kept.size());
     std::set_intersection(kept.begin(), kept.end(), candidates_.begin(), candidates_.end(),
                           std::back_inserter(evaluated));
-    response = interpreter::authorize(packs_->set, evaluated, req, entities);
+    response = interpreter::authorize(packs_->policies->with(evaluated), evaluated, req, entities);
   } else {
-    response = interpreter::authorize(packs_->set, candidates_, req, entities);
+    response =
+        interpreter::authorize(packs_->policies->with(candidates_), candidates_, req, entities);
   }
   const auto rule_count = static_cast<uint32_t>(packs_->rules.size());
   if (response.decision == interpreter::Decision::deny) {

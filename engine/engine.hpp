@@ -8,12 +8,13 @@
 // matched level wins; in observe mode (config `observe = true`) the decision is logged and the
 // call allowed. Matches are reported in document order (pack, file, text).
 //
-// The rule index (index/policy_index.hpp) is built at most once per load over the whole policy
-// set, when first needed: after EngineOptions::index_after_requests requests (it costs about as
-// much as evaluating that many requests against every rule, so the hook, which evaluates one
-// event, does not build it; `vectimus test`, `eval` and the server do), or when rule_index() is
-// asked. From then on each request is evaluated against the enabled rules the index keeps as
-// candidates. By the index's
+// The rule index (index/policy_index.hpp): the compiled built-in packs carry one compiled at
+// build time, used from the first request. Other packs get one built at most once per load over
+// the whole policy set, when first needed: after EngineOptions::index_after_requests requests
+// (building costs about as much as evaluating that many requests against every rule, so a hook
+// call, which evaluates one event, does not build it; `vectimus test`, `eval` and the server
+// do), or when rule_index() is asked. From then on each request is evaluated against the enabled
+// rules the index keeps as candidates, and only those are decoded (PackPolicies). By the index's
 // guarantee the decision, the matched rules and the reasons are exactly those of evaluating every
 // enabled rule; only the errors differ: a rule the index leaves out is not evaluated, so an error
 // it would have raised is not reported (it could not have been satisfied). `vectimus explain`
@@ -98,7 +99,7 @@ class Engine {
   // The level a rule enforces: config override, else `@enforcement`, else deny.
   Enforcement enforcement_of(uint32_t rule) const;
   bool rule_enabled(uint32_t rule) const;
-  // The rule index over packs().set, built now if it was not yet; null when
+  // The rule index over packs().set(), built now if it was not yet; null when
   // EngineOptions::use_index is false.
   const index::PolicyIndex* rule_index() const;
   // The entity store requests are evaluated with: the principal, its groups as parents.
@@ -110,12 +111,12 @@ class Engine {
   Config config_;
   std::shared_ptr<const PolicyPacks> packs_;
   std::vector<uint32_t> candidates_;  // enabled rules + the permit-all policy
-  // The index over packs_->set, built once on first need (decide() may run on several
+  // The index over packs_->set(), built once on first need (decide() may run on several
   // threads, hence call_once); null when !use_index.
   struct LazyIndex {
     std::once_flag once;
-    std::unique_ptr<const index::PolicyIndex> index;
-    std::atomic<uint64_t> evaluated{0};  // requests evaluated so far
+    std::shared_ptr<const index::PolicyIndex> index;  // the packs' own, or built here
+    std::atomic<uint64_t> evaluated{0};               // requests evaluated so far
   };
   std::shared_ptr<LazyIndex> index_;
   EngineOptions options_;

@@ -1,6 +1,7 @@
 #include "engine/packs.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "engine/builtin.hpp"
 #include "engine/config.hpp"
@@ -99,14 +100,15 @@ SourcePtr permit_all_source() {
   return make_source("<built-in>/allow-unless-forbidden.cedar", std::string(kPermitAll));
 }
 
-// Fills out.rules and out.uses_principal for out.set.policies[0..pack_of.size()) and checks
-// their ids and `@enforcement` values; the same for parsed and compiled packs.
-Diagnostics describe_rules(PolicyPacks& out, const std::vector<uint32_t>& pack_of) {
+// Fills out.rules and out.uses_principal for set.policies[0..pack_of.size()) and checks their
+// ids and `@enforcement` values. (The compiled packs carry what this computed at build time.)
+Diagnostics describe_rules(const ir::PolicySet& set, PolicyPacks& out,
+                           const std::vector<uint32_t>& pack_of) {
   std::vector<const ir::Policy*> rules;
-  for (size_t i = 0; i < pack_of.size(); ++i) rules.push_back(&out.set.policies[i]);
+  for (size_t i = 0; i < pack_of.size(); ++i) rules.push_back(&set.policies[i]);
   Diagnostics errors = ir::check_policy_ids(rules);
   for (uint32_t i = 0; i < pack_of.size(); ++i) {
-    const ir::Policy& policy = out.set.policies[i];
+    const ir::Policy& policy = set.policies[i];
     RuleInfo info;
     info.id = policy.id();
     info.pack = pack_of[i];
@@ -221,76 +223,110 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
 
 Result<PolicyPacks> compile_packs(std::vector<Pack> packs) {
   PolicyPacks out;
+  ir::PolicySet set;
   Diagnostics errors;
   std::vector<uint32_t> pack_of;
   for (uint32_t p = 0; p < packs.size(); ++p) {
     for (const SourcePtr& file : packs[p].files) {
-      auto parsed = grammar::parse_policies(file, out.set.policies.size());
+      auto parsed = grammar::parse_policies(file, set.policies.size());
       if (!parsed) {
         errors.insert(errors.end(), parsed.errors().begin(), parsed.errors().end());
         continue;
       }
       for (ir::Policy& policy : parsed->policies) {
-        out.set.policies.push_back(std::move(policy));
+        set.policies.push_back(std::move(policy));
         pack_of.push_back(p);
       }
     }
   }
   if (!errors.empty()) return errors;
-  errors = describe_rules(out, pack_of);
+  errors = describe_rules(set, out, pack_of);
   if (!errors.empty()) return errors;
-  auto permit = grammar::parse_policies(permit_all_source(), out.set.policies.size());
+  auto permit = grammar::parse_policies(permit_all_source(), set.policies.size());
   if (!permit) return std::move(permit).take_errors();
-  out.set.policies.push_back(std::move(permit->policies.front()));
+  set.policies.push_back(std::move(permit->policies.front()));
+  out.policies = std::make_shared<const PackPolicies>(std::move(set));
   out.packs = std::move(packs);
   return out;
 }
 
 Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled) {
+  const auto stale = [](std::string_view what) {
+    return make_error(
+        "serialized",
+        "the compiled built-in packs do not match the embedded ones: " + std::string(what),
+        std::nullopt, "rebuild vectimus");
+  };
   std::vector<Pack> packs = builtin_pack_sources();
-  if (packs.size() != compiled.manifests.size()) {
-    return make_error("serialized", "the compiled built-in packs do not match the embedded ones",
-                      std::nullopt, "rebuild vectimus");
-  }
+  if (packs.size() != compiled.manifests.size()) return stale("a different number of packs");
   for (size_t i = 0; i < packs.size(); ++i) {
     const CompiledManifest& m = compiled.manifests[i];
-    if (m.folder != packs[i].manifest.name) {
-      return make_error("serialized", "the compiled built-in packs do not match the embedded ones",
-                        std::nullopt, "rebuild vectimus");
-    }
+    if (m.folder != packs[i].manifest.name) return stale("a different pack folder");
     packs[i].manifest = PackManifest{std::string(m.name), std::string(m.version),
                                      std::string(m.description), std::string(m.author)};
   }
-  const std::vector<SourcePtr> sources = policy_sources(packs, permit_all_source());
-  auto set = ir::deserialize(compiled.set, sources);
+  // Only the header is read here (it checks the sources' names and sizes); policies decode on
+  // first use.
+  auto set = ir::SerializedSet::open(compiled.set, policy_sources(packs, permit_all_source()));
   if (!set) return std::move(set).take_errors();
+  if (set->size() != compiled.rules.size() + 1) return stale("a different number of rules");
+  auto index = index::PolicyIndex::deserialize(compiled.index, set->size());
+  if (!index) return std::move(index).take_errors();
+
   PolicyPacks out;
-  out.set = std::move(set).value();
-  if (out.set.policies.empty() || out.set.policies.back().source != sources.back()) {
-    return make_error("serialized", "the compiled built-in packs lack the permit-all policy",
-                      std::nullopt, "rebuild vectimus");
+  out.rules.reserve(compiled.rules.size());
+  for (const CompiledRule& rule : compiled.rules) {
+    if (rule.pack >= packs.size()) return stale("a rule of a missing pack");
+    RuleInfo info{std::string(rule.id), std::string(rule.description),
+                  std::string(rule.suggested_alternative), std::nullopt, rule.pack};
+    if (rule.has_enforcement) info.enforcement = std::string(rule.enforcement);
+    out.rules.push_back(std::move(info));
   }
-  // The pack of each rule, from the file it came from.
-  std::vector<uint32_t> pack_of;
-  std::vector<std::pair<const Source*, uint32_t>> file_pack;
-  for (uint32_t p = 0; p < packs.size(); ++p) {
-    for (const SourcePtr& file : packs[p].files) file_pack.emplace_back(file.get(), p);
-  }
-  for (size_t i = 0; i + 1 < out.set.policies.size(); ++i) {
-    const Source* source = out.set.policies[i].source.get();
-    const auto it = std::find_if(file_pack.begin(), file_pack.end(),
-                                 [&](const auto& fp) { return fp.first == source; });
-    if (it == file_pack.end()) {
-      return make_error("serialized", "a compiled built-in rule has no pack", std::nullopt,
-                        "rebuild vectimus");
-    }
-    pack_of.push_back(it->second);
-  }
-  Diagnostics errors = describe_rules(out, pack_of);
-  if (!errors.empty()) return errors;
+  out.uses_principal = compiled.uses_principal;
+  out.policies = std::make_shared<const PackPolicies>(std::move(set).value());
+  out.index = std::make_shared<const index::PolicyIndex>(std::move(index).value());
   out.packs = std::move(packs);
   out.compiled = true;
   return out;
+}
+
+PackPolicies::PackPolicies(ir::PolicySet set)
+    : size_(set.policies.size()), set_(std::move(set)), decoded_(size_, true) {}
+
+PackPolicies::PackPolicies(ir::SerializedSet compiled)
+    : size_(compiled.size()),
+      compiled_(std::move(compiled)),
+      decoded_(size_, false),
+      undecoded_(size_) {
+  set_.policies.resize(size_);
+}
+
+void PackPolicies::decode(uint32_t policy) const {
+  if (policy >= size_) throw std::out_of_range("no policy " + std::to_string(policy));
+  if (decoded_[policy]) return;
+  auto decoded = compiled_->policy(policy);
+  if (!decoded) {
+    throw std::runtime_error("the compiled built-in packs are corrupted: " +
+                             decoded.errors().front().message);
+  }
+  set_.policies[policy] = std::move(decoded).value();
+  decoded_[policy] = true;
+  --undecoded_;
+}
+
+const ir::PolicySet& PackPolicies::all() const {
+  std::lock_guard lock(mutex_);
+  for (uint32_t i = 0; undecoded_ > 0 && i < size_; ++i) decode(i);
+  return set_;
+}
+
+const ir::PolicySet& PackPolicies::with(std::span<const uint32_t> policies) const {
+  std::lock_guard lock(mutex_);
+  for (const uint32_t i : policies) {
+    if (undecoded_ == 0) break;
+    decode(i);
+  }
+  return set_;
 }
 
 }  // namespace vectimus::engine

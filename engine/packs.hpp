@@ -12,18 +12,25 @@
 // Rule indices 0..rule_count-1 are in document order: pack order, file order, text order.
 //
 // The built-in packs alone (no --policy-dir, no home or project pack) have a compiled form
-// (engine/builtin.hpp): load_compiled_packs() decodes it into exactly what
-// compile_packs(builtin_packs()) gives (tests compare the two), without parsing.
+// (engine/builtin.hpp): load_compiled_packs() gives exactly what compile_packs(builtin_packs())
+// gives (tests compare the two) without parsing, plus the rule index compiled at build time. Its
+// policies are decoded one at a time when first needed (PackPolicies), so a hook call decodes
+// only the few rules the index keeps as candidates.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "engine/builtin.hpp"
 #include "engine/host.hpp"
 #include "engine/manifest.hpp"
+#include "index/policy_index.hpp"
 #include "ir/ir.hpp"
+#include "ir/serialize.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::engine {
@@ -55,12 +62,44 @@ struct RuleInfo {
   uint32_t pack = 0;                       // index into packs
 };
 
+// The packs' policies: all of them at hand (parsed packs), or decoded one at a time from the
+// compiled built-in packs the first time they are needed. Safe to use from several threads.
+// A policy that fails to decode (a corrupted binary: vectimus_packc and the tests decode every
+// one) throws std::runtime_error, which the hook answers with a deny.
+class PackPolicies {
+ public:
+  explicit PackPolicies(ir::PolicySet set);
+  explicit PackPolicies(ir::SerializedSet compiled);
+
+  size_t size() const { return size_; }
+  // Every policy.
+  const ir::PolicySet& all() const;
+  // The set with at least `policies` decoded; read only those from it.
+  const ir::PolicySet& with(std::span<const uint32_t> policies) const;
+
+ private:
+  void decode(uint32_t policy) const;  // mutex_ held
+
+  size_t size_ = 0;
+  std::optional<ir::SerializedSet> compiled_;
+  mutable std::mutex mutex_;
+  mutable ir::PolicySet set_;          // sized up front: decoding never moves a policy
+  mutable std::vector<bool> decoded_;  // parallel to set_.policies
+  mutable size_t undecoded_ = 0;
+};
+
 struct PolicyPacks {
   std::vector<Pack> packs;
-  ir::PolicySet set;            // rules in document order, then the permit-all policy
-  std::vector<RuleInfo> rules;  // parallel to set.policies[0..rules.size())
+  // Rules in document order, then the permit-all policy.
+  std::shared_ptr<const PackPolicies> policies;
+  std::vector<RuleInfo> rules;  // parallel to the policies [0..rules.size())
   bool uses_principal = false;  // some rule reads `principal` (identity look-up needed)
-  bool compiled = false;        // decoded from the compiled built-in packs, nothing parsed
+  bool compiled = false;        // from the compiled built-in packs, nothing parsed
+  // The rule index over the policies, compiled at build time (compiled packs only), else null.
+  std::shared_ptr<const index::PolicyIndex> index;
+
+  // Every policy, decoded.
+  const ir::PolicySet& set() const { return policies->all(); }
 };
 
 Result<PolicyPacks> compile_packs(std::vector<Pack> packs);

@@ -273,38 +273,45 @@ Result<std::string> serialize(const PolicySet& set, std::span<const SourcePtr> s
     w.str(source->name);
     w.u64(source->text.size());
   }
-  w.u64(set.policies.size());
+  // Each policy is written on its own, and the table of their lengths goes first, so a reader
+  // can find and decode any one policy without the others.
+  std::vector<std::string> bodies;
   for (const Policy& p : set.policies) {
     const auto it = std::find(sources.begin(), sources.end(), p.source);
     if (it == sources.end()) {
       return make_error("serialized", "policy `" + p.id() + "` comes from a source not listed");
     }
-    w.str(p.positional_id);
-    w.u64(static_cast<uint64_t>(p.effect));
-    w.u64(static_cast<uint64_t>(it - sources.begin()));
-    write_span(w, p.span);
-    write_scope(w, p.scope.principal);
-    write_scope(w, p.scope.action);
-    write_scope(w, p.scope.resource);
-    w.u64(p.conditions.size());
+    Writer b;
+    b.str(p.positional_id);
+    b.u64(static_cast<uint64_t>(p.effect));
+    b.u64(static_cast<uint64_t>(it - sources.begin()));
+    write_span(b, p.span);
+    write_scope(b, p.scope.principal);
+    write_scope(b, p.scope.action);
+    write_scope(b, p.scope.resource);
+    b.u64(p.conditions.size());
     for (const Condition& c : p.conditions) {
-      w.u64(c.is_when ? 1 : 0);
-      write_span(w, c.span);
-      write_expr(w, c.body);
+      b.u64(c.is_when ? 1 : 0);
+      write_span(b, c.span);
+      write_expr(b, c.body);
     }
-    w.u64(p.annotations.size());
+    b.u64(p.annotations.size());
     for (const Annotation& a : p.annotations) {
-      w.str(a.key);
-      w.str(a.value);
-      write_span(w, a.span);
+      b.str(a.key);
+      b.str(a.value);
+      write_span(b, a.span);
     }
+    bodies.push_back(std::move(b.bytes()));
   }
+  w.u64(bodies.size());
+  for (const std::string& body : bodies) w.u64(body.size());
+  for (const std::string& body : bodies) w.raw(body);
   return std::move(w.bytes());
 }
 
-Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr> sources) {
-  Decoder d(bytes);
-  Reader& r = d.reader();
+Result<SerializedSet> SerializedSet::open(std::string_view bytes,
+                                          std::span<const SourcePtr> sources) {
+  Reader r(bytes);
   if (r.raw(kMagic.size()) != kMagic)
     return corrupt("it does not start with the format's magic", 0);
   if (const uint64_t version = r.u64(); r.ok() && version != kFormatVersion) {
@@ -319,28 +326,51 @@ Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr>
                    r.offset());
   }
   for (uint32_t i = 0; i < source_count && r.ok(); ++i) {
-    const std::string name = r.str();
+    const std::string_view name = r.raw(r.u32());
     const uint64_t size = r.u64();
     if (r.ok() && (name != sources[i]->name || size != sources[i]->text.size())) {
-      return corrupt("source " + std::to_string(i) + " is `" + name + "` (" + std::to_string(size) +
-                         " bytes), but `" + sources[i]->name + "` (" +
+      return corrupt("source " + std::to_string(i) + " is `" + std::string(name) + "` (" +
+                         std::to_string(size) + " bytes), but `" + sources[i]->name + "` (" +
                          std::to_string(sources[i]->text.size()) + " bytes) was given",
                      r.offset());
     }
   }
-  PolicySet set;
+  SerializedSet out;
+  out.sources_.assign(sources.begin(), sources.end());
   // A policy takes at least a dozen bytes (ids, effect, source, span, three scopes, counts).
-  set.policies.resize(r.count(12));
-  for (Policy& p : set.policies) {
-    if (!r.ok()) break;
-    p.positional_id = r.str();
-    p.effect = static_cast<Effect>(r.bounded(static_cast<uint32_t>(Effect::forbid)));
-    const uint32_t source = r.bounded(source_count == 0 ? 0 : source_count - 1);
-    if (!r.ok() || source_count == 0) {
-      r.fail("a policy refers to a missing source");
-      break;
-    }
-    p.source = sources[source];
+  const uint32_t count = r.count(12);
+  out.offsets_.clear();
+  out.offsets_.reserve(count + 1);
+  std::vector<uint64_t> lengths(count);
+  for (uint64_t& length : lengths) length = r.u64();
+  uint64_t at = r.offset();
+  for (const uint64_t length : lengths) {
+    out.offsets_.push_back(static_cast<uint32_t>(std::min<uint64_t>(at, bytes.size())));
+    at += std::min<uint64_t>(length, bytes.size());
+  }
+  out.offsets_.push_back(static_cast<uint32_t>(std::min<uint64_t>(at, bytes.size())));
+  if (r.ok() && at != bytes.size()) {
+    r.fail(at < bytes.size() ? "there are bytes after the last policy"
+                             : "the policies' lengths run past the end of the data");
+  }
+  if (r.ok() && bytes.size() > std::numeric_limits<uint32_t>::max()) r.fail("it is too large");
+  if (!r.ok()) return corrupt(r.error(), r.offset());
+  out.bytes_ = bytes;
+  return out;
+}
+
+Result<Policy> SerializedSet::policy(size_t i) const {
+  const size_t begin = offsets_[i];
+  Decoder d(bytes_.substr(begin, offsets_[i + 1] - begin));
+  Reader& r = d.reader();
+  const auto source_count = static_cast<uint32_t>(sources_.size());
+  Policy p;
+  p.positional_id = r.str();
+  p.effect = static_cast<Effect>(r.bounded(static_cast<uint32_t>(Effect::forbid)));
+  const uint32_t source = r.bounded(source_count == 0 ? 0 : source_count - 1);
+  if (r.ok() && source_count == 0) r.fail("a policy refers to a missing source");
+  if (r.ok()) {
+    p.source = sources_[source];
     const auto limit = static_cast<uint32_t>(
         std::min<size_t>(p.source->text.size(), std::numeric_limits<uint32_t>::max()));
     p.span = d.span(limit);
@@ -360,9 +390,22 @@ Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr>
       a.span = d.span(limit);
     }
   }
-  if (r.ok() && !r.at_end()) r.fail("there are bytes after the last policy");
-  if (!r.ok()) return corrupt(r.error(), r.offset());
-  return set;
+  if (r.ok() && !r.at_end()) r.fail("a policy has bytes after its end");
+  if (!r.ok()) return corrupt(r.error() + " in policy " + std::to_string(i), begin + r.offset());
+  return p;
+}
+
+Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr> sources) {
+  auto set = SerializedSet::open(bytes, sources);
+  if (!set) return std::move(set).take_errors();
+  PolicySet out;
+  out.policies.reserve(set->size());
+  for (size_t i = 0; i < set->size(); ++i) {
+    auto policy = set->policy(i);
+    if (!policy) return std::move(policy).take_errors();
+    out.policies.push_back(std::move(policy).value());
+  }
+  return out;
 }
 
 }  // namespace vectimus::ir

@@ -20,17 +20,37 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ir/ir.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::ir {
 
-inline constexpr uint32_t kFormatVersion = 1;
+// Version 2: the policies' byte lengths precede them, so each decodes on its own.
+inline constexpr uint32_t kFormatVersion = 2;
 
 // `set`'s policies must all have a source among `sources` (pointer identity).
 Result<std::string> serialize(const PolicySet& set, std::span<const SourcePtr> sources);
+// Every policy: SerializedSet::open() and policy(i) for each i.
 Result<PolicySet> deserialize(std::string_view bytes, std::span<const SourcePtr> sources);
+
+// A serialised set opened for decoding one policy at a time, so a process that needs only a few
+// policies (the hook: the rule index's candidates) decodes only those. open() reads and checks
+// the header (magic, version, sources, the table of policy lengths), policy(i) decodes policy i
+// from its own bytes with the same checks as deserialize(). The bytes must outlive this object.
+class SerializedSet {
+ public:
+  static Result<SerializedSet> open(std::string_view bytes, std::span<const SourcePtr> sources);
+  size_t size() const { return offsets_.size() - 1; }
+  // i < size().
+  Result<Policy> policy(size_t i) const;
+
+ private:
+  std::string_view bytes_;
+  std::vector<SourcePtr> sources_;
+  std::vector<uint32_t> offsets_ = {0};  // policy i is bytes_[offsets_[i], offsets_[i + 1])
+};
 
 // Appends integers (unsigned LEB128; signed ones zig-zagged) and length-prefixed strings.
 class Writer {
@@ -42,6 +62,7 @@ class Writer {
   void str(std::string_view text);
   void raw(std::string_view bytes) { out_.append(bytes); }
   std::string& bytes() { return out_; }
+  const std::string& bytes() const { return out_; }
 
  private:
   std::string out_;

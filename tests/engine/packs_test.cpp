@@ -67,8 +67,8 @@ TEST_CASE("the built-in packs are compiled in and load cleanly") {
   CHECK(p->rules.size() >= 90);
   CHECK(std::any_of(p->rules.begin(), p->rules.end(),
                     [](const auto& r) { return r.id == "vectimus-destruct-001"; }));
-  CHECK(p->set.policies.size() == p->rules.size() + 1);  // + permit-all
-  CHECK(p->set.policies.back().effect == ir::Effect::permit);
+  CHECK(p->set().policies.size() == p->rules.size() + 1);  // + permit-all
+  CHECK(p->set().policies.back().effect == ir::Effect::permit);
   CHECK_FALSE(p->uses_principal);
 }
 
@@ -204,21 +204,22 @@ TEST_CASE("the built-in packs load from their compiled form, exactly as parsing 
     }
   }
   // Every pack's policies dump the same, from the same file.
-  REQUIRE(compiled->set.policies.size() == parsed->set.policies.size());
-  for (size_t i = 0; i < parsed->set.policies.size(); ++i) {
-    const ir::Policy& a = parsed->set.policies[i];
-    const ir::Policy& b = compiled->set.policies[i];
+  REQUIRE(compiled->set().policies.size() == parsed->set().policies.size());
+  for (size_t i = 0; i < parsed->set().policies.size(); ++i) {
+    const ir::Policy& a = parsed->set().policies[i];
+    const ir::Policy& b = compiled->set().policies[i];
     INFO(a.id());
     CHECK(ir::dump(a) == ir::dump(b));
     CHECK(a.positional_id == b.positional_id);
     CHECK(a.source->name == b.source->name);
   }
   // And every field, spans included: the two serialise to the same bytes.
-  const auto sources_a = engine::policy_sources(parsed->packs, parsed->set.policies.back().source);
+  const auto sources_a =
+      engine::policy_sources(parsed->packs, parsed->set().policies.back().source);
   const auto sources_b =
-      engine::policy_sources(compiled->packs, compiled->set.policies.back().source);
-  auto bytes_a = ir::serialize(parsed->set, sources_a);
-  auto bytes_b = ir::serialize(compiled->set, sources_b);
+      engine::policy_sources(compiled->packs, compiled->set().policies.back().source);
+  auto bytes_a = ir::serialize(parsed->set(), sources_a);
+  auto bytes_b = ir::serialize(compiled->set(), sources_b);
   REQUIRE(bytes_a.ok());
   REQUIRE(bytes_b.ok());
   CHECK(*bytes_a == *bytes_b);
@@ -242,7 +243,7 @@ TEST_CASE("the engine loads the compiled form unless a pack is added or --policy
   auto e = engine::Engine::load(h.host, engine::locate(h.host, t.path("proj"), std::nullopt), {});
   REQUIRE(e.ok());
   CHECK(e->packs().compiled);
-  CHECK(e->packs().set.policies.back().source->name == "<built-in>/allow-unless-forbidden.cedar");
+  CHECK(e->packs().set().policies.back().source->name == "<built-in>/allow-unless-forbidden.cedar");
 
   write_pack(t, "proj/.vectimus/packs/extra", "extra", rule("proj-1", "*z*"));
   e = engine::Engine::load(h.host, engine::locate(h.host, t.path("proj"), std::nullopt), {});

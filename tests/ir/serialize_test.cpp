@@ -166,8 +166,9 @@ TEST_CASE("a wrong magic, version, or set of sources is a clear error") {
   bad[12] = static_cast<char>(kFormatVersion + 1);  // the version follows the 12-byte magic
   auto wrong_version = deserialize(bad, f.sources);
   REQUIRE_FALSE(wrong_version.ok());
-  CHECK(wrong_version.errors()[0].message.find("format version 2, expected 1") !=
-        std::string::npos);
+  const std::string expected = "format version " + std::to_string(kFormatVersion + 1) +
+                               ", expected " + std::to_string(kFormatVersion);
+  CHECK(wrong_version.errors()[0].message.find(expected) != std::string::npos);
 
   const std::vector<SourcePtr> swapped = {f.sources[1], f.sources[0]};
   auto wrong_sources = deserialize(f.bytes, swapped);
@@ -198,45 +199,77 @@ TEST_CASE("hostile counts and nesting are refused without allocating or recursin
     w.raw(std::string(11, '\xff'));
     REQUIRE_FALSE(deserialize(w.bytes(), one).ok());
   }
-  SECTION("deep nesting") {
+  // One policy: the count, its length, then its bytes (written by `body`).
+  const auto one_policy = [&](const Writer& body) {
+    Writer out = w;
+    out.u64(1);
+    out.u64(body.bytes().size());
+    out.raw(body.bytes());
+    return out.bytes();
+  };
+  SECTION("policy lengths past the end") {
     w.u64(1);
-    w.str("policy0");
-    w.u64(1);  // forbid
-    w.u64(0);  // source
-    w.u64(0);
-    w.u64(10);
-    for (int s = 0; s < 3; ++s) {
-      w.u64(0);
-      w.u64(0);
-      w.str("");
-      w.u64(0);
-      w.u64(0);
-    }
-    w.u64(1);  // one condition
-    w.u64(1);
-    w.u64(0);
-    w.u64(10);
-    for (int d = 0; d < 100000; ++d) {  // not_(not_(...)): each one child
-      w.u64(static_cast<uint64_t>(Op::not_));
-      w.u64(0);
-      w.u64(1);
-      w.u64(128);
-      w.u64(1);
-    }
+    w.u64(1000);
+    w.raw(std::string(20, ' '));  // enough for the count, not for the length
     auto back = deserialize(w.bytes(), one);
+    REQUIRE_FALSE(back.ok());
+    CHECK(back.errors()[0].message.find("run past the end") != std::string::npos);
+  }
+  SECTION("deep nesting") {
+    Writer b;
+    b.str("policy0");
+    b.u64(1);  // forbid
+    b.u64(0);  // source
+    b.u64(0);
+    b.u64(10);
+    for (int s = 0; s < 3; ++s) {
+      b.u64(0);
+      b.u64(0);
+      b.str("");
+      b.u64(0);
+      b.u64(0);
+    }
+    b.u64(1);  // one condition
+    b.u64(1);
+    b.u64(0);
+    b.u64(10);
+    for (int d = 0; d < 100000; ++d) {  // not_(not_(...)): each one child
+      b.u64(static_cast<uint64_t>(Op::not_));
+      b.u64(0);
+      b.u64(1);
+      b.u64(128);
+      b.u64(1);
+    }
+    auto back = deserialize(one_policy(b), one);
     REQUIRE_FALSE(back.ok());
     CHECK(back.errors()[0].message.find("nested too deeply") != std::string::npos);
   }
   SECTION("a span past the source") {
-    w.u64(1);
-    w.str("policy0");
-    w.u64(0);
-    w.u64(0);
-    w.u64(90);
-    w.u64(11);
-    auto back = deserialize(w.bytes(), one);
+    Writer b;
+    b.str("policy0");
+    b.u64(0);
+    b.u64(0);
+    b.u64(90);
+    b.u64(11);
+    auto back = deserialize(one_policy(b), one);
     REQUIRE_FALSE(back.ok());
     CHECK(back.errors()[0].message.find("span lies outside") != std::string::npos);
+  }
+}
+
+TEST_CASE("one policy decodes on its own, exactly as in the whole set") {
+  Fixture f;
+  auto whole = deserialize(f.bytes, f.sources);
+  REQUIRE(whole.ok());
+  auto opened = SerializedSet::open(f.bytes, f.sources);
+  REQUIRE(opened.ok());
+  REQUIRE(opened->size() == whole->policies.size());
+  // Backwards, so no policy's decoding can lean on an earlier one's.
+  for (size_t i = opened->size(); i-- > 0;) {
+    auto policy = opened->policy(i);
+    REQUIRE(policy.ok());
+    CHECK(dump(*policy) == dump(whole->policies[i]));
+    CHECK(policy->source == whole->policies[i].source);
   }
 }
 
