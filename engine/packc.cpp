@@ -45,8 +45,9 @@ std::string dump_all(const vectimus::ir::PolicySet& set) {
   return out;
 }
 
-// `constexpr unsigned char NAME[] = {...};` holding `bytes`.
-void write_bytes(std::ostream& cpp, std::string_view name, std::string_view bytes) {
+// `constexpr unsigned char NAME[] = {...};` holding `bytes`, aligned to `align` bytes when given.
+void write_bytes(std::ostream& cpp, std::string_view name, std::string_view bytes, int align = 0) {
+  if (align != 0) cpp << "alignas(" << align << ") ";
   cpp << "constexpr unsigned char " << name << "[] = {";
   for (size_t i = 0; i < bytes.size(); ++i) {
     if (i % 24 == 0) cpp << "\n   ";
@@ -95,8 +96,9 @@ int main(int argc, char** argv) {
       << "#include \"engine/builtin.hpp\"\n\nnamespace vectimus::engine {\nnamespace {\n\n"
       << "// " << set.policies.size() << " policies, " << bytes->size() << " bytes.\n";
   write_bytes(cpp, "kSet", *bytes);
+  // Aligned so that PolicyIndex::view() reads the index's 4-byte columns in place.
   cpp << "// The rule index, " << index.size() << " bytes.\n";
-  write_bytes(cpp, "kIndex", index);
+  write_bytes(cpp, "kIndex", index, 8);
   cpp << "constexpr CompiledRule kRules[] = {\n";
   for (const vectimus::engine::RuleInfo& rule : compiled->rules) {
     cpp << "    {" << cpp_string(rule.id) << ", " << cpp_string(rule.description) << ",\n     "

@@ -8,6 +8,7 @@ namespace vectimus::index {
 
 uint32_t AhoCorasick::add(std::string_view pattern) {
   if (pattern.empty() || compiled_) return kNone;
+  add_root();
   uint32_t state = 0;
   for (const char ch : pattern) {
     const auto byte = static_cast<uint8_t>(ch);
@@ -21,64 +22,76 @@ uint32_t AhoCorasick::add(std::string_view pattern) {
     const auto next = static_cast<uint32_t>(build_edges_.size());
     edges.insert(it, {byte, next});
     build_edges_.emplace_back();
-    fail_.push_back(0);
-    output_.push_back(kNone);
+    build_output_.push_back(kNone);
     state = next;
   }
-  if (output_[state] == kNone) {
-    output_[state] = static_cast<uint32_t>(pattern_length_.size());
+  if (build_output_[state] == kNone) {
+    build_output_[state] = static_cast<uint32_t>(pattern_length_.size());
     pattern_length_.push_back(static_cast<uint32_t>(pattern.size()));
   }
-  return output_[state];
+  return build_output_[state];
 }
 
 void AhoCorasick::compile() {
   if (compiled_) return;
   // Breadth-first numbering, children in byte order: state `order[s]` of the build-time trie
   // becomes state s, and the children of one state get consecutive numbers.
+  add_root();
   const size_t n = build_edges_.size();
   std::vector<uint32_t> order = {0};
   order.reserve(n);
-  edge_begin_.assign(n + 1, 0);
-  edge_byte_.assign(n - 1, 0);
+  std::vector<uint32_t> edge_begin(n + 1, 0);
+  std::vector<uint8_t> edge_byte(n - 1, 0);
   for (size_t s = 0; s < n; ++s) {
     const auto& edges = build_edges_[order[s]];
-    edge_begin_[s + 1] = edge_begin_[s] + static_cast<uint32_t>(edges.size());
+    edge_begin[s + 1] = edge_begin[s] + static_cast<uint32_t>(edges.size());
     for (const auto& [byte, target] : edges) {
-      edge_byte_[order.size() - 1] = byte;
+      edge_byte[order.size() - 1] = byte;
       order.push_back(target);
     }
   }
   std::vector<uint32_t> output(n);
-  for (size_t s = 0; s < n; ++s) output[s] = output_[order[s]];
-  output_ = std::move(output);
+  for (size_t s = 0; s < n; ++s) output[s] = build_output_[order[s]];
+  edge_begin_ = std::move(edge_begin);
+  edge_byte_ = std::move(edge_byte);
   root_next_.fill(0);
   for (uint32_t i = edge_begin_[0]; i < edge_begin_[1]; ++i) root_next_[edge_byte_[i]] = i + 1;
 
   // A state's failure link is the longest proper suffix of its string that is also a trie
   // state; its dictionary link the nearest such suffix that ends a pattern. Both are shorter, so
   // numbered earlier: in increasing order, a state's links are known before its children's.
-  fail_.assign(n, 0);
-  dict_.assign(n, kNone);
+  std::vector<uint32_t> fail(n, 0);
+  std::vector<uint32_t> dict(n, kNone);
   compiled_ = true;  // child() and the root table are usable from here on
   for (uint32_t s = 0; s < n; ++s) {
     for (uint32_t i = edge_begin_[s]; i < edge_begin_[s + 1]; ++i) {
       const uint32_t target = i + 1;
       uint32_t next = 0;
       if (s != 0) {
-        uint32_t f = fail_[s];
+        uint32_t f = fail[s];
         while (true) {
           next = f == 0 ? root_next_[edge_byte_[i]] : child(f, edge_byte_[i]);
           if (next != kNone || f == 0) break;
-          f = fail_[f];
+          f = fail[f];
         }
       }
-      fail_[target] = next;
-      dict_[target] = output_[next] != kNone ? next : dict_[next];
+      fail[target] = next;
+      dict[target] = output[next] != kNone ? next : dict[next];
     }
   }
+  fail_ = std::move(fail);
+  dict_ = std::move(dict);
+  output_ = std::move(output);
   build_edges_.clear();
   build_edges_.shrink_to_fit();
+  build_output_.clear();
+  build_output_.shrink_to_fit();
+}
+
+void AhoCorasick::add_root() {
+  if (!build_edges_.empty()) return;
+  build_edges_.emplace_back();
+  build_output_.push_back(kNone);
 }
 
 uint32_t AhoCorasick::child(uint32_t state, uint8_t byte) const {
@@ -97,50 +110,60 @@ uint32_t AhoCorasick::child(uint32_t state, uint8_t byte) const {
 }
 
 void AhoCorasick::serialize(ir::Writer& w) const {
-  std::vector<uint32_t> end_state(pattern_length_.size(), 0);
-  for (uint32_t s = 0; s < output_.size(); ++s) {
-    if (output_[s] != kNone) end_state[output_[s]] = s;
-  }
   w.u64(fail_.size());
   columns::put(w, edge_begin_);
   columns::put(w, edge_byte_);
   columns::put(w, fail_);
   columns::put(w, dict_);
-  columns::put(w, end_state);
+  columns::put(w, output_);
   columns::put(w, pattern_length_);
 }
 
 AhoCorasick AhoCorasick::deserialize(ir::Reader& r) {
+  return load(r, true);
+}
+
+AhoCorasick AhoCorasick::view(ir::Reader& r) {
+  return load(r, false);
+}
+
+// deserialize() when `copy`, else view(): the same reads and structural checks, and the
+// element checks only when copying.
+AhoCorasick AhoCorasick::load(ir::Reader& r, bool copy) {
   AhoCorasick m;
-  m.build_edges_.clear();
   m.compiled_ = true;
-  std::vector<uint32_t> end_state;
-  // A state takes at least 13 bytes (edge start, edge byte, failure and dictionary links).
-  const uint32_t n = r.count(13);
+  // A state takes at least 17 bytes (edge start, edge byte, failure and dictionary links,
+  // output).
+  const uint32_t n = r.count(17);
   if (r.ok() && n == 0) r.fail("a matcher has no root state");
-  columns::get(r, m.edge_begin_);
-  columns::get(r, m.edge_byte_);
-  columns::get(r, m.fail_);
-  columns::get(r, m.dict_);
-  columns::get(r, end_state);
-  columns::get(r, m.pattern_length_);
-  columns::offsets(r, m.edge_begin_, n, uint64_t{n} - 1, "matcher edges");
-  columns::sized(r, m.edge_byte_.size(), uint64_t{n} - 1, "the matcher's edge bytes");
+  columns::get(r, m.edge_begin_, copy);
+  columns::get(r, m.edge_byte_, copy);
+  columns::get(r, m.fail_, copy);
+  columns::get(r, m.dict_, copy);
+  columns::get(r, m.output_, copy);
+  columns::get(r, m.pattern_length_, copy);
+  const uint64_t edges = uint64_t{n} - 1;
+  if (copy) {
+    columns::offsets(r, m.edge_begin_, n, edges, "matcher edges");
+  } else {
+    columns::covers(r, m.edge_begin_, n, edges, "matcher edges");
+  }
+  columns::sized(r, m.edge_byte_.size(), edges, "the matcher's edge bytes");
   columns::sized(r, m.fail_.size(), n, "the matcher's failure links");
   columns::sized(r, m.dict_.size(), n, "the matcher's dictionary links");
-  columns::sized(r, m.pattern_length_.size(), end_state.size(), "the matcher's pattern lengths");
-  columns::below(r, end_state, n, "a pattern's end state", "matcher states");
-  if (r.ok()) {
-    // Links must lead to a smaller state (breadth-first numbering), which bounds every walk.
-    m.fail_[0] = 0;
-    if (!columns::descending(m.fail_, 1, false) || !columns::descending(m.dict_, 0, true)) {
+  columns::sized(r, m.output_.size(), n, "the matcher's outputs");
+  if (copy) {
+    columns::below(r, m.output_, m.pattern_length_.size(), "a state's output", "patterns", true);
+    // Links must lead to a smaller state (breadth-first numbering), which bounds every walk. The
+    // root's failure link is never followed.
+    if (r.ok() &&
+        (!columns::descending(m.fail_, 1, false) || !columns::descending(m.dict_, 0, true))) {
       r.fail("a matcher's link does not lead towards its root");
     }
   }
+  // The root's edges index edge_byte_ below (O(1) to check, so a view checks it too).
+  if (r.ok() && m.edge_begin_[1] > edges) r.fail("the matcher's root has too many edges");
   if (!r.ok()) return AhoCorasick{};
-  m.output_.assign(n, kNone);
-  for (uint32_t p = 0; p < end_state.size(); ++p) m.output_[end_state[p]] = p;
-  m.root_next_.fill(0);
   for (uint32_t i = m.edge_begin_[0]; i < m.edge_begin_[1]; ++i)
     m.root_next_[m.edge_byte_[i]] = i + 1;
   return m;

@@ -10,10 +10,17 @@ namespace {
 
 constexpr bool kLittle = std::endian::native == std::endian::little;
 
+// Zero bytes up to the next multiple of 4 from the start of the stream.
+void pad(ir::Writer& w) {
+  std::string& out = w.bytes();
+  out.resize((out.size() + 3) / 4 * 4, '\0');
+}
+
 }  // namespace
 
 void put(ir::Writer& w, std::span<const uint32_t> values) {
   w.u64(values.size());
+  pad(w);
   std::string& out = w.bytes();
   const size_t at = out.size();
   out.resize(at + values.size() * 4);
@@ -31,34 +38,70 @@ void put(ir::Writer& w, std::span<const uint8_t> values) {
   w.raw(std::string_view(reinterpret_cast<const char*>(values.data()), values.size()));
 }
 
-void get(ir::Reader& r, std::vector<uint32_t>& out) {
+namespace {
+
+// Skips what pad() wrote, which must be zeros.
+void skip_padding(ir::Reader& r) {
+  const std::string_view padding = r.raw((4 - r.offset() % 4) % 4);
+  for (const char c : padding) {
+    if (c != 0) {
+      r.fail("the padding before a column is not zero");
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void get(ir::Reader& r, Column<uint32_t>& out, bool copy) {
   const uint32_t n = r.count(4);
+  skip_padding(r);
   const std::string_view bytes = r.raw(size_t{n} * 4);
   if (!r.ok()) {
-    out.clear();
+    out = Column<uint32_t>();
     return;
   }
-  out.resize(n);
+  if (!copy && kLittle) {
+    // The caller guarantees the alignment (the stream starts 4-byte aligned, the element at a
+    // multiple of 4 from it). The bytes are only read, never written through another type.
+    out = Column<uint32_t>::view({reinterpret_cast<const uint32_t*>(bytes.data()), n});
+    return;
+  }
+  std::vector<uint32_t> values(n);
   if constexpr (kLittle) {
-    if (n != 0) std::memcpy(out.data(), bytes.data(), bytes.size());
+    if (n != 0) std::memcpy(values.data(), bytes.data(), bytes.size());
   } else {
     for (size_t i = 0; i < n; ++i) {
       uint32_t v = 0;
       for (size_t b = 0; b < 4; ++b)
         v |= uint32_t{static_cast<uint8_t>(bytes[i * 4 + b])} << (8 * b);
-      out[i] = v;
+      values[i] = v;
     }
   }
+  out = std::move(values);
 }
 
-void get(ir::Reader& r, std::vector<uint8_t>& out) {
+void get(ir::Reader& r, Column<uint8_t>& out, bool copy) {
   const uint32_t n = r.count(1);
   const std::string_view bytes = r.raw(n);
   if (!r.ok()) {
-    out.clear();
+    out = Column<uint8_t>();
     return;
   }
-  out.assign(bytes.begin(), bytes.end());
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  out = copy ? Column<uint8_t>(std::vector<uint8_t>(data, data + n))
+             : Column<uint8_t>::view({data, n});
+}
+
+void get(ir::Reader& r, Column<char>& out, bool copy) {
+  const uint32_t n = r.count(1);
+  const std::string_view bytes = r.raw(n);
+  if (!r.ok()) {
+    out = Column<char>();
+    return;
+  }
+  out = copy ? Column<char>(std::vector<char>(bytes.begin(), bytes.end()))
+             : Column<char>::view(bytes);
 }
 
 bool below(ir::Reader& r, std::span<const uint32_t> values, uint64_t bound, const char* what,
@@ -95,14 +138,20 @@ bool below(ir::Reader& r, std::span<const uint8_t> values, uint32_t bound, const
   return true;
 }
 
-bool offsets(ir::Reader& r, std::span<const uint32_t> offsets, uint64_t count, uint64_t end,
-             const char* what) {
+bool covers(ir::Reader& r, std::span<const uint32_t> offsets, uint64_t count, uint64_t end,
+            const char* what) {
   if (!r.ok()) return false;
   if (offsets.size() != count + 1 || offsets.front() != 0 || offsets.back() != end) {
     r.fail(std::string("the ranges of ") + what + " do not cover their " + std::to_string(end) +
            " elements");
     return false;
   }
+  return true;
+}
+
+bool offsets(ir::Reader& r, std::span<const uint32_t> offsets, uint64_t count, uint64_t end,
+             const char* what) {
+  if (!covers(r, offsets, count, end, what)) return false;
   uint32_t bad = 0;
   for (size_t i = 1; i < offsets.size(); ++i) bad |= offsets[i - 1] > offsets[i];
   if (bad == 0) return true;

@@ -1,6 +1,8 @@
 #include "index/policy_index.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <limits>
 #include <string_view>
 #include <tuple>
@@ -56,7 +58,7 @@ std::vector<const Atom*> triggers(const Prefilter& p, uint64_t& cost) {
   return best;
 }
 
-void push_hits(const std::vector<uint32_t>& patterns, const std::vector<uint32_t>& atom_of,
+void push_hits(const std::vector<uint32_t>& patterns, const Column<uint32_t>& atom_of,
                std::vector<uint32_t>& matched) {
   for (const uint32_t p : patterns) {
     if (atom_of[p] != kNone) matched.push_back(atom_of[p]);
@@ -93,16 +95,14 @@ uint32_t PolicyIndex::intern(const Atom& atom, std::map<Atom, uint32_t>& ids,
 
 uint32_t PolicyIndex::flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids,
                               std::vector<Atom>& atoms) {
-  Node node;
-  node.kind = p.kind;
-  if (p.kind == PKind::atom) node.first = intern(p.atom, ids, atoms);
+  const uint32_t atom = p.kind == PKind::atom ? intern(p.atom, ids, atoms) : 0;
   std::vector<uint32_t> kids;
   for (const Prefilter& child : p.children) kids.push_back(flatten(child, ids, atoms));
-  node.first = p.kind == PKind::atom ? node.first : static_cast<uint32_t>(children_.size());
-  children_.insert(children_.end(), kids.begin(), kids.end());
-  node.last = static_cast<uint32_t>(children_.size());
-  nodes_.push_back(node);
-  return static_cast<uint32_t>(nodes_.size() - 1);
+  node_first_.push_back(p.kind == PKind::atom ? atom : static_cast<uint32_t>(children_.size()));
+  children_.append(kids);
+  node_last_.push_back(static_cast<uint32_t>(children_.size()));
+  node_kind_.push_back(static_cast<uint8_t>(p.kind));
+  return static_cast<uint32_t>(node_kind_.size() - 1);
 }
 
 PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& options) {
@@ -132,7 +132,7 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
   }
   index.trigger_begin_.push_back(0);
   for (const auto& list : triggered) {
-    index.trigger_policies_.insert(index.trigger_policies_.end(), list.begin(), list.end());
+    index.trigger_policies_.append(list);
     index.trigger_begin_.push_back(static_cast<uint32_t>(index.trigger_policies_.size()));
   }
 
@@ -141,7 +141,7 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
   auto string_id = [&](std::string_view text) {
     auto [it, inserted] = string_ids.try_emplace(std::string(text), string_ids.size());
     if (inserted) {
-      index.strings_ += text;
+      index.strings_.append(text);
       index.string_begin_.push_back(static_cast<uint32_t>(index.strings_.size()));
     }
     return it->second;
@@ -165,28 +165,48 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
     index.atom_id_.push_back(string_id(atom.uid.id));
   }
 
-  // Phase 3: lookup structures per string path and per scope variable.
-  std::map<uint32_t, size_t> path_slot;  // path id -> paths_ index
+  // Phase 3: lookup structures per string path and per scope variable, built as vectors and
+  // then frozen into the index's columns.
+  struct PathBuild {
+    uint32_t path = 0;
+    AhoCorasick matcher;
+    std::vector<uint32_t> contains;
+    std::vector<uint32_t> prefix;
+    std::vector<uint32_t> suffix;
+    std::vector<uint32_t> equals;
+  };
+  struct ScopeBuild {
+    std::vector<uint32_t> eq;
+    std::vector<uint32_t> in;
+    std::vector<uint32_t> is;
+  };
+  std::vector<PathBuild> paths;
+  ScopeBuild scopes[3];
+  std::map<uint32_t, size_t> path_slot;  // path id -> paths index
   for (uint32_t id = 0; id < atoms.size(); ++id) {
     const Atom& atom = atoms[id];
     if (is_scope(atom.kind)) {
-      ScopeAtoms& scope = index.scope_[static_cast<size_t>(atom.path.root)];
+      ScopeBuild& scope = scopes[static_cast<size_t>(atom.path.root)];
       if (atom.kind == AtomKind::scope_eq) scope.eq.push_back(id);
       if (atom.kind == AtomKind::scope_in) scope.in.push_back(id);
       if (atom.kind == AtomKind::scope_is) scope.is.push_back(id);
       continue;
     }
-    auto [slot, inserted] = path_slot.try_emplace(index.atom_path_[id], index.paths_.size());
-    if (inserted) index.paths_.push_back(PathAtoms{index.atom_path_[id], {}, {}, {}, {}, {}});
-    PathAtoms& path = index.paths_[slot->second];
+    auto [slot, inserted] = path_slot.try_emplace(index.atom_path_[id], paths.size());
+    if (inserted) paths.push_back(PathBuild{index.atom_path_[id], {}, {}, {}, {}, {}});
+    PathBuild& path = paths[slot->second];
     if (atom.kind == AtomKind::equals) {
       path.equals.push_back(id);
       continue;
     }
     const uint32_t pattern = path.matcher.add(atom.bytes);
     if (pattern == kNone) continue;  // empty: cannot happen past the minimum length
-    for (auto* list : {&path.contains, &path.prefix, &path.suffix})
-      list->resize(pattern + 1, kNone);
+    // Grow only: an atom may reuse an earlier pattern (a prefix and a suffix of the same bytes),
+    // and shrinking would drop the slots of the patterns added since.
+    if (path.contains.size() <= pattern) {
+      for (auto* list : {&path.contains, &path.prefix, &path.suffix})
+        list->resize(pattern + 1, kNone);
+    }
     auto& slot_of = atom.kind == AtomKind::contains ? path.contains
                     : atom.kind == AtomKind::prefix ? path.prefix
                                                     : path.suffix;
@@ -199,14 +219,22 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
     return std::tuple(index.str(index.atom_type_[a]), index.str(index.atom_id_[a])) <
            std::tuple(index.str(index.atom_type_[b]), index.str(index.atom_id_[b]));
   };
-  for (PathAtoms& path : index.paths_) {
+  for (PathBuild& path : paths) {
     path.matcher.compile();
     std::sort(path.equals.begin(), path.equals.end(), by_bytes);
+    index.paths_.push_back(PathAtoms{
+        path.path, std::move(path.matcher), Column<uint32_t>(std::move(path.contains)),
+        Column<uint32_t>(std::move(path.prefix)), Column<uint32_t>(std::move(path.suffix)),
+        Column<uint32_t>(std::move(path.equals))});
   }
-  for (ScopeAtoms& scope : index.scope_) {
+  for (size_t v = 0; v < 3; ++v) {
+    ScopeBuild& scope = scopes[v];
     std::sort(scope.eq.begin(), scope.eq.end(), by_uid);
     std::sort(scope.in.begin(), scope.in.end(), by_uid);
     std::sort(scope.is.begin(), scope.is.end(), by_bytes);
+    index.scope_[v] =
+        ScopeAtoms{Column<uint32_t>(std::move(scope.eq)), Column<uint32_t>(std::move(scope.in)),
+                   Column<uint32_t>(std::move(scope.is))};
   }
   return index;
 }
@@ -259,13 +287,13 @@ std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
                                                const Entities& entities) const {
   std::vector<uint32_t> matched;
   // Binary searches over the sorted atom columns; each pushes the atom found, if any.
-  const auto find_bytes = [&](const std::vector<uint32_t>& table, std::string_view bytes) {
+  const auto find_bytes = [&](const Column<uint32_t>& table, std::string_view bytes) {
     const auto it =
         std::lower_bound(table.begin(), table.end(), bytes,
                          [&](uint32_t a, std::string_view b) { return str(atom_bytes_[a]) < b; });
     if (it != table.end() && str(atom_bytes_[*it]) == bytes) matched.push_back(*it);
   };
-  const auto find_uid = [&](const std::vector<uint32_t>& table, const ir::EntityUid& uid) {
+  const auto find_uid = [&](const Column<uint32_t>& table, const ir::EntityUid& uid) {
     const auto key = [&](uint32_t a) { return std::pair(str(atom_type_[a]), str(atom_id_[a])); };
     const std::pair<std::string_view, std::string_view> wanted(uid.type, uid.id);
     const auto it = std::lower_bound(table.begin(), table.end(), wanted,
@@ -305,18 +333,19 @@ std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
 }
 
 bool PolicyIndex::holds(uint32_t node, const std::vector<uint32_t>& matched) const {
-  const Node& n = nodes_[node];
-  switch (n.kind) {
+  const uint32_t first = node_first_[node];
+  const uint32_t last = node_last_[node];
+  switch (static_cast<PKind>(node_kind_[node])) {
     case PKind::all: return true;
     case PKind::none: return false;
-    case PKind::atom: return std::binary_search(matched.begin(), matched.end(), n.first);
+    case PKind::atom: return std::binary_search(matched.begin(), matched.end(), first);
     case PKind::and_:
-      for (uint32_t i = n.first; i < n.last; ++i) {
+      for (uint32_t i = first; i < last; ++i) {
         if (!holds(children_[i], matched)) return false;
       }
       return true;
     case PKind::or_:
-      for (uint32_t i = n.first; i < n.last; ++i) {
+      for (uint32_t i = first; i < last; ++i) {
         if (holds(children_[i], matched)) return true;
       }
       return false;
@@ -325,7 +354,7 @@ bool PolicyIndex::holds(uint32_t node, const std::vector<uint32_t>& matched) con
 }
 
 std::vector<uint32_t> PolicyIndex::select(const std::vector<uint32_t>& matched) const {
-  std::vector<uint32_t> out = always_;
+  std::vector<uint32_t> out = always_.to_vector();
   for (const uint32_t a : matched) {
     out.insert(out.end(), trigger_policies_.begin() + trigger_begin_[a],
                trigger_policies_.begin() + trigger_begin_[a + 1]);
@@ -351,7 +380,7 @@ Explanation PolicyIndex::explain(const Request& request, const Entities& entitie
   Explanation out;
   const std::vector<uint32_t> matched = match_atoms(request, entities);
   for (const uint32_t a : matched) out.matched.push_back(atom(a));
-  out.always = always_;
+  out.always = always_.to_vector();
   out.candidates = select(matched);
   return out;
 }
@@ -364,7 +393,7 @@ std::string PolicyIndex::serialize() const {
   w.u64(roots_.size());
   w.u64(options_.prefilter.min_atom_length);
   w.u64(options_.prefilter.node_budget);
-  w.str(strings_);
+  w.str(std::string_view(strings_.data(), strings_.size()));
   col::put(w, string_begin_);
   col::put(w, path_root_);
   col::put(w, path_key_begin_);
@@ -374,17 +403,9 @@ std::string PolicyIndex::serialize() const {
   col::put(w, atom_bytes_);
   col::put(w, atom_type_);
   col::put(w, atom_id_);
-  std::vector<uint8_t> node_kind;
-  std::vector<uint32_t> node_first;
-  std::vector<uint32_t> node_last;
-  for (const Node& node : nodes_) {
-    node_kind.push_back(static_cast<uint8_t>(node.kind));
-    node_first.push_back(node.first);
-    node_last.push_back(node.last);
-  }
-  col::put(w, node_kind);
-  col::put(w, node_first);
-  col::put(w, node_last);
+  col::put(w, node_kind_);
+  col::put(w, node_first_);
+  col::put(w, node_last_);
   col::put(w, children_);
   col::put(w, roots_);
   col::put(w, trigger_begin_);
@@ -408,6 +429,21 @@ std::string PolicyIndex::serialize() const {
 }
 
 Result<PolicyIndex> PolicyIndex::deserialize(std::string_view bytes, size_t policy_count) {
+  return load(bytes, policy_count, true);
+}
+
+Result<PolicyIndex> PolicyIndex::view(std::string_view bytes, size_t policy_count) {
+  // In place needs the blob's byte order and 4-byte columns at aligned addresses (the writer
+  // aligns them relative to the blob's start); anything else is still loadable by copying.
+  const bool in_place = std::endian::native == std::endian::little &&
+                        reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint32_t) == 0;
+  return load(bytes, policy_count, !in_place);
+}
+
+// Both loaders in one, so that they read the same format and check the same structure: `copy`
+// (deserialize) copies every column and checks every element, view checks the O(1)-per-column
+// facts only (see the header).
+Result<PolicyIndex> PolicyIndex::load(std::string_view bytes, size_t policy_count, bool copy) {
   namespace col = columns;
   ir::Reader r(bytes);
   if (r.raw(kMagic.size()) != kMagic) {
@@ -423,74 +459,84 @@ Result<PolicyIndex> PolicyIndex::deserialize(std::string_view bytes, size_t poli
                        std::to_string(policy_count),
                    r.offset());
   }
+  // Range tables: whole (ascending) when copying, their ends only when viewing.
+  const auto ranges = [&](std::span<const uint32_t> offsets, uint64_t count, uint64_t end,
+                          const char* what) {
+    if (copy) {
+      col::offsets(r, offsets, count, end, what);
+    } else {
+      col::covers(r, offsets, count, end, what);
+    }
+  };
   PolicyIndex x;
   x.options_.prefilter.min_atom_length = r.u64();
   x.options_.prefilter.node_budget = r.u64();
 
   // Strings and paths.
-  x.strings_ = r.str();
-  col::get(r, x.string_begin_);
+  col::get(r, x.strings_, copy);
+  col::get(r, x.string_begin_, copy);
   const uint64_t strings = x.string_begin_.empty() ? 0 : x.string_begin_.size() - 1;
-  col::offsets(r, x.string_begin_, strings, x.strings_.size(), "the strings");
-  col::get(r, x.path_root_);
-  col::get(r, x.path_key_begin_);
-  col::get(r, x.path_keys_);
+  ranges(x.string_begin_, strings, x.strings_.size(), "the strings");
+  col::get(r, x.path_root_, copy);
+  col::get(r, x.path_key_begin_, copy);
+  col::get(r, x.path_keys_, copy);
   const uint64_t paths = x.path_root_.size();
-  col::below(r, x.path_root_, 4, "an attribute path");
-  col::offsets(r, x.path_key_begin_, paths, x.path_keys_.size(), "the attribute paths' keys");
-  col::below(r, x.path_keys_, strings, "a path key", "strings");
+  ranges(x.path_key_begin_, paths, x.path_keys_.size(), "the attribute paths' keys");
+  if (copy) {
+    col::below(r, x.path_root_, 4, "an attribute path");
+    col::below(r, x.path_keys_, strings, "a path key", "strings");
+  }
 
   // Atoms.
-  col::get(r, x.atom_kind_);
-  col::get(r, x.atom_path_);
-  col::get(r, x.atom_bytes_);
-  col::get(r, x.atom_type_);
-  col::get(r, x.atom_id_);
+  col::get(r, x.atom_kind_, copy);
+  col::get(r, x.atom_path_, copy);
+  col::get(r, x.atom_bytes_, copy);
+  col::get(r, x.atom_type_, copy);
+  col::get(r, x.atom_id_, copy);
   const uint64_t atoms = x.atom_kind_.size();
-  col::below(r, x.atom_kind_, static_cast<uint32_t>(AtomKind::scope_is) + 1, "an atom");
   col::sized(r, x.atom_path_.size(), atoms, "the atoms' paths");
   col::sized(r, x.atom_bytes_.size(), atoms, "the atoms' strings");
   col::sized(r, x.atom_type_.size(), atoms, "the atoms' entity types");
   col::sized(r, x.atom_id_.size(), atoms, "the atoms' entity ids");
-  col::below(r, x.atom_path_, paths, "an atom's path", "paths");
-  col::below(r, x.atom_bytes_, strings, "an atom's string", "strings");
-  col::below(r, x.atom_type_, strings, "an atom's entity type", "strings");
-  col::below(r, x.atom_id_, strings, "an atom's entity id", "strings");
+  if (copy) {
+    col::below(r, x.atom_kind_, static_cast<uint32_t>(AtomKind::scope_is) + 1, "an atom");
+    col::below(r, x.atom_path_, paths, "an atom's path", "paths");
+    col::below(r, x.atom_bytes_, strings, "an atom's string", "strings");
+    col::below(r, x.atom_type_, strings, "an atom's entity type", "strings");
+    col::below(r, x.atom_id_, strings, "an atom's entity id", "strings");
+  }
 
   // Prefilter trees: a node's children come before it (so no cycle), and no tree is deeper
   // than kMaxTreeDepth (so holds() cannot exhaust the stack).
-  std::vector<uint8_t> node_kind;
-  std::vector<uint32_t> node_first;
-  std::vector<uint32_t> node_last;
-  col::get(r, node_kind);
-  col::get(r, node_first);
-  col::get(r, node_last);
-  col::get(r, x.children_);
-  col::get(r, x.roots_);
-  const uint64_t nodes = node_kind.size();
-  col::below(r, node_kind, static_cast<uint32_t>(PKind::or_) + 1, "a prefilter node");
-  col::sized(r, node_first.size(), nodes, "the prefilter nodes' starts");
-  col::sized(r, node_last.size(), nodes, "the prefilter nodes' ends");
+  col::get(r, x.node_kind_, copy);
+  col::get(r, x.node_first_, copy);
+  col::get(r, x.node_last_, copy);
+  col::get(r, x.children_, copy);
+  col::get(r, x.roots_, copy);
+  const uint64_t nodes = x.node_kind_.size();
+  col::sized(r, x.node_first_.size(), nodes, "the prefilter nodes' starts");
+  col::sized(r, x.node_last_.size(), nodes, "the prefilter nodes' ends");
   col::sized(r, x.roots_.size(), policy_count, "the prefilter roots");
-  col::below(r, x.roots_, nodes, "a prefilter root", "nodes");
-  if (r.ok()) {
-    x.nodes_.resize(nodes);
+  if (copy) {
+    col::below(r, x.node_kind_, static_cast<uint32_t>(PKind::or_) + 1, "a prefilter node");
+    col::below(r, x.roots_, nodes, "a prefilter root", "nodes");
+  }
+  if (copy && r.ok()) {
     std::vector<uint32_t> depth(nodes, 1);
     for (uint32_t i = 0; i < nodes && r.ok(); ++i) {
-      Node& node = x.nodes_[i];
-      node.kind = static_cast<PKind>(node_kind[i]);
-      node.first = node_first[i];
-      node.last = node_last[i];
-      if (node.kind == PKind::atom && node.first >= atoms) {
-        r.fail("prefilter node " + std::to_string(i) + " refers to atom " +
-               std::to_string(node.first) + ", but there are only " + std::to_string(atoms));
+      const auto kind = static_cast<PKind>(x.node_kind_[i]);
+      const uint32_t first = x.node_first_[i];
+      const uint32_t last = x.node_last_[i];
+      if (kind == PKind::atom && first >= atoms) {
+        r.fail("prefilter node " + std::to_string(i) + " refers to atom " + std::to_string(first) +
+               ", but there are only " + std::to_string(atoms));
       }
-      if (node.kind != PKind::and_ && node.kind != PKind::or_) continue;
-      if (node.first > node.last || node.last > x.children_.size()) {
+      if (kind != PKind::and_ && kind != PKind::or_) continue;
+      if (first > last || last > x.children_.size()) {
         r.fail("the children of prefilter node " + std::to_string(i) + " are out of range");
         break;
       }
-      for (uint32_t c = node.first; c < node.last; ++c) {
+      for (uint32_t c = first; c < last; ++c) {
         const uint32_t child = x.children_[c];
         if (child >= i) {
           r.fail("prefilter node " + std::to_string(i) + " has node " + std::to_string(child) +
@@ -507,12 +553,14 @@ Result<PolicyIndex> PolicyIndex::deserialize(std::string_view bytes, size_t poli
   }
 
   // Triggers.
-  col::get(r, x.trigger_begin_);
-  col::get(r, x.trigger_policies_);
-  col::get(r, x.always_);
-  col::offsets(r, x.trigger_begin_, atoms, x.trigger_policies_.size(), "the triggers");
-  col::below(r, x.trigger_policies_, policy_count, "a trigger", "policies");
-  col::below(r, x.always_, policy_count, "an always-candidate", "policies");
+  col::get(r, x.trigger_begin_, copy);
+  col::get(r, x.trigger_policies_, copy);
+  col::get(r, x.always_, copy);
+  ranges(x.trigger_begin_, atoms, x.trigger_policies_.size(), "the triggers");
+  if (copy) {
+    col::below(r, x.trigger_policies_, policy_count, "a trigger", "policies");
+    col::below(r, x.always_, policy_count, "an always-candidate", "policies");
+  }
 
   // String paths: a matcher and four columns each, at least 8 bytes.
   x.paths_.resize(r.count(8));
@@ -523,27 +571,31 @@ Result<PolicyIndex> PolicyIndex::deserialize(std::string_view bytes, size_t poli
       r.fail("a string matcher refers to path " + std::to_string(path.path) +
              ", but there are only " + std::to_string(paths));
     }
-    path.matcher = AhoCorasick::deserialize(r);
-    col::get(r, path.contains);
-    col::get(r, path.prefix);
-    col::get(r, path.suffix);
-    col::get(r, path.equals);
+    path.matcher = copy ? AhoCorasick::deserialize(r) : AhoCorasick::view(r);
+    col::get(r, path.contains, copy);
+    col::get(r, path.prefix, copy);
+    col::get(r, path.suffix, copy);
+    col::get(r, path.equals, copy);
     const size_t patterns = path.matcher.pattern_count();
     col::sized(r, path.contains.size(), patterns, "a matcher's substring atoms");
     col::sized(r, path.prefix.size(), patterns, "a matcher's prefix atoms");
     col::sized(r, path.suffix.size(), patterns, "a matcher's suffix atoms");
-    col::below(r, path.contains, atoms, "a substring atom", "atoms", true);
-    col::below(r, path.prefix, atoms, "a prefix atom", "atoms", true);
-    col::below(r, path.suffix, atoms, "a suffix atom", "atoms", true);
-    col::below(r, path.equals, atoms, "an exact-value atom", "atoms");
+    if (copy) {
+      col::below(r, path.contains, atoms, "a substring atom", "atoms", true);
+      col::below(r, path.prefix, atoms, "a prefix atom", "atoms", true);
+      col::below(r, path.suffix, atoms, "a suffix atom", "atoms", true);
+      col::below(r, path.equals, atoms, "an exact-value atom", "atoms");
+    }
   }
   for (ScopeAtoms& scope : x.scope_) {
-    col::get(r, scope.eq);
-    col::get(r, scope.in);
-    col::get(r, scope.is);
-    col::below(r, scope.eq, atoms, "a scope `==` atom", "atoms");
-    col::below(r, scope.in, atoms, "a scope `in` atom", "atoms");
-    col::below(r, scope.is, atoms, "a scope `is` atom", "atoms");
+    col::get(r, scope.eq, copy);
+    col::get(r, scope.in, copy);
+    col::get(r, scope.is, copy);
+    if (copy) {
+      col::below(r, scope.eq, atoms, "a scope `==` atom", "atoms");
+      col::below(r, scope.in, atoms, "a scope `in` atom", "atoms");
+      col::below(r, scope.is, atoms, "a scope `is` atom", "atoms");
+    }
   }
   if (r.ok() && !r.at_end()) r.fail("there are bytes after the index");
   if (!r.ok()) return corrupt(r.error(), r.offset());

@@ -22,11 +22,13 @@
 // reference that tests compare with.
 //
 // Stored form: building costs far more than a hook call may spend, so the index of the built-in
-// packs is built at build time, serialize()d into the binary and deserialize()d at start-up.
-// Everything the index holds is therefore flat: strings live in one pool and are referred to
-// by number, atoms and trees are columns of integers, lookup tables are sorted columns of atom
-// ids, so loading is a few dozen bounds-checked memcpys and checks over the columns (no per-atom
-// allocation). Prefilters are not kept: explain output recomputes them from the policy set.
+// packs is built at build time, serialize()d into the binary and loaded at start-up. Everything
+// the index holds is therefore flat: strings live in one pool and are referred to by number,
+// atoms and trees are columns of integers (index/columns.hpp), lookup tables are sorted columns
+// of atom ids. deserialize() copies the columns out of the bytes and checks every element;
+// view() reads them in place from bytes compiled into the binary and checks only the structure,
+// so loading the built-in packs' index touches a few pages and allocates almost nothing.
+// Prefilters are not kept: explain output recomputes them from the policy set.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "index/aho_corasick.hpp"
+#include "index/columns.hpp"
 #include "index/prefilter.hpp"
 #include "interpreter/entities.hpp"
 #include "interpreter/request.hpp"
@@ -55,7 +58,9 @@ struct Explanation {
   std::vector<uint32_t> candidates;  // ascending
 };
 
-inline constexpr uint32_t kIndexFormatVersion = 1;
+// Version 2: 4-byte columns are padded to 4-byte offsets (for view()), and a matcher stores
+// each state's output instead of each pattern's end state.
+inline constexpr uint32_t kIndexFormatVersion = 2;
 
 class PolicyIndex {
  public:
@@ -66,17 +71,34 @@ class PolicyIndex {
   // The index as bytes: "VECTIMUS-INDEX\n", kIndexFormatVersion, the policy count, the options,
   // then the columns (index/columns.hpp) of the string pool, attribute paths, atoms, prefilter
   // trees, triggers, string matchers and scope tables. Deterministic: the same index gives the
-  // same bytes, and serialize(deserialize(b)) == b.
+  // same bytes, and serialize(deserialize(b)) == serialize(view(b)) == b.
   std::string serialize() const;
   // Reads what serialize() wrote, for a set of `policy_count` policies (a blob made for another
-  // count is refused). Trusts none of it: every count is checked against the bytes left, every
-  // id against the size of what it indexes, every kind against its range, every tree and link
-  // against cycles and a depth bound. A truncated or corrupted blob gives a "serialized" error,
-  // never a crash; any index it returns answers candidates() and explain() safely (corruption
-  // that stays consistent can only change which policies are candidates). Only the magic,
-  // version and sizes are compared with the build: it must be paired with the set it was built
-  // from, as build()'s result must.
+  // count is refused), into an index that owns copies of the columns. Trusts none of it: every
+  // count is checked against the bytes left, every id against the size of what it indexes,
+  // every kind against its range, every tree and link against cycles and a depth bound. A
+  // truncated or corrupted blob gives a "serialized" error, never a crash; any index it returns
+  // answers candidates() and explain() safely (corruption that stays consistent can only change
+  // which policies are candidates). Only the magic, version and sizes are compared with the
+  // build: it must be paired with the set it was built from, as build()'s result must.
   static Result<PolicyIndex> deserialize(std::string_view bytes, size_t policy_count);
+  // Zero-copy load, for bytes compiled into this same binary by vectimus_packc, which built
+  // them and checked them with deserialize() at build time: the index reads its columns and
+  // string pool in place from `bytes`, which must outlive it and every copy of it (a static
+  // array does). Costs O(number of columns), not O(size of the index).
+  //
+  // TRUSTED INPUT ONLY. It checks the header (magic, version, policy count) and the structure:
+  // every count fits in the bytes left, every column has the size its neighbours imply, every
+  // range table spans its column, nothing follows the index; so a truncated or mismatched blob
+  // is a "serialized" error. It does NOT check element values (ids in range, ranges ascending,
+  // links towards the root, tree depth): an index viewed over corrupted bytes may read out of
+  // bounds or loop. Never use it on bytes read from a file or from the network: use
+  // deserialize().
+  //
+  // The columns are read in place only if `bytes.data()` is 4-byte aligned (packc emits the
+  // array alignas(8)) and the host is little-endian, as the blob is; otherwise it falls back to
+  // deserialize() (a correct, fully checked, slower load). borrowed() tells which happened.
+  static Result<PolicyIndex> view(std::string_view bytes, size_t policy_count);
 
   // Ascending indices of the policies that may be satisfied. `entities` is the store the
   // request is evaluated with: scope `in` follows its ancestors, and attribute paths through
@@ -96,32 +118,32 @@ class PolicyIndex {
   // prefilter the index holds for `policy`.
   const IndexOptions& options() const { return options_; }
   Atom atom(uint32_t id) const;
+  // Whether the index reads its columns from bytes it does not own (view()); copies of it do
+  // too.
+  bool borrowed() const { return string_begin_.borrowed(); }
 
  private:
-  struct Node {
-    Prefilter::Kind kind = Prefilter::Kind::all;
-    uint32_t first = 0;  // atom id, or start in children_
-    uint32_t last = 0;   // end in children_
-  };
   // One string attribute: its substring matcher and its exact values.
   struct PathAtoms {
     uint32_t path = 0;  // in the path table
     AhoCorasick matcher;
     // Per matcher pattern id: the atom for each of contains / prefix / suffix, or kNone.
-    std::vector<uint32_t> contains;
-    std::vector<uint32_t> prefix;
-    std::vector<uint32_t> suffix;
-    std::vector<uint32_t> equals;  // atoms, sorted by their bytes
+    Column<uint32_t> contains;
+    Column<uint32_t> prefix;
+    Column<uint32_t> suffix;
+    Column<uint32_t> equals;  // atoms, sorted by their bytes
   };
   struct ScopeAtoms {
-    std::vector<uint32_t> eq;  // atoms, sorted by (uid type, uid id)
-    std::vector<uint32_t> in;  // the same
-    std::vector<uint32_t> is;  // atoms, sorted by their bytes (the type)
+    Column<uint32_t> eq;  // atoms, sorted by (uid type, uid id)
+    Column<uint32_t> in;  // the same
+    Column<uint32_t> is;  // atoms, sorted by their bytes (the type)
   };
 
+  // deserialize() when `copy`, else view() (whose caller checked alignment and byte order).
+  static Result<PolicyIndex> load(std::string_view bytes, size_t policy_count, bool copy);
   std::string_view str(uint32_t id) const {
-    return std::string_view(strings_).substr(string_begin_[id],
-                                             string_begin_[id + 1] - string_begin_[id]);
+    return std::string_view(strings_.data() + string_begin_[id],
+                            string_begin_[id + 1] - string_begin_[id]);
   }
   uint32_t intern(const Atom& atom, std::map<Atom, uint32_t>& ids, std::vector<Atom>& atoms);
   uint32_t flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids, std::vector<Atom>& atoms);
@@ -134,24 +156,27 @@ class PolicyIndex {
 
   IndexOptions options_;
   // String pool: string k is strings_[string_begin_[k], string_begin_[k + 1]).
-  std::string strings_;
-  std::vector<uint32_t> string_begin_ = {0};
+  Column<char> strings_;
+  Column<uint32_t> string_begin_ = {0};
   // Attribute paths: root (ir::Var) and keys path_keys_[path_key_begin_[p], [p + 1]).
-  std::vector<uint8_t> path_root_;
-  std::vector<uint32_t> path_key_begin_ = {0};
-  std::vector<uint32_t> path_keys_;  // string ids
+  Column<uint8_t> path_root_;
+  Column<uint32_t> path_key_begin_ = {0};
+  Column<uint32_t> path_keys_;  // string ids
   // Atoms, one column per field (strings and paths by id; unused fields refer to "").
-  std::vector<uint8_t> atom_kind_;
-  std::vector<uint32_t> atom_path_;
-  std::vector<uint32_t> atom_bytes_;
-  std::vector<uint32_t> atom_type_;  // uid type
-  std::vector<uint32_t> atom_id_;    // uid id
-  std::vector<Node> nodes_;          // a node's children come before it
-  std::vector<uint32_t> children_;
-  std::vector<uint32_t> roots_;          // per policy
-  std::vector<uint32_t> trigger_begin_;  // per atom, into trigger_policies_ (size atoms + 1)
-  std::vector<uint32_t> trigger_policies_;
-  std::vector<uint32_t> always_;  // ascending
+  Column<uint8_t> atom_kind_;
+  Column<uint32_t> atom_path_;
+  Column<uint32_t> atom_bytes_;
+  Column<uint32_t> atom_type_;  // uid type
+  Column<uint32_t> atom_id_;    // uid id
+  // Prefilter nodes, one column per field; a node's children come before it.
+  Column<uint8_t> node_kind_;    // Prefilter::Kind
+  Column<uint32_t> node_first_;  // atom id, or start in children_
+  Column<uint32_t> node_last_;   // end in children_
+  Column<uint32_t> children_;
+  Column<uint32_t> roots_;          // per policy
+  Column<uint32_t> trigger_begin_;  // per atom, into trigger_policies_ (size atoms + 1)
+  Column<uint32_t> trigger_policies_;
+  Column<uint32_t> always_;  // ascending
   std::vector<PathAtoms> paths_;
   ScopeAtoms scope_[3];  // principal, action, resource
 };
