@@ -97,7 +97,7 @@ bool policy_uses_principal(const ir::Policy& policy) {
 }
 
 SourcePtr permit_all_source() {
-  return make_source("<built-in>/allow-unless-forbidden.cedar", std::string(kPermitAll));
+  return make_static_source("<built-in>/allow-unless-forbidden.cedar", kPermitAll);
 }
 
 // Fills out.rules and out.uses_principal for set.policies[0..pack_of.size()) and checks their
@@ -144,14 +144,13 @@ std::vector<Pack> builtin_pack_sources() {
     if (name != "pack.toml") continue;
     Pack pack;
     pack.location = kBuiltinLocation;
-    pack.manifest_source =
-        make_source("<built-in>/" + std::string(file.path), std::string(file.text));
+    pack.manifest_source = make_static_source("<built-in>/" + std::string(file.path), file.text);
     pack.manifest.name = std::string(dir);
     for (const EmbeddedFile& other : files) {
       if (other.path.starts_with(file.path.substr(0, slash + 1)) &&
           ends_with(other.path, ".cedar")) {
         pack.files.push_back(
-            make_source("<built-in>/" + std::string(other.path), std::string(other.text)));
+            make_static_source("<built-in>/" + std::string(other.path), other.text));
       }
     }
     packs.push_back(std::move(pack));
@@ -270,7 +269,7 @@ Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled) {
   auto set = ir::SerializedSet::open(compiled.set, policy_sources(packs, permit_all_source()));
   if (!set) return std::move(set).take_errors();
   if (set->size() != compiled.rules.size() + 1) return stale("a different number of rules");
-  auto index = index::PolicyIndex::deserialize(compiled.index, set->size());
+  auto index = index::PolicyIndex::view(compiled.index, set->size());
   if (!index) return std::move(index).take_errors();
 
   PolicyPacks out;
@@ -312,6 +311,11 @@ void PackPolicies::decode(uint32_t policy) const {
   set_.policies[policy] = std::move(decoded).value();
   decoded_[policy] = true;
   --undecoded_;
+}
+
+size_t PackPolicies::decoded_count() const {
+  std::lock_guard lock(mutex_);
+  return size_ - undecoded_;
 }
 
 const ir::PolicySet& PackPolicies::all() const {

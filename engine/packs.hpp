@@ -72,6 +72,8 @@ class PackPolicies {
   explicit PackPolicies(ir::SerializedSet compiled);
 
   size_t size() const { return size_; }
+  // How many are decoded so far (all of them for parsed packs).
+  size_t decoded_count() const;
   // Every policy.
   const ir::PolicySet& all() const;
   // The set with at least `policies` decoded; read only those from it.

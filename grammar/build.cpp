@@ -103,7 +103,7 @@ Diagnostic internal_error(const SourcePtr& source, size_t at, const char* what) 
 }  // namespace
 
 size_t skip_space(const SourcePtr& source, size_t offset) {
-  const std::string& text = source->text;
+  const std::string_view text = source->text;
   pg::memory_input<pg::tracking_mode::lazy> in(text.data() + offset, text.data() + text.size(),
                                                source->name);
   pg::parse<rules::leading_space>(in);
@@ -112,7 +112,7 @@ size_t skip_space(const SourcePtr& source, size_t offset) {
 
 PolicyOutcome parse_policy_at(const SourcePtr& source, size_t offset) {
   PolicyOutcome out;
-  const std::string& text = source->text;
+  const std::string_view text = source->text;
   State s;
   s.source = source;
   s.base = text.data();
@@ -137,7 +137,7 @@ PolicyOutcome parse_policy_at(const SourcePtr& source, size_t offset) {
 }
 
 Result<ir::EntityUid> parse_uid(const SourcePtr& source) {
-  const std::string& text = source->text;
+  const std::string_view text = source->text;
   State s;
   s.source = source;
   s.base = text.data();

@@ -49,7 +49,7 @@ class Loader {
     if (code == simdjson::NUMBER_ERROR) {
       // simdjson refuses integers beyond 64 bits outright; name the number if we can find it.
       if (const std::optional<Span> at = find_out_of_range_integer(source_->text)) {
-        const std::string number = source_->text.substr(at->begin, at->end - at->begin);
+        const std::string number(source_->text.substr(at->begin, at->end - at->begin));
         errors_.push_back(make_error(
             "json", "the number " + number + " is outside the range of Cedar's 64-bit integers",
             Location{source_, *at}));

@@ -3,11 +3,13 @@
 // pack.toml) reported with its place.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <stdexcept>
 
 #include "engine/builtin.hpp"
 #include "engine/engine.hpp"
 #include "ir/print.hpp"
 #include "ir/serialize.hpp"
+#include "normalise/payload.hpp"
 #include "tests/engine/test_host.hpp"
 
 using namespace vectimus;
@@ -269,4 +271,78 @@ TEST_CASE("a damaged compiled form is a load error, not a crash") {
   auto missing = engine::load_compiled_packs(bad);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.errors()[0].code == "serialized");
+}
+
+namespace {
+
+normalise::Event claude_bash(const std::string& cwd, const std::string& command) {
+  const std::string json = "{\"session_id\":\"s\",\"transcript_path\":\"/t\",\"cwd\":\"" + cwd +
+                           "\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+                           "\"tool_input\":{\"command\":\"" +
+                           command + "\"}}";
+  auto outcome = normalise::normalise_payload("claude-code", json);
+  REQUIRE(outcome.status == normalise::PayloadStatus::event);
+  return outcome.event;
+}
+
+}  // namespace
+
+TEST_CASE("a hook decision on the compiled packs decodes only the index's candidates") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  t.write("proj/.git/HEAD", "ref: refs/heads/main\n");
+  auto e = engine::Engine::load(h.host, engine::locate(h.host, t.path("proj"), std::nullopt), {});
+  REQUIRE(e.ok());
+  REQUIRE(e->packs().compiled);
+  const engine::PackPolicies& policies = *e->packs().policies;
+  CHECK(policies.decoded_count() == 0);  // loading decodes nothing
+
+  // A benign command: a couple of candidates per request, not the 100-odd rules.
+  CHECK(e->decide(claude_bash(t.path("proj"), "ls -la src")).verdict == engine::Verdict::allow);
+  const size_t after_benign = policies.decoded_count();
+  CHECK(after_benign > 0);
+  CHECK(after_benign <= 8);
+
+  // A dangerous one decodes the rules that can match it, and is still denied.
+  const engine::Decision denied = e->decide(claude_bash(t.path("proj"), "rm -rf /"));
+  CHECK(denied.verdict == engine::Verdict::deny);
+  CHECK(policies.decoded_count() > after_benign);
+  CHECK(policies.decoded_count() < policies.size());
+
+  // Everything asked for at once: the whole set, the same as parsing gives.
+  CHECK(e->packs().set().policies.size() == policies.size());
+  CHECK(policies.decoded_count() == policies.size());
+}
+
+TEST_CASE("the compiled rule index is the one built over the parsed packs") {
+  auto parsed = engine::compile_packs(engine::builtin_packs());
+  REQUIRE(parsed.ok());
+  auto compiled = engine::load_compiled_packs(engine::builtin_compiled_packs());
+  REQUIRE(compiled.ok());
+  REQUIRE(compiled->index != nullptr);
+  CHECK(parsed->index == nullptr);  // parsed packs build theirs at run time, when it pays
+  CHECK(compiled->index->serialize() == index::PolicyIndex::build(parsed->set()).serialize());
+}
+
+TEST_CASE("a policy damaged inside the compiled form throws when decoded, so the hook denies") {
+  const engine::CompiledPacks good = engine::builtin_compiled_packs();
+  // Damage bytes near the end (the last policies' bodies) one at a time: each either loads and
+  // decodes to a policy, or is refused at load, or throws std::runtime_error when decoded:
+  // never a crash, never a silently empty rule.
+  size_t thrown = 0;
+  for (size_t back = 1; back <= 200; ++back) {
+    std::string bytes(good.set);
+    bytes[bytes.size() - back] = '\x7f';
+    engine::CompiledPacks bad = good;
+    bad.set = bytes;
+    auto packs = engine::load_compiled_packs(bad);
+    if (!packs) continue;
+    try {
+      (void)packs->set();
+    } catch (const std::runtime_error& error) {
+      ++thrown;
+      CHECK(std::string(error.what()).find("corrupted") != std::string::npos);
+    }
+  }
+  CHECK(thrown > 0);
 }

@@ -29,7 +29,8 @@ std::string pointed(const Result<T>& r) {
   const Diagnostic& d = r.errors()[0];
   REQUIRE(d.where.has_value());
   REQUIRE(d.where->source != nullptr);
-  return d.where->source->text.substr(d.where->span.begin, d.where->span.end - d.where->span.begin);
+  return std::string(
+      d.where->source->text.substr(d.where->span.begin, d.where->span.end - d.where->span.begin));
 }
 
 }  // namespace
