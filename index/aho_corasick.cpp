@@ -6,6 +6,28 @@
 
 namespace vectimus::index {
 
+namespace {
+
+// The edge among [begin, end) labelled `byte`, plus one (the state it leads to), or kNone: the
+// per-byte hot path of scan(). Edge bytes are sorted and distinct.
+inline uint32_t find_edge(const uint8_t* edge_byte, uint32_t begin, uint32_t end, uint8_t byte) {
+  const uint32_t count = end - begin;
+  if (count > 8) {
+    const uint8_t* const last = edge_byte + end;
+    const uint8_t* const it = std::lower_bound(edge_byte + begin, last, byte);
+    return it != last && *it == byte ? static_cast<uint32_t>(it - edge_byte) + 1
+                                     : AhoCorasick::kNone;
+  }
+  // Sorted: the search ends at the first byte not below `byte`, which cuts a miss short (most
+  // lookups miss and follow a failure link).
+  for (uint32_t e = begin; e < end; ++e) {
+    if (edge_byte[e] >= byte) return edge_byte[e] == byte ? e + 1 : AhoCorasick::kNone;
+  }
+  return AhoCorasick::kNone;
+}
+
+}  // namespace
+
 uint32_t AhoCorasick::add(std::string_view pattern) {
   if (pattern.empty() || compiled_) return kNone;
   add_root();
@@ -95,18 +117,7 @@ void AhoCorasick::add_root() {
 }
 
 uint32_t AhoCorasick::child(uint32_t state, uint8_t byte) const {
-  const uint32_t begin = edge_begin_[state];
-  const uint32_t end = edge_begin_[state + 1];
-  if (end - begin <= 8) {
-    for (uint32_t i = begin; i < end; ++i) {
-      if (edge_byte_[i] == byte) return i + 1;
-    }
-    return kNone;
-  }
-  const auto* first = edge_byte_.data() + begin;
-  const auto* last = edge_byte_.data() + end;
-  const auto* it = std::lower_bound(first, last, byte);
-  return it != last && *it == byte ? begin + static_cast<uint32_t>(it - first) + 1 : kNone;
+  return find_edge(edge_byte_.data(), edge_begin_[state], edge_begin_[state + 1], byte);
 }
 
 void AhoCorasick::serialize(ir::Writer& w) const {
@@ -170,44 +181,67 @@ AhoCorasick AhoCorasick::load(ir::Reader& r, bool copy) {
 }
 
 void AhoCorasick::scan(std::string_view text, Hits& hits) const {
+  std::vector<uint64_t> seen;
+  scan(text, hits, seen);
+}
+
+void AhoCorasick::scan(std::string_view text, Hits& hits, std::vector<uint64_t>& seen) const {
   if (!compiled_ || pattern_length_.empty()) return;
   // `seen` lets the output walk stop early: when a pattern was found before, every pattern on
   // its output chain (its suffixes) was found at that same earlier position, and so was any
   // prefix fact (a pattern can only be a prefix at its first occurrence). At the last byte the
   // walk goes on regardless, since suffix facts are new there.
-  std::vector<uint64_t> seen((pattern_length_.size() + 63) / 64, 0);
+  const size_t words = (pattern_length_.size() + 63) / 64;
+  if (seen.size() < words) seen.resize(words, 0);
+  const size_t found_before = hits.found.size();
+  // Raw pointers: the loop below stores into `hits`, after which the compiler would otherwise
+  // reload every column's span from `this`.
+  const uint32_t* const edge_begin = edge_begin_.data();
+  const uint8_t* const edge_byte = edge_byte_.data();
+  const uint32_t* const fail = fail_.data();
+  const uint32_t* const output = output_.data();
+  const uint32_t* const dict = dict_.data();
+  const uint32_t* const length = pattern_length_.data();
+  uint64_t* const bits = seen.data();
   uint32_t state = 0;
+  uint32_t walked = kNone;  // where the last output walk started
   const size_t n = text.size();
   for (size_t i = 0; i < n; ++i) {
     const auto byte = static_cast<uint8_t>(text[i]);
-    while (true) {
-      if (state == 0) {
-        state = root_next_[byte];
-        break;
-      }
-      const uint32_t next = child(state, byte);
+    // The transition (child(), inlined: this is the per-byte hot path).
+    while (state != 0) {
+      const uint32_t next = find_edge(edge_byte, edge_begin[state], edge_begin[state + 1], byte);
       if (next != kNone) {
         state = next;
         break;
       }
-      state = fail_[state];
+      state = fail[state];
     }
+    if (state == 0) state = root_next_[byte];
+    uint32_t s = output[state] != kNone ? state : dict[state];
+    if (s == kNone) continue;  // most bytes end no pattern
     const size_t end = i + 1;
     const bool last = end == n;
-    for (uint32_t s = output_[state] != kNone ? state : dict_[state]; s != kNone; s = dict_[s]) {
-      const uint32_t p = output_[s];
-      uint64_t& word = seen[p / 64];
+    // The walk starts where an earlier one did (a run of one byte repeats the same state): its
+    // first pattern was seen, so the walk would stop at once, but at the last byte.
+    if (s == walked && !last) continue;
+    walked = s;
+    for (; s != kNone; s = dict[s]) {
+      const uint32_t p = output[s];
+      uint64_t& word = bits[p / 64];
       const uint64_t bit = uint64_t{1} << (p % 64);
       if ((word & bit) == 0) {
         word |= bit;
         hits.found.push_back(p);
-        if (end == pattern_length_[p]) hits.prefix.push_back(p);
+        if (end == length[p]) hits.prefix.push_back(p);
       } else if (!last) {
         break;
       }
       if (last) hits.suffix.push_back(p);
     }
   }
+  // Every bit set above belongs to a pattern appended to `found`.
+  for (size_t k = found_before; k < hits.found.size(); ++k) bits[hits.found[k] / 64] = 0;
 }
 
 }  // namespace vectimus::index

@@ -46,6 +46,10 @@ class AhoCorasick {
 
   // Appends to `hits` what occurs in `text`. Only after compile().
   void scan(std::string_view text, Hits& hits) const;
+  // The same with caller-provided scratch, so that a caller scanning many texts allocates once:
+  // `seen` must hold no set bit on entry (any size; it is grown as needed) and holds none again
+  // on return, unless an allocation for `hits` threw.
+  void scan(std::string_view text, Hits& hits, std::vector<uint64_t>& seen) const;
 
   // The compiled matcher (only after compile()): state count, then columns (index/columns.hpp)
   // of edge starts, edge bytes, failure links, dictionary links and outputs per state, and the

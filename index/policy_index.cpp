@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <span>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "index/columns.hpp"
 #include "ir/serialize.hpp"
@@ -58,11 +61,44 @@ std::vector<const Atom*> triggers(const Prefilter& p, uint64_t& cost) {
   return best;
 }
 
-void push_hits(const std::vector<uint32_t>& patterns, const Column<uint32_t>& atom_of,
-               std::vector<uint32_t>& matched) {
-  for (const uint32_t p : patterns) {
-    if (atom_of[p] != kNone) matched.push_back(atom_of[p]);
+size_t words_for(size_t bits) {
+  return (bits + 63) / 64;
+}
+
+bool test_bit(const uint64_t* bits, uint32_t i) {
+  return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+// std::string_view's `<` (bytes compared as unsigned char), byte by byte: the strings a request
+// is looked up with are short and mostly differ early, where the library's call to memcmp costs
+// more than the comparison.
+bool less_bytes(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    if (x != y) return x < y;
   }
+  return a.size() < b.size();
+}
+
+// std::string_view's `==`, with the sizes compared inline: most comparisons end there, and
+// memcmp is called only for strings of the same size (std::string_view::compare is a call at
+// -O2, and calls memcmp even when the sizes differ).
+bool same_bytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+// Value::field, searching a small record linearly: requests carry records of a few fields, where
+// comparing lengths first rejects almost every field at once and costs less than the binary
+// search's string comparisons. The fields are unique, so the result is the same.
+const Value* field(const Value& record, std::string_view key) {
+  const interpreter::RecordFields& fields = record.as_record();
+  if (fields.size() > 8) return record.field(key);
+  for (const auto& [name, value] : fields) {
+    if (same_bytes(name, key)) return &value;
+  }
+  return nullptr;
 }
 
 const Entities& empty_entities() {
@@ -277,28 +313,80 @@ const Value* PolicyIndex::resolve(uint32_t path, const Request& request,
     } else if (value->kind() != Kind::record) {
       return nullptr;
     }
-    value = record->field(str(path_keys_[k]));
+    value = field(*record, str(path_keys_[k]));
     if (value == nullptr) return nullptr;
   }
   return value;
 }
 
-std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
-                                               const Entities& entities) const {
+// What one candidates() call works in. Kept per thread (candidates() is const and may run on
+// several threads at once), so that once the buffers have grown to the index's size a call
+// allocates nothing but its result: this is the hook's per-request hot path. Between calls every
+// bit is clear and the lists are empty, and each call clears only what it set. A call that threw
+// (an allocation failed) leaves `dirty` set, and the next call clears everything first.
+struct PolicyIndex::Scratch {
+  std::vector<uint64_t> atoms;  // bit per atom: it holds for the request
+  // The atoms whose bit is set, in the order found: the first `matched_count`. Sized to the
+  // atom count, which bounds it (each atom enters once), so adding is a store, not a push_back.
   std::vector<uint32_t> matched;
-  // Binary searches over the sorted atom columns; each pushes the atom found, if any.
+  size_t matched_count = 0;
+  std::vector<uint64_t> policies;  // bit per policy: triggered by a matched atom, or always
+  std::vector<uint64_t> seen;      // AhoCorasick::scan's
+  AhoCorasick::Hits hits;
+  bool dirty = false;
+};
+
+void PolicyIndex::match_atoms(const Request& request, const Entities& entities,
+                              Scratch& scratch) const {
+  uint64_t* const bits = scratch.atoms.data();
+  uint32_t* const matched = scratch.matched.data();
+  size_t& count = scratch.matched_count;
+  // The bit makes each atom enter `matched` once, in whatever order and however often found.
+  const auto match = [&](uint32_t atom) {
+    uint64_t& word = bits[atom / 64];
+    const uint64_t bit = uint64_t{1} << (atom % 64);
+    if ((word & bit) != 0) return;
+    word |= bit;
+    matched[count++] = atom;
+  };
+  // The string pool read through raw pointers: str() is a call per string at -O2.
+  const char* const chars = strings_.data();
+  const uint32_t* const string_begin = string_begin_.data();
+  const auto text_of = [&](uint32_t id) {
+    return std::string_view(chars + string_begin[id], string_begin[id + 1] - string_begin[id]);
+  };
+  // Binary searches over the sorted atom columns; each matches the atom found, if any.
   const auto find_bytes = [&](const Column<uint32_t>& table, std::string_view bytes) {
-    const auto it =
-        std::lower_bound(table.begin(), table.end(), bytes,
-                         [&](uint32_t a, std::string_view b) { return str(atom_bytes_[a]) < b; });
-    if (it != table.end() && str(atom_bytes_[*it]) == bytes) matched.push_back(*it);
+    const uint32_t* const atom_bytes = atom_bytes_.data();
+    const auto it = std::lower_bound(
+        table.begin(), table.end(), bytes,
+        [&](uint32_t a, std::string_view b) { return less_bytes(text_of(atom_bytes[a]), b); });
+    if (it != table.end() && same_bytes(text_of(atom_bytes[*it]), bytes)) match(*it);
   };
   const auto find_uid = [&](const Column<uint32_t>& table, const ir::EntityUid& uid) {
-    const auto key = [&](uint32_t a) { return std::pair(str(atom_type_[a]), str(atom_id_[a])); };
-    const std::pair<std::string_view, std::string_view> wanted(uid.type, uid.id);
-    const auto it = std::lower_bound(table.begin(), table.end(), wanted,
-                                     [&](uint32_t a, const auto& w) { return key(a) < w; });
-    if (it != table.end() && key(*it) == wanted) matched.push_back(*it);
+    const uint32_t* const atom_type = atom_type_.data();
+    const uint32_t* const atom_id = atom_id_.data();
+    // The table is sorted by (type, id). Usually every atom in it has the same type (the packs'
+    // scopes are all `Vectimus::Action`): then the type is compared once and the search
+    // compares ids only.
+    const uint32_t type = atom_type[table.front()];
+    if (type == atom_type[table.back()]) {
+      if (!same_bytes(text_of(type), uid.type)) return;
+      const auto it = std::lower_bound(
+          table.begin(), table.end(), std::string_view(uid.id),
+          [&](uint32_t a, std::string_view id) { return less_bytes(text_of(atom_id[a]), id); });
+      if (it != table.end() && same_bytes(text_of(atom_id[*it]), uid.id)) match(*it);
+      return;
+    }
+    // Otherwise (type, id) order, comparing each string once (a pair's `<` compares the types
+    // twice when they agree).
+    const auto compare = [&](uint32_t a) {
+      const int c = text_of(atom_type[a]).compare(uid.type);
+      return c != 0 ? c : text_of(atom_id[a]).compare(uid.id);
+    };
+    const auto it = std::lower_bound(table.begin(), table.end(), 0,
+                                     [&](uint32_t a, int) { return compare(a) < 0; });
+    if (it != table.end() && compare(*it) == 0) match(*it);
   };
   const ir::EntityUid* uids[3] = {&request.principal, &request.action, &request.resource};
   for (size_t v = 0; v < 3; ++v) {
@@ -312,9 +400,38 @@ std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
       for (const ir::EntityUid& ancestor : e->ancestors) find_uid(scope.in, ancestor);
     }
   }
-  AhoCorasick::Hits hits;
+  AhoCorasick::Hits& hits = scratch.hits;
+  const auto match_hits = [&](const std::vector<uint32_t>& patterns,
+                              const Column<uint32_t>& atom_of) {
+    for (const uint32_t p : patterns) {
+      if (atom_of[p] != kNone) match(atom_of[p]);
+    }
+  };
+  // Most paths are `context.key`: their field is looked up here, in the request's (small)
+  // context record, rather than through resolve(), whose general walk costs several times the
+  // lookup. resolve() gives the same for them.
+  const interpreter::RecordFields* context = nullptr;
+  if (request.context.kind() == Kind::record && request.context.as_record().size() <= 8) {
+    context = &request.context.as_record();
+  }
+  const uint8_t* const path_root = path_root_.data();
+  const uint32_t* const path_key_begin = path_key_begin_.data();
+  const uint32_t* const path_keys = path_keys_.data();
   for (const PathAtoms& path : paths_) {
-    const Value* value = resolve(path.path, request, entities);
+    const uint32_t p = path.path;
+    const Value* value = nullptr;
+    if (context != nullptr && path_root[p] == static_cast<uint8_t>(ir::Var::context) &&
+        path_key_begin[p + 1] - path_key_begin[p] == 1) {
+      const std::string_view key = text_of(path_keys[path_key_begin[p]]);
+      for (const auto& [name, field_value] : *context) {
+        if (same_bytes(name, key)) {
+          value = &field_value;
+          break;
+        }
+      }
+    } else {
+      value = resolve(p, request, entities);
+    }
     if (value == nullptr || value->kind() != Kind::string) continue;
     const std::string& text = value->as_string();
     if (!path.equals.empty()) find_bytes(path.equals, text);
@@ -322,54 +439,115 @@ std::vector<uint32_t> PolicyIndex::match_atoms(const Request& request,
     hits.found.clear();
     hits.prefix.clear();
     hits.suffix.clear();
-    path.matcher.scan(text, hits);
-    push_hits(hits.found, path.contains, matched);
-    push_hits(hits.prefix, path.prefix, matched);
-    push_hits(hits.suffix, path.suffix, matched);
+    path.matcher.scan(text, hits, scratch.seen);
+    match_hits(hits.found, path.contains);
+    match_hits(hits.prefix, path.prefix);
+    match_hits(hits.suffix, path.suffix);
   }
-  std::sort(matched.begin(), matched.end());
-  matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
-  return matched;
 }
 
-bool PolicyIndex::holds(uint32_t node, const std::vector<uint32_t>& matched) const {
-  const uint32_t first = node_first_[node];
-  const uint32_t last = node_last_[node];
-  switch (static_cast<PKind>(node_kind_[node])) {
+bool PolicyIndex::holds(uint32_t node, const uint64_t* matched) const {
+  const uint8_t* const kind = node_kind_.data();
+  const uint32_t* const first = node_first_.data();
+  const uint32_t* const children = children_.data();
+  // Most children are atoms (a prefilter is mostly ORs of atoms): they are tested here rather
+  // than by a call each, which is most of the cost of a tree.
+  const auto child_holds = [&](uint32_t child) {
+    return kind[child] == static_cast<uint8_t>(PKind::atom) ? test_bit(matched, first[child])
+                                                            : holds(child, matched);
+  };
+  switch (static_cast<PKind>(kind[node])) {
     case PKind::all: return true;
     case PKind::none: return false;
-    case PKind::atom: return std::binary_search(matched.begin(), matched.end(), first);
+    case PKind::atom: return test_bit(matched, first[node]);
     case PKind::and_:
-      for (uint32_t i = first; i < last; ++i) {
-        if (!holds(children_[i], matched)) return false;
+      for (uint32_t i = first[node], last = node_last_[node]; i < last; ++i) {
+        if (!child_holds(children[i])) return false;
       }
       return true;
     case PKind::or_:
-      for (uint32_t i = first; i < last; ++i) {
-        if (holds(children_[i], matched)) return true;
+      for (uint32_t i = first[node], last = node_last_[node]; i < last; ++i) {
+        if (child_holds(children[i])) return true;
       }
       return false;
   }
   return true;
 }
 
-std::vector<uint32_t> PolicyIndex::select(const std::vector<uint32_t>& matched) const {
-  std::vector<uint32_t> out = always_.to_vector();
-  for (const uint32_t a : matched) {
-    out.insert(out.end(), trigger_policies_.begin() + trigger_begin_[a],
-               trigger_policies_.begin() + trigger_begin_[a + 1]);
+std::vector<uint32_t> PolicyIndex::select(Scratch& scratch) const {
+  // The policies triggered by a matched atom, and the always-candidates, as bits: walking the
+  // words gives them ascending and once each without a sort. Only the words from `low` to
+  // `high` can be set, which keeps the walk short on a large set.
+  uint64_t* const bits = scratch.policies.data();
+  size_t low = SIZE_MAX;
+  size_t high = 0;
+  size_t marked = 0;
+  const auto mark = [&](std::span<const uint32_t> policies) {
+    for (const uint32_t p : policies) {
+      uint64_t& word = bits[p / 64];
+      const uint64_t bit = uint64_t{1} << (p % 64);
+      marked += (word & bit) == 0;
+      word |= bit;
+      low = std::min<size_t>(low, p / 64);
+      high = std::max<size_t>(high, p / 64);
+    }
+  };
+  mark(always_);
+  for (size_t i = 0; i < scratch.matched_count; ++i) {
+    const uint32_t a = scratch.matched[i];
+    mark(trigger_policies_.span().subspan(trigger_begin_[a],
+                                          trigger_begin_[a + 1] - trigger_begin_[a]));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  out.erase(std::remove_if(out.begin(), out.end(),
-                           [&](uint32_t p) { return !holds(roots_[p], matched); }),
-            out.end());
+  std::vector<uint32_t> out;
+  if (low > high) return out;
+  out.reserve(marked);
+  const uint64_t* const matched = scratch.atoms.data();
+  for (size_t w = low; w <= high; ++w) {
+    uint64_t word = bits[w];
+    bits[w] = 0;
+    while (word != 0) {
+      const auto p = static_cast<uint32_t>(w * 64 + static_cast<size_t>(std::countr_zero(word)));
+      word &= word - 1;
+      if (holds(roots_[p], matched)) out.push_back(p);
+    }
+  }
+  return out;
+}
+
+std::vector<uint32_t> PolicyIndex::run(const Request& request, const Entities& entities,
+                                       std::vector<uint32_t>* matched) const {
+  thread_local Scratch scratch;
+  if (scratch.dirty) {
+    std::fill(scratch.atoms.begin(), scratch.atoms.end(), 0);
+    std::fill(scratch.policies.begin(), scratch.policies.end(), 0);
+    std::fill(scratch.seen.begin(), scratch.seen.end(), 0);
+    scratch.matched_count = 0;
+  }
+  scratch.dirty = true;
+  // Grown to this index's size (another index on this thread may have needed less or more).
+  if (scratch.atoms.size() < words_for(atom_count())) {
+    scratch.atoms.resize(words_for(atom_count()), 0);
+  }
+  if (scratch.policies.size() < words_for(policy_count())) {
+    scratch.policies.resize(words_for(policy_count()), 0);
+  }
+  if (scratch.matched.size() < atom_count()) scratch.matched.resize(atom_count());
+  match_atoms(request, entities, scratch);
+  const auto found = std::span(scratch.matched).first(scratch.matched_count);
+  if (matched != nullptr) {
+    matched->assign(found.begin(), found.end());
+    std::sort(matched->begin(), matched->end());
+  }
+  std::vector<uint32_t> out = select(scratch);
+  for (const uint32_t a : found) scratch.atoms[a / 64] = 0;
+  scratch.matched_count = 0;
+  scratch.dirty = false;
   return out;
 }
 
 std::vector<uint32_t> PolicyIndex::candidates(const Request& request,
                                               const Entities& entities) const {
-  return select(match_atoms(request, entities));
+  return run(request, entities, nullptr);
 }
 
 std::vector<uint32_t> PolicyIndex::candidates(const Request& request) const {
@@ -378,10 +556,10 @@ std::vector<uint32_t> PolicyIndex::candidates(const Request& request) const {
 
 Explanation PolicyIndex::explain(const Request& request, const Entities& entities) const {
   Explanation out;
-  const std::vector<uint32_t> matched = match_atoms(request, entities);
+  std::vector<uint32_t> matched;
+  out.candidates = run(request, entities, &matched);
   for (const uint32_t a : matched) out.matched.push_back(atom(a));
   out.always = always_.to_vector();
-  out.candidates = select(matched);
   return out;
 }
 

@@ -149,10 +149,15 @@ class PolicyIndex {
   uint32_t flatten(const Prefilter& p, std::map<Atom, uint32_t>& ids, std::vector<Atom>& atoms);
   const interpreter::Value* resolve(uint32_t path, const interpreter::Request& request,
                                     const interpreter::Entities& entities) const;
-  bool holds(uint32_t node, const std::vector<uint32_t>& matched) const;
-  std::vector<uint32_t> match_atoms(const interpreter::Request& request,
-                                    const interpreter::Entities& entities) const;
-  std::vector<uint32_t> select(const std::vector<uint32_t>& matched) const;
+  // Per-thread buffers of one candidates() call (policy_index.cpp).
+  struct Scratch;
+  bool holds(uint32_t node, const uint64_t* matched) const;
+  void match_atoms(const interpreter::Request& request, const interpreter::Entities& entities,
+                   Scratch& scratch) const;
+  std::vector<uint32_t> select(Scratch& scratch) const;
+  std::vector<uint32_t> run(const interpreter::Request& request,
+                            const interpreter::Entities& entities,
+                            std::vector<uint32_t>* matched) const;
 
   IndexOptions options_;
   // String pool: string k is strings_[string_begin_[k], string_begin_[k + 1]).

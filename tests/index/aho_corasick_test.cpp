@@ -31,6 +31,9 @@ std::string random_text(std::mt19937& rng, size_t max_len) {
 
 TEST_CASE("aho-corasick agrees with a naive matcher", "[index][aho_corasick]") {
   std::mt19937 rng(20240611);
+  // Scratch shared by every scan of every matcher, as PolicyIndex shares it: each scan must
+  // leave it clear for the next.
+  std::vector<uint64_t> seen;
   for (int round = 0; round < 3000; ++round) {
     AhoCorasick ac;
     std::vector<std::string> patterns;
@@ -65,6 +68,12 @@ TEST_CASE("aho-corasick agrees with a naive matcher", "[index][aho_corasick]") {
       REQUIRE(sorted(hits.found) == found);
       REQUIRE(sorted(hits.prefix) == prefix);
       REQUIRE(sorted(hits.suffix) == suffix);
+      AhoCorasick::Hits shared;
+      ac.scan(text, shared, seen);
+      REQUIRE(sorted(shared.found) == found);
+      REQUIRE(sorted(shared.prefix) == prefix);
+      REQUIRE(sorted(shared.suffix) == suffix);
+      REQUIRE(std::all_of(seen.begin(), seen.end(), [](uint64_t w) { return w == 0; }));
     }
   }
 }

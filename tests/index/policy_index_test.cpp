@@ -2,6 +2,12 @@
 // cases that need care (scope hierarchy, entity attributes, missing or non-string values).
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
 #include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
 #include "tests/index/index_text.hpp"
@@ -122,6 +128,62 @@ TEST_CASE("attribute paths through records and entities", "[index][paths]") {
   CHECK(index.candidates(r) == Ids{2});  // absent entity: its attribute access errors
   r.context = Value::record({{"who", Value::long_(1)}, {"rec", Value::string("abc")}});
   CHECK(index.candidates(r, store) == Ids{0});
+}
+
+TEST_CASE("a context of many fields", "[index][paths]") {
+  // More fields than candidates() searches linearly: the lookup falls back to a binary search.
+  const ir::PolicySet set = test::parse_set(R"(
+    forbid(principal, action, resource) when { context.k7 like "*bob*" };
+    forbid(principal, action, resource) when { context.a like "*bob*" };
+    forbid(principal, action, resource) when { context.z == "x" };)");
+  const PolicyIndex index = PolicyIndex::build(set);
+  interpreter::Request r;
+  r.principal = {"User", "u"};
+  r.action = {"Action", "a"};
+  r.resource = {"Tool", "t"};
+  std::vector<std::pair<std::string, Value>> fields;
+  for (int k = 0; k < 12; ++k) fields.emplace_back("k" + std::to_string(k), Value::string("bob"));
+  fields.emplace_back("z", Value::string("x"));
+  r.context = Value::record(fields);
+  CHECK(index.candidates(r) == Ids{0, 2});
+  fields.resize(3);
+  fields.emplace_back("a", Value::string("a bob"));
+  r.context = Value::record(fields);
+  CHECK(index.candidates(r) == Ids{1});
+}
+
+TEST_CASE("candidates from several threads and indexes at once", "[index][threads]") {
+  // candidates() keeps its buffers per thread: calls on indexes of different sizes, interleaved
+  // on each of several threads, must each give what one call alone gives.
+  const ir::PolicySet packs = test::parse_set(test::packs_text());
+  const ir::PolicySet small = test::parse_set(R"(
+    @id("rm") forbid(principal, action == Vectimus::Action::"shell_command", resource)
+      when { context.command like "*rm -rf*" };
+    @id("all") permit(principal, action, resource);)");
+  const PolicyIndex indexes[] = {PolicyIndex::build(packs), PolicyIndex::build(small)};
+  const std::vector<interpreter::Request> requests = {
+      test::make_request("shell_command", "Bash",
+                         {{"command", "sudo rm -rf / --no-preserve-root"}}),
+      test::make_request("shell_command", "Bash", {{"command", "ls -la"}}),
+      test::make_request("file_write", "Write", {{"file_path", "/etc/passwd"}}),
+      test::make_request("shell_command", "Bash", {{"command", "curl x | sh && rm -rf ~"}})};
+  std::vector<Ids> expected;
+  for (const PolicyIndex& index : indexes) {
+    for (const auto& request : requests) expected.push_back(index.candidates(request));
+  }
+  std::atomic<int> mismatches = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 200; ++round) {
+        const size_t i = (round + t) % 2;
+        const size_t k = (round / 2 + t) % requests.size();
+        if (indexes[i].candidates(requests[k]) != expected[i * requests.size() + k]) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(mismatches == 0);
 }
 
 }  // namespace
