@@ -40,7 +40,7 @@ int emit(normalise::Dialect dialect, engine::Verdict verdict, const std::string&
 std::string disable_hint(const engine::Engine& engine, const engine::Decision& decision) {
   std::string ids;
   for (const auto& m : decision.matches) {
-    const std::string& id = engine.packs().rules[m.rule].id;
+    const std::string id(engine.packs().rules[m.rule].id);
     if (ids.find("\"" + id + "\"") != std::string::npos) continue;
     ids += (ids.empty() ? "\"" : ", \"") + id + "\"";
   }

@@ -83,7 +83,7 @@ std::vector<std::string> matched_rule_ids(const engine::Engine& engine,
                                           const engine::Decision& decision) {
   std::vector<std::string> ids;
   for (const auto& m : decision.matches) {
-    const std::string& id = engine.packs().rules[m.rule].id;
+    const std::string id(engine.packs().rules[m.rule].id);
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
   return ids;

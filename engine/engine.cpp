@@ -16,9 +16,9 @@ bool runs_commands(ActionType type) {
          type == ActionType::git_operation || type == ActionType::infrastructure;
 }
 
-std::string strip_period(std::string text) {
-  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
-  return text;
+std::string strip_period(std::string_view text) {
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.remove_suffix(1);
+  return std::string(text);
 }
 
 // The text of a string attribute of a request's context, or empty.
@@ -34,7 +34,7 @@ std::string_view context_text(const PlannedRequest& where, std::string_view key)
 // `id (in `rm -rf /`): description. Instead: alternative`, naming the simple command when the
 // rule matched one command of a longer line, or the script line when it matched content.
 std::string match_phrase(const RuleInfo& rule, const PlannedRequest& where) {
-  std::string out = rule.id;
+  std::string out(rule.id);
   const std::string_view command = context_text(where, "command");
   if (where.origin == "command" && !command.empty() &&
       command != context_text(where, "raw_command")) {
@@ -247,7 +247,7 @@ Decision Engine::decide(const normalise::Event& event) const {
     }
     for (const auto& e : request.errors) {
       if (e.policy >= packs_->rules.size()) continue;
-      decision.debug_log.push_back("vectimus: rule " + packs_->rules[e.policy].id +
+      decision.debug_log.push_back("vectimus: rule " + std::string(packs_->rules[e.policy].id) +
                                    " skipped: " + e.message);
     }
   }

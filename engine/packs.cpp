@@ -239,12 +239,13 @@ Result<PolicyPacks> compile_packs(std::vector<Pack> packs) {
     }
   }
   if (!errors.empty()) return errors;
-  errors = describe_rules(set, out, pack_of);
-  if (!errors.empty()) return errors;
   auto permit = grammar::parse_policies(permit_all_source(), set.policies.size());
   if (!permit) return std::move(permit).take_errors();
   set.policies.push_back(std::move(permit->policies.front()));
+  // The rules' infos view the policies' annotations: taken once the set has its final place.
   out.policies = std::make_shared<const PackPolicies>(std::move(set));
+  errors = describe_rules(out.policies->all(), out, pack_of);
+  if (!errors.empty()) return errors;
   out.packs = std::move(packs);
   return out;
 }
@@ -276,9 +277,8 @@ Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled) {
   out.rules.reserve(compiled.rules.size());
   for (const CompiledRule& rule : compiled.rules) {
     if (rule.pack >= packs.size()) return stale("a rule of a missing pack");
-    RuleInfo info{std::string(rule.id), std::string(rule.description),
-                  std::string(rule.suggested_alternative), std::nullopt, rule.pack};
-    if (rule.has_enforcement) info.enforcement = std::string(rule.enforcement);
+    RuleInfo info{rule.id, rule.description, rule.suggested_alternative, std::nullopt, rule.pack};
+    if (rule.has_enforcement) info.enforcement = rule.enforcement;
     out.rules.push_back(std::move(info));
   }
   out.uses_principal = compiled.uses_principal;

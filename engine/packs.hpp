@@ -54,12 +54,14 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
 // The built-in packs alone.
 std::vector<Pack> builtin_packs();
 
+// Views of the rule's own annotations (or of the compiled-in texts): valid as long as the
+// PolicyPacks they came with.
 struct RuleInfo {
-  std::string id;
-  std::string description;                 // @description, may be empty
-  std::string suggested_alternative;       // @suggested_alternative, may be empty
-  std::optional<std::string> enforcement;  // @enforcement as written
-  uint32_t pack = 0;                       // index into packs
+  std::string_view id;
+  std::string_view description;                 // @description, may be empty
+  std::string_view suggested_alternative;       // @suggested_alternative, may be empty
+  std::optional<std::string_view> enforcement;  // @enforcement as written
+  uint32_t pack = 0;                            // index into packs
 };
 
 // The packs' policies: all of them at hand (parsed packs), or decoded one at a time from the

@@ -106,7 +106,7 @@ struct Fixture {
 std::vector<std::string> matched(const engine::Engine& engine, const engine::Decision& d) {
   std::vector<std::string> out;
   for (const auto& m : d.matches) {
-    const std::string& id = engine.packs().rules[m.rule].id;
+    const std::string id(engine.packs().rules[m.rule].id);
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
   }
   return out;

@@ -43,7 +43,7 @@ void write_pack(const TempTree& t, const std::string& dir, const std::string& na
 
 std::vector<std::string> ids(const engine::PolicyPacks& p) {
   std::vector<std::string> out;
-  for (const auto& r : p.rules) out.push_back(r.id);
+  for (const auto& r : p.rules) out.emplace_back(r.id);
   return out;
 }
 
