@@ -5,8 +5,9 @@
 // engine's policy set, in the same text order, so positional ids `policyN` agree). Requests: the
 // Cedar requests the engine builds for the built-in sample events (policies/samples.json): each
 // event's own request, one per simple command, file accesses, content lines. Both sides evaluate
-// every request `reps` times; the figure per request is the mean per call, and the summary is
-// the median over the requests. The decisions and reasons of both sides must agree.
+// every request `reps` times, each call timed on its own; the figure per request is the median
+// call (a call the shared machine preempted does not drag it up, on either side), and the
+// summary is the median over the requests. The decisions and reasons of both sides must agree.
 //
 // Run: build/<preset>/bench/reference_bench [reps]  (default 200; needs `npm ci --prefix
 // conformance`), or the custom target `bench_reference`.
@@ -43,13 +44,17 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-// Mean µs per call of `f`, over `reps` calls after 3 warm-up calls.
+// Median µs of one call of `f`, over `reps` calls each timed alone, after 3 warm-up calls.
 template <typename F>
 double time_us(int reps, F&& f) {
   for (int i = 0; i < 3; ++i) f();
-  const auto start = Clock::now();
-  for (int i = 0; i < reps; ++i) f();
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count() / reps;
+  std::vector<double> calls(static_cast<size_t>(reps));
+  for (double& us : calls) {
+    const auto start = Clock::now();
+    f();
+    us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+  }
+  return median(std::move(calls));
 }
 
 std::vector<normalise::Event> sample_events() {
