@@ -210,6 +210,7 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
     std::vector<uint32_t> prefix;
     std::vector<uint32_t> suffix;
     std::vector<uint32_t> equals;
+    std::vector<uint32_t> elements;
   };
   struct ScopeBuild {
     std::vector<uint32_t> eq;
@@ -229,10 +230,14 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
       continue;
     }
     auto [slot, inserted] = path_slot.try_emplace(index.atom_path_[id], paths.size());
-    if (inserted) paths.push_back(PathBuild{index.atom_path_[id], {}, {}, {}, {}, {}});
+    if (inserted) paths.push_back(PathBuild{index.atom_path_[id], {}, {}, {}, {}, {}, {}});
     PathBuild& path = paths[slot->second];
     if (atom.kind == AtomKind::equals) {
       path.equals.push_back(id);
+      continue;
+    }
+    if (atom.kind == AtomKind::element) {
+      path.elements.push_back(id);
       continue;
     }
     const uint32_t pattern = path.matcher.add(atom.bytes);
@@ -258,10 +263,11 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
   for (PathBuild& path : paths) {
     path.matcher.compile();
     std::sort(path.equals.begin(), path.equals.end(), by_bytes);
+    std::sort(path.elements.begin(), path.elements.end(), by_bytes);
     index.paths_.push_back(PathAtoms{
         path.path, std::move(path.matcher), Column<uint32_t>(std::move(path.contains)),
         Column<uint32_t>(std::move(path.prefix)), Column<uint32_t>(std::move(path.suffix)),
-        Column<uint32_t>(std::move(path.equals))});
+        Column<uint32_t>(std::move(path.equals)), Column<uint32_t>(std::move(path.elements))});
   }
   for (size_t v = 0; v < 3; ++v) {
     ScopeBuild& scope = scopes[v];
@@ -291,7 +297,7 @@ Atom PolicyIndex::atom(uint32_t id) const {
 
 // The value at `path` for this request, or nullptr where evaluating the path would fail
 // (missing attribute, absent entity, access on a value that is neither record nor entity):
-// exactly when Cedar's `get_attr` chain errors, so a string atom on it cannot hold.
+// exactly when Cedar's `get_attr` chain errors, so a string or element atom on it cannot hold.
 const Value* PolicyIndex::resolve(uint32_t path, const Request& request,
                                   const Entities& entities) const {
   const Value* value = nullptr;
@@ -432,7 +438,17 @@ void PolicyIndex::match_atoms(const Request& request, const Entities& entities,
     } else {
       value = resolve(p, request, entities);
     }
-    if (value == nullptr || value->kind() != Kind::string) continue;
+    if (value == nullptr) continue;
+    if (value->kind() == Kind::set) {
+      // Only a string element can equal an atom's string; a set's elements are sorted by kind
+      // first, but they are few, and testing each one's kind keeps this independent of that.
+      if (path.elements.empty()) continue;
+      for (const Value& element : value->as_set()) {
+        if (element.kind() == Kind::string) find_bytes(path.elements, element.as_string());
+      }
+      continue;
+    }
+    if (value->kind() != Kind::string) continue;
     const std::string& text = value->as_string();
     if (!path.equals.empty()) find_bytes(path.equals, text);
     if (path.matcher.pattern_count() == 0) continue;
@@ -597,6 +613,7 @@ std::string PolicyIndex::serialize() const {
     col::put(w, path.prefix);
     col::put(w, path.suffix);
     col::put(w, path.equals);
+    col::put(w, path.elements);
   }
   for (const ScopeAtoms& scope : scope_) {
     col::put(w, scope.eq);
@@ -677,7 +694,7 @@ Result<PolicyIndex> PolicyIndex::load(std::string_view bytes, size_t policy_coun
   col::sized(r, x.atom_type_.size(), atoms, "the atoms' entity types");
   col::sized(r, x.atom_id_.size(), atoms, "the atoms' entity ids");
   if (copy) {
-    col::below(r, x.atom_kind_, static_cast<uint32_t>(AtomKind::scope_is) + 1, "an atom");
+    col::below(r, x.atom_kind_, static_cast<uint32_t>(AtomKind::element) + 1, "an atom");
     col::below(r, x.atom_path_, paths, "an atom's path", "paths");
     col::below(r, x.atom_bytes_, strings, "an atom's string", "strings");
     col::below(r, x.atom_type_, strings, "an atom's entity type", "strings");
@@ -740,7 +757,7 @@ Result<PolicyIndex> PolicyIndex::load(std::string_view bytes, size_t policy_coun
     col::below(r, x.always_, policy_count, "an always-candidate", "policies");
   }
 
-  // String paths: a matcher and four columns each, at least 8 bytes.
+  // Attribute paths: a matcher and five columns each, at least 8 bytes.
   x.paths_.resize(r.count(8));
   for (PathAtoms& path : x.paths_) {
     if (!r.ok()) break;
@@ -754,6 +771,7 @@ Result<PolicyIndex> PolicyIndex::load(std::string_view bytes, size_t policy_coun
     col::get(r, path.prefix, copy);
     col::get(r, path.suffix, copy);
     col::get(r, path.equals, copy);
+    col::get(r, path.elements, copy);
     const size_t patterns = path.matcher.pattern_count();
     col::sized(r, path.contains.size(), patterns, "a matcher's substring atoms");
     col::sized(r, path.prefix.size(), patterns, "a matcher's prefix atoms");
@@ -763,6 +781,7 @@ Result<PolicyIndex> PolicyIndex::load(std::string_view bytes, size_t policy_coun
       col::below(r, path.prefix, atoms, "a prefix atom", "atoms", true);
       col::below(r, path.suffix, atoms, "a suffix atom", "atoms", true);
       col::below(r, path.equals, atoms, "an exact-value atom", "atoms");
+      col::below(r, path.elements, atoms, "a set-element atom", "atoms");
     }
   }
   for (ScopeAtoms& scope : x.scope_) {

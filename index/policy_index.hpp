@@ -5,11 +5,12 @@
 //
 // Phases, in this order (re2's FilteredRE2 / PrefilterTree): build() computes every policy's
 // prefilter (index/prefilter.hpp) and compiles them: atoms are interned, string atoms grouped by
-// attribute path into one Aho-Corasick matcher each (plus a hash table for exact values), scope
-// atoms into lookup tables, and each policy is hung on a few "trigger" atoms, at least one of
-// which holds whenever its prefilter does. candidates() then matches atoms (each string
-// attribute of the request is scanned once), collects the policies triggered by a matched atom
-// plus those whose prefilter is ALL, and keeps those whose whole prefilter holds.
+// attribute path into one Aho-Corasick matcher each (plus a sorted table for exact values, and
+// one for set elements), scope atoms into lookup tables, and each policy is hung on a few
+// "trigger" atoms, at least one of which holds whenever its prefilter does. candidates() then
+// matches atoms (each string attribute of the request is scanned once, each string element of a
+// set attribute looked up once), collects the policies triggered by a matched atom plus those
+// whose prefilter is ALL, and keeps those whose whole prefilter holds.
 //
 // What the guarantee gives the engine: authorize(set, index.candidates(req, ents), req, ents)
 // has the same decision and the same reasons as authorize(set, req, ents), and its errors are
@@ -59,8 +60,9 @@ struct Explanation {
 };
 
 // Version 2: 4-byte columns are padded to 4-byte offsets (for view()), and a matcher stores
-// each state's output instead of each pattern's end state.
-inline constexpr uint32_t kIndexFormatVersion = 2;
+// each state's output instead of each pattern's end state. Version 3: set-element atoms (a new
+// atom kind, and a column of them per attribute path).
+inline constexpr uint32_t kIndexFormatVersion = 3;
 
 class PolicyIndex {
  public:
@@ -70,8 +72,8 @@ class PolicyIndex {
 
   // The index as bytes: "VECTIMUS-INDEX\n", kIndexFormatVersion, the policy count, the options,
   // then the columns (index/columns.hpp) of the string pool, attribute paths, atoms, prefilter
-  // trees, triggers, string matchers and scope tables. Deterministic: the same index gives the
-  // same bytes, and serialize(deserialize(b)) == serialize(view(b)) == b.
+  // trees, triggers, per-path matchers and tables, and scope tables. Deterministic: the same index
+  // gives the same bytes, and serialize(deserialize(b)) == serialize(view(b)) == b.
   std::string serialize() const;
   // Reads what serialize() wrote, for a set of `policy_count` policies (a blob made for another
   // count is refused), into an index that owns copies of the columns. Trusts none of it: every
@@ -123,7 +125,8 @@ class PolicyIndex {
   bool borrowed() const { return string_begin_.borrowed(); }
 
  private:
-  // One string attribute: its substring matcher and its exact values.
+  // One attribute path: its substring matcher and its exact values (used when the request's
+  // value there is a string), and its set elements (used when it is a set).
   struct PathAtoms {
     uint32_t path = 0;  // in the path table
     AhoCorasick matcher;
@@ -131,7 +134,8 @@ class PolicyIndex {
     Column<uint32_t> contains;
     Column<uint32_t> prefix;
     Column<uint32_t> suffix;
-    Column<uint32_t> equals;  // atoms, sorted by their bytes
+    Column<uint32_t> equals;    // atoms, sorted by their bytes
+    Column<uint32_t> elements;  // `element` atoms, sorted by their bytes
   };
   struct ScopeAtoms {
     Column<uint32_t> eq;  // atoms, sorted by (uid type, uid id)

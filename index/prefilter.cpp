@@ -81,6 +81,11 @@ std::optional<AttrPath> string_path(const Expr& e) {
   return path;
 }
 
+// A path that can hold a set: as for strings, a bare variable is a record or an entity.
+std::optional<AttrPath> set_path(const Expr& e) {
+  return string_path(e);
+}
+
 Atom string_atom(AtomKind kind, AttrPath path, std::string bytes) {
   Atom a;
   a.kind = kind;
@@ -118,6 +123,8 @@ class Analyzer {
       case Op::like: return like(e);
       case Op::eq: return equality(e);
       case Op::contains: return set_contains(e);
+      case Op::contains_all: return set_contains_all(e);
+      case Op::contains_any: return set_contains_any(e);
       default: return Prefilter::all();
     }
   }
@@ -215,17 +222,59 @@ class Analyzer {
   }
 
   // `["a", "b"].contains(p)`: p is one of the strings (every element must be a string literal,
-  // since p could equal a non-string element).
+  // since p could equal a non-string element). `p.contains("a")`: the set at p has the string
+  // "a" (Cedar compares values, and only the string "a" equals it).
   static Prefilter set_contains(const Expr& e) {
     const Expr& set = e.children[0];
-    std::optional<AttrPath> path = string_path(e.children[1]);
-    if (set.op != Op::set || !path) return Prefilter::all();
+    const Expr& arg = e.children[1];
+    if (set.op != Op::set) {
+      std::optional<AttrPath> path = set_path(set);
+      if (!path || arg.op != Op::string_lit) return Prefilter::all();
+      return Prefilter::of(string_atom(AtomKind::element, std::move(*path), arg.text));
+    }
+    std::optional<AttrPath> path = string_path(arg);
+    if (!path) return Prefilter::all();
     std::vector<Prefilter> options;
     for (const Expr& elem : set.children) {
       if (elem.op != Op::string_lit) return Prefilter::all();
       options.push_back(Prefilter::of(string_atom(AtomKind::equals, *path, elem.text)));
     }
     return Prefilter::make_or(std::move(options));
+  }
+
+  // One element atom per member of `literals`, a set literal of string literals only (with any
+  // other member, p could hold a value equal to it that no string atom sees); nullopt otherwise.
+  static std::optional<std::vector<Prefilter>> element_atoms(const AttrPath& path,
+                                                             const Expr& literals) {
+    if (literals.op != Op::set) return std::nullopt;
+    std::vector<Prefilter> atoms;
+    for (const Expr& elem : literals.children) {
+      if (elem.op != Op::string_lit) return std::nullopt;
+      atoms.push_back(Prefilter::of(string_atom(AtomKind::element, path, elem.text)));
+    }
+    return atoms;
+  }
+
+  // `p.containsAll(["a", "b"])`: the set at p has every one of the strings. With no string
+  // the AND is empty, ALL: it is true for any set.
+  static Prefilter set_contains_all(const Expr& e) {
+    std::optional<AttrPath> path = set_path(e.children[0]);
+    if (!path) return Prefilter::all();
+    std::optional<std::vector<Prefilter>> atoms = element_atoms(*path, e.children[1]);
+    return atoms ? Prefilter::make_and(std::move(*atoms)) : Prefilter::all();
+  }
+
+  // `p.containsAny(["a", "b"])` or `["a", "b"].containsAny(p)` (the operation is symmetric):
+  // one of the strings is in the set at p. With no string the OR is empty, NONE: it is never
+  // true (false for any set, an error otherwise).
+  static Prefilter set_contains_any(const Expr& e) {
+    for (int side = 0; side < 2; ++side) {
+      std::optional<AttrPath> path = set_path(e.children[side]);
+      if (!path) continue;
+      std::optional<std::vector<Prefilter>> atoms = element_atoms(*path, e.children[1 - side]);
+      if (atoms) return Prefilter::make_or(std::move(*atoms));
+    }
+    return Prefilter::all();
   }
 
   const PrefilterOptions& options_;
@@ -368,6 +417,7 @@ std::string dump(const Atom& atom) {
     case AtomKind::scope_eq: return root + "==" + ir::to_cedar(atom.uid);
     case AtomKind::scope_in: return root + " in " + ir::to_cedar(atom.uid);
     case AtomKind::scope_is: return root + " is " + atom.bytes;
+    case AtomKind::element: return "elem(" + dump(atom.path) + "," + quoted(atom.bytes) + ")";
   }
   return "?";
 }

@@ -17,6 +17,14 @@
 //               literal runs; a leading run is a prefix, a trailing one a suffix, a pattern
 //               without wildcard an exact value; runs shorter than the minimum length give ALL
 //   `p == "lit"`, `"lit" == p`, `["a", "b"].contains(p)`: exact values (any length)
+//   `p.contains("lit")`, `p.containsAll(["a", "b"])`, `p.containsAny(["a", "b"])` and
+//               `["a", "b"].containsAny(p)`, where p is an attribute path holding a set: set
+//               elements (`element` atoms, any length), AND for containsAll, OR for containsAny.
+//               Every element of the literal set must be a string literal (p could hold a
+//               non-string element equal to another one); an empty one gives ALL for
+//               containsAll (true for any set) and NONE for containsAny (never true). Their
+//               negations (`!p.contains("x")`, `unless { p.containsAny(..) }`) say only what p
+//               lacks, so they are ALL.
 //   `&&` AND, `||` OR, `if c then a else b` OR(AND(c, a), AND(!c, b)), `!` and `unless` through
 //   the dual rules for "evaluates to false" (`!(p != "x")` gives p == "x"; `!(p like ..)` gives
 //   ALL) `true` ALL, `false` NONE (so `when { false }` is never a candidate)
@@ -30,7 +38,8 @@
 
 namespace vectimus::index {
 
-// Where a string comes from: a variable followed by attribute accesses, e.g. context.command.
+// Where a string or a set comes from: a variable followed by attribute accesses, e.g.
+// context.command or context.args.
 struct AttrPath {
   ir::Var root = ir::Var::context;
   std::vector<std::string> keys;
@@ -46,6 +55,7 @@ enum class AtomKind : uint8_t {
   scope_eq,  // the request's `path.root` entity is `uid`
   scope_in,  // the request's `path.root` entity is `uid` or has it as an ancestor
   scope_is,  // the request's `path.root` entity has type `bytes`
+  element,   // the value at `path` is a set that has the string `bytes` among its elements
 };
 
 struct Atom {
@@ -77,7 +87,8 @@ struct Prefilter {
 struct PrefilterOptions {
   // `contains`, `prefix` and `suffix` atoms shorter than this are dropped (re2's
   // min_atom_len): a 1- or 2-byte string occurs in almost every command and would only make
-  // the scan report more. Exact values (`equals`) are looked up whole, so any length is kept.
+  // the scan report more. Exact values (`equals`) and set elements (`element`) are looked up
+  // whole, so any length is kept.
   size_t min_atom_length = 3;
   // Upper bound on the nodes built for one policy; past it the remaining parts become ALL
   // (still sound). Keeps pathological nesting such as `if (if (if ..))` from blowing up.

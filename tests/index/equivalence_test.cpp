@@ -9,8 +9,8 @@
 //     policy is not satisfied, so it changes neither the decision nor the reasons.
 // The generator leans on what the prefilter must get right: patterns with many stars, literal
 // `\*`, backslashes, non-ASCII text, short runs, `==`/`!=`/contains, `&&`/`||`/`!`/`unless`/
-// `if`/`has`, missing and non-string attributes, attributes of entities, scope hierarchy, and
-// permits as well as forbids.
+// `if`/`has`, missing and non-string attributes, attributes of entities, scope hierarchy,
+// permits as well as forbids, and contains/containsAny/containsAll on set attributes.
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>

@@ -2,7 +2,9 @@
 // (equivalence with full evaluation, and the stored form). It leans on what the prefilter must
 // get right: patterns with many stars, literal `\*`, backslashes, non-ASCII text, short runs,
 // `==`/`!=`/contains, `&&`/`||`/`!`/`unless`/`if`/`has`, missing and non-string attributes,
-// attributes of entities, scope hierarchy, and permits as well as forbids.
+// attributes of entities, scope hierarchy, and permits as well as forbids; and set attributes
+// under contains/containsAny/containsAll, with string, non-string and nested elements, empty
+// literal sets, and strings where a set is expected.
 #pragma once
 
 #include <random>
@@ -24,6 +26,9 @@ inline const char* const kTokens[] = {"a", "b",    "ab",  "rm",  " -rf", " /",
                                       "/", "*",    "\\",  "\"",  "\n",   "é",
                                       "😀", "sudo", "abc", "xyz", "~",    "rm -rf /"};
 inline const char* const kAttrs[] = {"command", "file_path", "tool", "n", "flag", "missing"};
+inline const char* const kSetAttrs[] = {"args", "flags"};
+// Set elements: short words, so that literal sets and request sets share many of them.
+inline const char* const kWords[] = {"push", "f", "force", "main", "", "a", "é"};
 
 class Gen {
  public:
@@ -79,8 +84,41 @@ class Gen {
     }
   }
 
+  // Mostly a set attribute, sometimes one holding a string or nothing (contains then errors).
+  std::string set_path() {
+    switch (below(8)) {
+      case 0: return "principal.groups";
+      case 1: return "context.command";
+      case 2: return "context.missing";
+      default: return std::string("context.") + kSetAttrs[below(std::size(kSetAttrs))];
+    }
+  }
+
+  std::string word() { return quote(kWords[below(std::size(kWords))], false); }
+
+  // A set literal of 0-3 elements: mostly strings, sometimes a long or a nested set.
+  std::string set_literal() {
+    std::string out = "[";
+    const size_t n = below(4);
+    for (size_t i = 0; i < n; ++i) {
+      if (i > 0) out += ", ";
+      out += chance(85) ? word() : (chance(50) ? "1" : "[" + word() + "]");
+    }
+    return out + "]";
+  }
+
+  std::string set_expr() {
+    switch (below(5)) {
+      case 0: return set_path() + ".contains(" + (chance(90) ? word() : "1") + ")";
+      case 1: return set_path() + ".containsAny(" + set_literal() + ")";
+      case 2: return set_literal() + ".containsAny(" + set_path() + ")";
+      case 3: return set_path() + ".containsAll(" + set_literal() + ")";
+      default: return set_literal() + ".containsAll(" + set_path() + ")";
+    }
+  }
+
   std::string expr(int depth) {
-    const size_t pick = depth <= 0 ? below(7) : below(12);
+    const size_t pick = depth <= 0 ? below(8) : below(13);
     switch (pick) {
       case 0:
       case 1: return string_path() + " like " + pattern();
@@ -93,10 +131,11 @@ class Gen {
         return "[" + quote(text(1), false) + ", " + quote(text(2), false) + "].contains(" +
                string_path() + ")";
       case 6: return chance(50) ? "true" : (chance(50) ? "false" : "context.flag");
-      case 7: return "!(" + expr(depth - 1) + ")";
-      case 8:
-      case 9: return "(" + expr(depth - 1) + ") && (" + expr(depth - 1) + ")";
-      case 10: return "(" + expr(depth - 1) + ") || (" + expr(depth - 1) + ")";
+      case 7: return set_expr();
+      case 8: return "!(" + expr(depth - 1) + ")";
+      case 9:
+      case 10: return "(" + expr(depth - 1) + ") && (" + expr(depth - 1) + ")";
+      case 11: return "(" + expr(depth - 1) + ") || (" + expr(depth - 1) + ")";
       default:
         return "if (" + expr(depth - 1) + ") then (" + expr(depth - 1) + ") else (" +
                expr(depth - 1) + ")";
@@ -134,6 +173,22 @@ class Gen {
     }
   }
 
+  // Mostly a set of words, sometimes with a long or a nested set in it, sometimes a string.
+  Value set_value() {
+    if (chance(10)) return Value::string(kWords[below(std::size(kWords))]);
+    std::vector<Value> elems;
+    const size_t n = below(4);
+    for (size_t i = 0; i < n; ++i) {
+      if (chance(85)) {
+        elems.push_back(Value::string(kWords[below(std::size(kWords))]));
+      } else {
+        elems.push_back(chance(50) ? Value::long_(1)
+                                   : Value::set({Value::string(kWords[below(std::size(kWords))])}));
+      }
+    }
+    return Value::set(std::move(elems));
+  }
+
   interpreter::Request request() {
     interpreter::Request r;
     r.principal = chance(80) ? ir::EntityUid{"User", "dev"} : ir::EntityUid{"User", "other"};
@@ -146,6 +201,9 @@ class Gen {
     }
     if (chance(50)) fields.emplace_back("rec", Value::record({{"inner", Value::string(text(4))}}));
     if (chance(20)) fields.emplace_back("flag", Value::boolean(chance(50)));
+    for (const char* attr : kSetAttrs) {
+      if (chance(75)) fields.emplace_back(attr, set_value());
+    }
     r.context = Value::record(std::move(fields));
     return r;
   }
@@ -155,6 +213,7 @@ class Gen {
     if (chance(80)) {
       std::vector<std::pair<std::string, Value>> attrs;
       if (chance(80)) attrs.emplace_back("name", value());
+      if (chance(60)) attrs.emplace_back("groups", set_value());
       store.add({{"User", "dev"}, Value::record(std::move(attrs)), {{"Group", "staff"}}, {}});
     }
     if (chance(70)) {

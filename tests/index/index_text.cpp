@@ -49,4 +49,22 @@ interpreter::Request make_request(const std::string& action, const std::string& 
   return r;
 }
 
+interpreter::Request make_command_request(const std::string& action, const std::string& program,
+                                          const std::string& command,
+                                          const std::vector<std::string>& args,
+                                          const std::vector<std::string>& flags) {
+  interpreter::Request r =
+      make_request(action, "Bash", {{"command", command}, {"program", program}});
+  const auto set_of = [](const std::vector<std::string>& strings) {
+    std::vector<interpreter::Value> elems;
+    for (const std::string& s : strings) elems.push_back(interpreter::Value::string(s));
+    return interpreter::Value::set(std::move(elems));
+  };
+  std::vector<std::pair<std::string, interpreter::Value>> fields = r.context.as_record();
+  fields.emplace_back("args", set_of(args));
+  fields.emplace_back("flags", set_of(flags));
+  r.context = interpreter::Value::record(std::move(fields));
+  return r;
+}
+
 }  // namespace vectimus::test

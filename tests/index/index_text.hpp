@@ -24,4 +24,11 @@ ir::PolicySet parse_set(std::string_view text);
 interpreter::Request make_request(const std::string& action, const std::string& tool,
                                   const std::vector<std::pair<std::string, std::string>>& context);
 
+// A simple command's request as the engine plans it: make_request(action, "Bash", command and
+// program as strings), plus `args` and `flags` as sets of strings.
+interpreter::Request make_command_request(const std::string& action, const std::string& program,
+                                          const std::string& command,
+                                          const std::vector<std::string>& args,
+                                          const std::vector<std::string>& flags);
+
 }  // namespace vectimus::test

@@ -65,6 +65,83 @@ TEST_CASE("built-in packs: candidates and decisions", "[index][packs]") {
   }
 }
 
+TEST_CASE("built-in packs: git commands through set elements", "[index][packs]") {
+  // The git rules ask `context.args.contains("push")` and `context.flags.containsAny([..])`:
+  // without set-element atoms every rule on git was a candidate for every git command.
+  const ir::PolicySet set = test::parse_set(test::packs_text());
+  const PolicyIndex index = PolicyIndex::build(set);
+  const auto push = test::make_command_request("git_operation", "git", "git push origin main",
+                                               {"push", "origin", "main"}, {});
+  INFO(to_text(index.explain(push, interpreter::Entities{}), index, set));
+  CHECK(index.candidates(push).size() <= 3);
+  check_same(set, index, push, interpreter::Entities{});
+  // The engine leaves an empty set out of the context: `context has flags` is then false.
+  interpreter::Request no_flags = push;
+  std::vector<std::pair<std::string, Value>> fields;
+  for (const auto& [key, value] : push.context.as_record()) {
+    if (key != "flags") fields.emplace_back(key, value);
+  }
+  no_flags.context = Value::record(std::move(fields));
+  CHECK(index.candidates(no_flags).size() <= 3);
+  check_same(set, index, no_flags, interpreter::Entities{});
+  // Forced and deleting pushes still reach their rules, and are denied as without the index.
+  const auto force =
+      test::make_command_request("git_operation", "git", "git push --force origin main",
+                                 {"push", "origin", "main"}, {"force"});
+  const auto forced =
+      interpreter::authorize(set, index.candidates(force), force, interpreter::Entities{});
+  CHECK(forced.decision == interpreter::Decision::deny);
+  check_same(set, index, force, interpreter::Entities{});
+  const auto del =
+      test::make_command_request("git_operation", "git", "git push origin --delete main",
+                                 {"push", "origin", "main"}, {"delete"});
+  CHECK(index.candidates(del).size() > index.candidates(push).size());
+  check_same(set, index, del, interpreter::Entities{});
+}
+
+TEST_CASE("set elements: contains, containsAny, containsAll", "[index][elements]") {
+  const ir::PolicySet set = test::parse_set(R"(
+    forbid(principal, action, resource) when { context.args.contains("push") };
+    forbid(principal, action, resource) when { context.flags.containsAny(["f", "force"]) };
+    forbid(principal, action, resource) when { context.args.containsAll(["push", "main"]) };
+    forbid(principal, action, resource) when { principal.groups.contains("ops") };
+    forbid(principal, action, resource) when { context.args == "push" };)");
+  const PolicyIndex index = PolicyIndex::build(set);
+  const auto strings = [](std::initializer_list<const char*> items) {
+    std::vector<Value> out;
+    for (const char* s : items) out.push_back(Value::string(s));
+    return out;
+  };
+  interpreter::Request r;
+  r.principal = {"User", "u"};
+  r.action = {"Action", "a"};
+  r.resource = {"Tool", "t"};
+  r.context = Value::record(
+      {{"args", Value::set(strings({"push", "origin"}))}, {"flags", Value::set(strings({"f"}))}});
+  CHECK(index.candidates(r) == Ids{0, 1});
+  r.context = Value::record({{"args", Value::set(strings({"main", "push"}))},
+                             {"flags", Value::set(strings({"force", "x"}))}});
+  CHECK(index.candidates(r) == Ids{0, 1, 2});
+  // Non-string elements never equal a string; a string where a set is expected matches no
+  // element atom (contains would error) but its exact value still counts.
+  std::vector<Value> mixed = strings({"main"});
+  mixed.push_back(Value::long_(1));
+  mixed.push_back(Value::set(strings({"push"})));
+  r.context = Value::record({{"args", Value::set(mixed)}, {"flags", Value::string("force")}});
+  CHECK(index.candidates(r).empty());
+  r.context = Value::record({{"args", Value::string("push")}, {"flags", Value::set({})}});
+  CHECK(index.candidates(r) == Ids{4});
+  // Through an entity attribute.
+  interpreter::Entities store;
+  store.add(
+      {{"User", "u"}, Value::record({{"groups", Value::set(strings({"dev", "ops"}))}}), {}, {}});
+  store.finish();
+  CHECK(index.candidates(r, store) == Ids{3, 4});
+  const Explanation e = index.explain(r, store);
+  REQUIRE(e.matched.size() == 2);
+  CHECK(dump(e.matched[0]) == R"(elem(principal.groups,"ops"))");
+}
+
 TEST_CASE("explain lists the matched atoms", "[index][explain]") {
   const ir::PolicySet set = test::parse_set(R"(
     @id("rm-root") forbid(principal, action == Vectimus::Action::"shell_command", resource)
