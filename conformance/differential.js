@@ -1,6 +1,6 @@
 // Differential test: random Cedar cases (gen.js) decided by the reference and by vectimus.
 //
-// Usage: node differential.js --vectimus BIN --work DIR [--requests N] [--canary]
+// Usage: node differential.js --vectimus BIN --work DIR [--requests N] [--canary] [--index]
 //   VECTIMUS_CONFORMANCE_SEED=S   run seed (default: a fixed constant, so CI is repeatable)
 //   VECTIMUS_CONFORMANCE_LONG=1   1,000,000 requests instead of 20,000
 // Per batch of cases: the reference decides every request (decision, reason set, error-id set,
@@ -9,6 +9,8 @@
 // to a minimal reproducer (shrink.js), printed, and saved under DIR/repro-<n>/.
 // --canary corrupts one expected answer per test and passes only if vectimus reports exactly
 // those: proof that the comparison can fail.
+// --index has run-tests also decide every request through the rule index, which must agree with
+// evaluating every policy: the index checked on generated policies the reference has judged.
 'use strict';
 
 const fs = require('fs');
@@ -27,16 +29,17 @@ const SHRINK_BUDGET_MS = 20000;  // per disagreement
 const MAX_ISOLATED = 200;        // requests re-run alone to find the ones that crash vectimus
 
 function parseArgs(argv) {
-  const args = { requests: null, canary: false };
+  const args = { requests: null, canary: false, flags: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--vectimus') args.vectimus = argv[++i];
     else if (a === '--work') args.work = argv[++i];
     else if (a === '--requests') args.requests = Number(argv[++i]);
     else if (a === '--canary') args.canary = true;
+    else if (a === '--index') args.flags.push('--index');
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!args.vectimus || !args.work) throw new Error('usage: differential.js --vectimus BIN --work DIR [--requests N] [--canary]');
+  if (!args.vectimus || !args.work) throw new Error('usage: differential.js --vectimus BIN --work DIR [--requests N] [--canary] [--index]');
   return args;
 }
 
@@ -75,7 +78,7 @@ function reproduce(args, kase, n, seed, caseIndex) {
     if (!answer.ok) return false;
     const file = writeTest(dir, 'repro', text, candidate.entities,
       [{ description: 'reproducer', ...request, ...expectation(answer) }]);
-    const run = runTests(args.vectimus, dir, [file], 10000);
+    const run = runTests(args.vectimus, dir, [file], 10000, args.flags);
     if (run.status === 0) return false;
     last = { text, answer, run, candidate };
     return true;
@@ -112,7 +115,7 @@ function isolate(args, dir, file, c, disagreements, tally) {
   test.requests.forEach((request, j) => {
     const one = path.join(dir, `single.json`);
     fs.writeFileSync(one, ref.stringifyBig({ ...test, requests: [request] }));
-    const run = runTests(args.vectimus, dir, [one], 10000);
+    const run = runTests(args.vectimus, dir, [one], 10000, args.flags);
     if (run.status === 0 && run.summary && run.summary.passed === 1) { tally.passed++; return; }
     tally.failed++;
     const line = run.failures.length ? run.failures[0].line.replace(one, file)
@@ -124,11 +127,13 @@ function isolate(args, dir, file, c, disagreements, tally) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const seed = process.env.VECTIMUS_CONFORMANCE_SEED ? Number(process.env.VECTIMUS_CONFORMANCE_SEED) >>> 0 : DEFAULT_SEED;
+  // The index run gets its own default seed, so CI's two runs cover different cases.
+  const defaultSeed = args.flags.includes('--index') ? DEFAULT_SEED + 1 : DEFAULT_SEED;
+  const seed = process.env.VECTIMUS_CONFORMANCE_SEED ? Number(process.env.VECTIMUS_CONFORMANCE_SEED) >>> 0 : defaultSeed;
   const long = process.env.VECTIMUS_CONFORMANCE_LONG === '1';
   const target = args.requests ?? (long ? 1000000 : 20000);
   console.log(`differential: seed ${seed} (set VECTIMUS_CONFORMANCE_SEED to change), target ${target} requests` +
-    `${args.canary ? ', canary mode' : ''}; reference cedar-wasm ${ref.version}`);
+    `${args.canary ? ', canary mode' : ''}${args.flags.length ? ', through the index too' : ''}; reference cedar-wasm ${ref.version}`);
   if (!fs.existsSync(args.vectimus)) { console.log(`FAIL: vectimus binary not found at ${args.vectimus}`); process.exit(1); }
   fs.rmSync(args.work, { recursive: true, force: true });
   fs.mkdirSync(args.work, { recursive: true });
@@ -161,7 +166,7 @@ function main() {
       expected += requests.length;
     }
     stats.cases += cases.size;
-    const run = runTests(args.vectimus, dir, [...cases.keys()]);
+    const run = runTests(args.vectimus, dir, [...cases.keys()], 120000, args.flags);
     stats.compared += expected;
     let s = run.summary;
     let keepDir = run.failures.length > 0;

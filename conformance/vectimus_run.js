@@ -27,8 +27,9 @@ function writeTest(dir, name, policyText, entities, requests) {
 
 // {status, output, failures: [{file, request|null, line}], summary: {passed, failed, skipped}|null}
 // A run that takes longer than timeoutMs is killed (a hang shows as `killed by SIGTERM`).
-function runTests(vectimus, root, files, timeoutMs = 120000) {
-  const result = spawnSync(vectimus, ['cedar', 'run-tests', '--root', root, ...files], {
+// `flags` go to run-tests as they are (e.g. ['--index']).
+function runTests(vectimus, root, files, timeoutMs = 120000, flags = []) {
+  const result = spawnSync(vectimus, ['cedar', 'run-tests', ...flags, '--root', root, ...files], {
     encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs,
   });
   const output = (result.stdout || '') + (result.stderr || '');
