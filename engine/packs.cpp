@@ -290,18 +290,17 @@ Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled) {
 }
 
 PackPolicies::PackPolicies(ir::PolicySet set)
-    : size_(set.policies.size()), set_(std::move(set)), decoded_(size_, true) {}
+    : set_(std::move(set)), decoded_(set_.policies.size(), true) {}
 
 PackPolicies::PackPolicies(ir::SerializedSet compiled)
-    : size_(compiled.size()),
-      compiled_(std::move(compiled)),
-      decoded_(size_, false),
-      undecoded_(size_) {
-  set_.policies.resize(size_);
+    : compiled_(std::move(compiled)),
+      decoded_(compiled_->size(), false),
+      undecoded_(compiled_->size()) {
+  set_.policies.resize(compiled_->size());
 }
 
 void PackPolicies::decode(uint32_t policy) const {
-  if (policy >= size_) throw std::out_of_range("no policy " + std::to_string(policy));
+  if (policy >= size()) throw std::out_of_range("no policy " + std::to_string(policy));
   if (decoded_[policy]) return;
   auto decoded = compiled_->policy(policy);
   if (!decoded) {
@@ -315,12 +314,12 @@ void PackPolicies::decode(uint32_t policy) const {
 
 size_t PackPolicies::decoded_count() const {
   std::lock_guard lock(mutex_);
-  return size_ - undecoded_;
+  return size() - undecoded_;
 }
 
 const ir::PolicySet& PackPolicies::all() const {
   std::lock_guard lock(mutex_);
-  for (uint32_t i = 0; undecoded_ > 0 && i < size_; ++i) decode(i);
+  for (uint32_t i = 0; undecoded_ > 0 && i < size(); ++i) decode(i);
   return set_;
 }
 

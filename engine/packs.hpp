@@ -73,7 +73,7 @@ class PackPolicies {
   explicit PackPolicies(ir::PolicySet set);
   explicit PackPolicies(ir::SerializedSet compiled);
 
-  size_t size() const { return size_; }
+  size_t size() const { return decoded_.size(); }  // fixed at construction
   // How many are decoded so far (all of them for parsed packs).
   size_t decoded_count() const;
   // Every policy.
@@ -84,7 +84,6 @@ class PackPolicies {
  private:
   void decode(uint32_t policy) const;  // mutex_ held
 
-  size_t size_ = 0;
   std::optional<ir::SerializedSet> compiled_;
   mutable std::mutex mutex_;
   mutable ir::PolicySet set_;          // sized up front: decoding never moves a policy
