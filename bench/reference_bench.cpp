@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   char home_pattern[] = "/tmp/vectimus-refbench-XXXXXX";
   const std::string dir = mkdtemp(home_pattern);
   engine::Locations where;  // no config, no user or project packs: the built-in packs alone
-  const engine::Host host = engine::real_host();
+  const Host host = real_host();
   auto loaded = engine::Engine::load(host, where, options);
   if (!loaded) {
     std::fputs(render(loaded.errors()).c_str(), stderr);

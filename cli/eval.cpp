@@ -52,7 +52,7 @@ int run_eval(const EvalOptions& opt) {
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;
-  engine::Session session(engine::real_host(), options);
+  engine::Session session(real_host(), options);
   const std::string input = read_all_stdin();
   std::size_t start = 0;
   while (start < input.size()) {

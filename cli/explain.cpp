@@ -114,7 +114,7 @@ int run_explain(const ExplainOptions& opt) {
     w.key("status").value("event").key("events").begin_array();
     write_event(w, outcome.event);
     w.end_array();
-    const engine::Host host = engine::real_host();
+    const Host host = real_host();
     engine::EngineOptions options;
     if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
     options.always_resolve_identity = true;

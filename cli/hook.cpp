@@ -62,7 +62,7 @@ int decide_and_answer(const HookOptions& opt, normalise::Dialect& dialect) {
         "vectimus: the hook payload could not be read: " + outcome.errors.front().message;
     return emit(dialect, engine::Verdict::deny, reason, render(outcome.errors));
   }
-  const engine::Host host = engine::real_host();
+  const Host host = real_host();
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;

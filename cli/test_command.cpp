@@ -146,7 +146,7 @@ int run_test(const TestOptions& opt) {
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;
-  engine::Session session(engine::real_host(), options);
+  engine::Session session(real_host(), options);
   std::vector<Row> rows;
   for (const Case& c : *cases) {
     auto row = run_case(session, c);

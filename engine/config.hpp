@@ -36,7 +36,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/host.hpp"
+#include "support/host.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::engine {

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "engine/config.hpp"
-#include "engine/host.hpp"
+#include "support/host.hpp"
 #include "engine/identity.hpp"
 #include "engine/locate.hpp"
 #include "engine/packs.hpp"

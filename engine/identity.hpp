@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/config.hpp"
-#include "engine/host.hpp"
+#include "support/host.hpp"
 #include "interpreter/entities.hpp"
 #include "normalise/event.hpp"
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/host.hpp"
+#include "support/host.hpp"
 #include "engine/packs.hpp"
 
 namespace vectimus::engine {

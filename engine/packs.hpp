@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "engine/builtin.hpp"
-#include "engine/host.hpp"
+#include "support/host.hpp"
 #include "engine/manifest.hpp"
 #include "index/policy_index.hpp"
 #include "ir/ir.hpp"

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/cli/process.hpp"
-#include "tests/engine/temp_tree.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using vectimus::testing::ProcessResult;
 using vectimus::testing::TempTree;

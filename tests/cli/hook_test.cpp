@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "tests/cli/process.hpp"
-#include "tests/engine/temp_tree.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using vectimus::testing::ProcessResult;
 using vectimus::testing::TempTree;

@@ -4,7 +4,7 @@
 
 #include "engine/config.hpp"
 #include "engine/locate.hpp"
-#include "tests/engine/test_host.hpp"
+#include "tests/support/test_host.hpp"
 
 using namespace vectimus;
 using vectimus::testing::TempTree;
@@ -106,7 +106,7 @@ TEST_CASE("lists merge across layers, groups and enforcement levels are replaced
 }
 
 TEST_CASE("CI=true makes the identity an agent unless a layer says otherwise") {
-  engine::MapEnvironment env;
+  MapEnvironment env;
   env.set("CI", "true");
   engine::Config c;
   CHECK(engine::apply_config_env(c, env).empty());

@@ -10,7 +10,7 @@
 #include "engine/content.hpp"
 #include "engine/engine.hpp"
 #include "normalise/payload.hpp"
-#include "tests/engine/test_host.hpp"
+#include "tests/support/test_host.hpp"
 
 using namespace vectimus;
 using engine::Verdict;

@@ -10,7 +10,7 @@
 #include "ir/print.hpp"
 #include "ir/serialize.hpp"
 #include "normalise/payload.hpp"
-#include "tests/engine/test_host.hpp"
+#include "tests/support/test_host.hpp"
 
 using namespace vectimus;
 using vectimus::testing::TempTree;

@@ -1,7 +1,8 @@
-#include "engine/host.hpp"
+#include "support/host.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <pwd.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -11,12 +12,45 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <chrono>
 #include <cstring>
 
 extern char** environ;
 
-namespace vectimus::engine {
+namespace vectimus {
 namespace {
+
+IoStatus failed(std::string_view what, const std::string& path) {
+  return IoStatus{std::string(what) + " `" + path + "`: " + std::strerror(errno)};
+}
+
+// Writes all of `bytes`, retrying short writes and EINTR. False with errno set on failure.
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t put = ::write(fd, bytes.data(), bytes.size());
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) {
+      if (put == 0) errno = EIO;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(put));
+  }
+  return true;
+}
+
+// flock(2) that retries when a signal interrupts the wait.
+bool lock_fd(int fd) {
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) return false;
+  }
+  return true;
+}
+
+std::string parent_of(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 class RealFileSystem final : public FileSystem {
  public:
@@ -90,6 +124,80 @@ class RealFileSystem final : public FileSystem {
     std::sort(names.begin(), names.end());
     return names;
   }
+
+  IoStatus append(const std::string& path, std::string_view bytes, unsigned mode,
+                  bool durable) const override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) return failed("cannot open", path);
+    IoStatus status;
+    // One write(2) on an O_APPEND descriptor lands whole at the end for regular files; the lock
+    // keeps readers that lock (and writers on file systems that split large writes) in step.
+    if (!lock_fd(fd)) {
+      status = failed("cannot lock", path);
+    } else if (!write_all(fd, bytes)) {
+      status = failed("cannot append to", path);
+    } else if (durable && ::fsync(fd) != 0) {
+      status = failed("cannot flush", path);
+    }
+    ::close(fd);
+    return status;
+  }
+
+  IoStatus replace(const std::string& path, std::string_view bytes,
+                   unsigned mode) const override {
+    // The temporary file is in the same folder, so rename(2) is atomic; its name is unique to
+    // this process, so concurrent replacers do not write into each other's temporary file.
+    const std::string temp = path + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) return failed("cannot create", temp);
+    IoStatus status;
+    if (::fchmod(fd, mode) != 0) {
+      status = failed("cannot set the mode of", temp);
+    } else if (!write_all(fd, bytes)) {
+      status = failed("cannot write", temp);
+    } else if (::fsync(fd) != 0) {
+      status = failed("cannot flush", temp);
+    }
+    if (::close(fd) != 0 && status.ok()) status = failed("cannot close", temp);
+    if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
+      status = failed("cannot rename into", path);
+    }
+    if (!status.ok()) ::unlink(temp.c_str());
+    return status;
+  }
+
+  IoStatus make_directories(const std::string& path, unsigned mode) const override {
+    if (path.empty() || is_directory(path)) return {};
+    const std::string parent = parent_of(path);
+    if (parent != path) {
+      if (IoStatus up = make_directories(parent, mode); !up.ok()) return up;
+    }
+    if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
+      return failed("cannot create the folder", path);
+    }
+    return {};
+  }
+
+  IoStatus set_mode(const std::string& path, unsigned mode) const override {
+    if (::chmod(path.c_str(), mode) != 0) return failed("cannot set the mode of", path);
+    return {};
+  }
+
+  IoStatus remove(const std::string& path) const override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return failed("cannot remove", path);
+    return {};
+  }
+
+  Result<FileLock> lock(const std::string& path, unsigned mode) const override {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) return make_error("io", failed("cannot open the lock file", path).error);
+    if (!lock_fd(fd)) {
+      const IoStatus why = failed("cannot lock", path);
+      ::close(fd);
+      return make_error("io", why.error);
+    }
+    return FileLock(fd);
+  }
 };
 
 class ProcessEnvironment final : public Environment {
@@ -155,6 +263,19 @@ std::string os_user_name() {
 
 }  // namespace
 
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+// Closing the descriptor releases the flock.
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 std::optional<std::string> MapEnvironment::get(std::string_view name) const {
   const auto it = vars_.find(name);
   if (it == vars_.end()) return std::nullopt;
@@ -179,6 +300,11 @@ Host real_host() {
   if (::getcwd(buf, sizeof buf) != nullptr) host.cwd = buf;
   host.git_email = run_git_email;
   host.os_user = os_user_name;
+  host.now_ns = [] {
+    return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  };
   return host;
 }
 
@@ -189,4 +315,4 @@ std::string join_path(std::string_view dir, std::string_view name) {
   return out;
 }
 
-}  // namespace vectimus::engine
+}  // namespace vectimus
