@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/report.hpp"
 #include "engine/builtin.hpp"
 #include "engine/engine.hpp"
-#include "normalise/payload.hpp"
+#include "pipeline/decide.hpp"
+#include "pipeline/report.hpp"
 #include "support/json_writer.hpp"
 
 namespace {
@@ -57,7 +57,10 @@ double time_us(int reps, F&& f) {
   return median(std::move(calls));
 }
 
-std::vector<normalise::Event> sample_events() {
+// The sample events as the pipeline normalises and decides them; `engine` is set to the engine
+// that decided them (the built-in packs: HOME is an empty temp folder).
+std::vector<normalise::Event> sample_events(pipeline::Session& session,
+                                            const engine::Engine*& engine) {
   simdjson::dom::parser parser;
   const std::string text(engine::builtin_samples());
   simdjson::dom::element root = parser.parse(text);
@@ -72,8 +75,10 @@ std::vector<normalise::Event> sample_events() {
     } else {
       payload = simdjson::minify(p);
     }
-    auto outcome = normalise::normalise_payload(source, payload);
-    if (outcome.status == normalise::PayloadStatus::event) events.push_back(outcome.event);
+    pipeline::Outcome outcome = session.decide_payload(source, payload);
+    if (outcome.stage != pipeline::Stage::decided) continue;
+    engine = outcome.engine;
+    events.push_back(std::move(*outcome.event));
   }
   return events;
 }
@@ -89,13 +94,13 @@ std::string policies_text() {
 std::string request_json(const interpreter::Request& r) {
   JsonWriter w;
   w.begin_object().key("principal");
-  cli::write_uid(w, r.principal);
+  pipeline::write_uid(w, r.principal);
   w.key("action");
-  cli::write_uid(w, r.action);
+  pipeline::write_uid(w, r.action);
   w.key("resource");
-  cli::write_uid(w, r.resource);
+  pipeline::write_uid(w, r.resource);
   w.key("context");
-  cli::write_value(w, r.context);
+  pipeline::write_value(w, r.context);
   w.key("entities").begin_array().end_array().end_object();
   return w.take();
 }
@@ -104,14 +109,18 @@ std::string request_json(const interpreter::Request& r) {
 
 int main(int argc, char** argv) {
   const int reps = argc > 1 ? std::atoi(argv[1]) : 200;
-  engine::EngineOptions options;
   char home_pattern[] = "/tmp/vectimus-refbench-XXXXXX";
   const std::string dir = mkdtemp(home_pattern);
-  engine::Locations where;  // no config, no user or project packs: the built-in packs alone
-  const Host host = real_host();
-  auto loaded = engine::Engine::load(host, where, options);
-  if (!loaded) {
-    std::fputs(render(loaded.errors()).c_str(), stderr);
+  // No config, no user or project packs: HOME and the working folder are the empty temp dir.
+  MapEnvironment env({{"HOME", dir}});
+  Host host = real_host();
+  host.env = &env;
+  host.cwd = dir;
+  pipeline::Session session(host, {});
+  const engine::Engine* loaded = nullptr;
+  const std::vector<normalise::Event> events = sample_events(session, loaded);
+  if (loaded == nullptr) {
+    std::fputs("no sample event was decided\n", stderr);
     return 1;
   }
   const engine::Engine& eng = *loaded;
@@ -120,7 +129,6 @@ int main(int argc, char** argv) {
   const interpreter::Entities entities;
 
   // The requests of every sample event, and the time to decide each whole event.
-  const std::vector<normalise::Event> events = sample_events();
   std::vector<interpreter::Request> requests;
   std::vector<double> event_us, event_eval_us;
   for (const normalise::Event& event : events) {

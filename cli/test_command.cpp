@@ -14,11 +14,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
-#include "cli/hook_answer.hpp"
-#include "cli/report.hpp"
 #include "engine/builtin.hpp"
-#include "engine/engine.hpp"
-#include "normalise/payload.hpp"
+#include "pipeline/decide.hpp"
 
 namespace vectimus::cli {
 namespace {
@@ -93,30 +90,25 @@ Result<std::vector<Case>> read_cases(const SourcePtr& text) {
 }
 
 // The hook's verdict for one case; a load error is fatal for the whole run.
-Result<Row> run_case(engine::Session& session, const Case& c) {
+Result<Row> run_case(pipeline::Session& session, const Case& c) {
   Row row;
   row.name = c.name;
   row.expected = c.expected;
   const auto start = std::chrono::steady_clock::now();
-  const normalise::PayloadOutcome outcome = normalise::normalise_payload(c.source, c.payload);
-  engine::Verdict verdict = engine::Verdict::deny;
-  if (outcome.status == normalise::PayloadStatus::empty) {
-    verdict = engine::Verdict::allow;
-  } else if (outcome.status == normalise::PayloadStatus::error) {
-    row.rules = "(payload: " + outcome.errors.front().message + ")";
-  } else {
-    const auto& engine = session.engine_for(outcome.event.cwd);
-    if (!engine) return engine.errors();
-    const engine::Decision d = engine->decide(outcome.event);
-    verdict = d.verdict;
-    for (const std::string& id : matched_rule_ids(*engine, d)) {
-      row.rules += (row.rules.empty() ? "" : ",") + id;
-    }
-  }
+  const pipeline::Outcome outcome = session.decide_payload(c.source, c.payload);
   row.micros = static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - start)
                                      .count());
-  row.got = std::string(engine::verdict_name(verdict));
+  if (outcome.stage == pipeline::Stage::load_error) return outcome.diagnostics;
+  if (outcome.stage == pipeline::Stage::payload_error) {
+    row.rules = "(payload: " + outcome.diagnostics.front().message + ")";
+  } else if (outcome.stage == pipeline::Stage::internal_error) {
+    row.rules = "(" + outcome.reason + ")";
+  }
+  for (const std::string& id : outcome.matched_rule_ids()) {
+    row.rules += (row.rules.empty() ? "" : ",") + id;
+  }
+  row.got = std::string(engine::verdict_name(outcome.verdict));
   row.pass = row.got == row.expected;
   if (row.rules.empty()) row.rules = "-";
   return row;
@@ -143,10 +135,10 @@ int run_test(const TestOptions& opt) {
     std::cerr << render(cases.errors());
     return kExitBadInput;
   }
-  engine::EngineOptions options;
+  pipeline::SessionOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;
-  engine::Session session(real_host(), options);
+  pipeline::Session session(real_host(), options);
   std::vector<Row> rows;
   for (const Case& c : *cases) {
     auto row = run_case(session, c);

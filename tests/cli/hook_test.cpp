@@ -293,6 +293,48 @@ TEST_CASE("escalate is `ask` where the agent honours it, else a deny starting wi
         hint("\"levels-deny\", \"levels-escalate\""));
 }
 
+TEST_CASE("escalate to Claude Code asks only in the permission modes where a person answers") {
+  Sandbox s;
+  const std::string reason =
+      "vectimus: approval needed: levels-escalate: Risky command. Instead: Ask first";
+  const std::string h = hint("\"levels-escalate\"");
+  auto with_mode = [](std::string payload, const std::string& mode) {
+    const std::string from = "\"permission_mode\":\"default\"";
+    const std::size_t at = payload.find(from);
+    REQUIRE(at != std::string::npos);
+    payload.replace(at, from.size(),
+                    mode.empty() ? std::string("\"permission_mode\":null")
+                                 : "\"permission_mode\":\"" + mode + "\"");
+    return payload;
+  };
+  // A mode whose ask is put to the user (or no mode at all): ask.
+  for (const std::string mode : {"default", "acceptEdits", "plan", ""}) {
+    for (const std::string source : {"claude-code", "claude-agent-sdk"}) {
+      INFO(source << " " << mode);
+      check(s.hook(source, with_mode(claude_bash("risky"), mode), "levels"), 0,
+            claude_doc(reason, "ask"), h);
+    }
+  }
+  // `auto` ignores a hook's ask, `bypassPermissions` approved it in older versions, and
+  // `dontAsk` never asks: a deny that says it is an escalation.
+  for (const std::string mode : {"auto", "bypassPermissions", "dontAsk"}) {
+    for (const std::string source : {"claude-code", "claude-agent-sdk"}) {
+      INFO(source << " " << mode);
+      check(s.hook(source, with_mode(claude_bash("risky"), mode), "levels"), 0,
+            claude_doc("[escalate] " + reason), h);
+    }
+  }
+  // Codex carries permission_mode too, and never gets an ask, whatever its mode.
+  for (const std::string mode : {"default", "auto"}) {
+    INFO("codex " << mode);
+    check(s.hook("codex", with_mode(codex_bash("risky"), mode), "levels"), 0,
+          claude_doc("[escalate] " + reason), h);
+  }
+  // Gemini CLI would wait forever for a confirmation: never an ask.
+  check(s.hook("gemini-cli", gemini_bash("risky"), "levels"), 0,
+        gemini_doc("[escalate] " + reason), h);
+}
+
 TEST_CASE("observe: rules and the global mode log on stderr and allow") {
   Sandbox s;
   check(s.hook("claude-code", claude_bash("watch"), "levels"), 0, "",

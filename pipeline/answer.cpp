@@ -1,15 +1,24 @@
-#include "cli/hook_answer.hpp"
+#include "pipeline/answer.hpp"
 
 #include "support/json_writer.hpp"
 
-namespace vectimus::cli {
+namespace vectimus::pipeline {
 
 using normalise::Dialect;
 
-bool honours_ask(Dialect dialect) {
+namespace {
+
+// Claude Code's permission modes in which a hook's `ask` is put to the user.
+bool mode_shows_ask(const std::optional<std::string>& mode) {
+  return !mode || *mode == "default" || *mode == "acceptEdits" || *mode == "plan";
+}
+
+}  // namespace
+
+bool asks_person(Dialect dialect, const std::optional<std::string>& permission_mode) {
   switch (dialect) {
     case Dialect::claude_code:
-    case Dialect::claude_agent_sdk:
+    case Dialect::claude_agent_sdk: return mode_shows_ask(permission_mode);
     case Dialect::copilot_vscode:
     case Dialect::copilot_cli:
     case Dialect::copilot_cli_pascal:
@@ -19,10 +28,11 @@ bool honours_ask(Dialect dialect) {
   }
 }
 
-HookAnswer hook_answer(Dialect dialect, engine::Verdict verdict, const std::string& reason) {
-  HookAnswer answer;
+Answer hook_answer(Dialect dialect, const std::optional<std::string>& permission_mode,
+                   engine::Verdict verdict, const std::string& reason) {
+  Answer answer;
   if (verdict == engine::Verdict::allow) return answer;
-  const bool ask = verdict == engine::Verdict::escalate && honours_ask(dialect);
+  const bool ask = verdict == engine::Verdict::escalate && asks_person(dialect, permission_mode);
   const std::string text =
       verdict == engine::Verdict::escalate && !ask ? "[escalate] " + reason : reason;
   const char* decision = ask ? "ask" : "deny";
@@ -74,4 +84,4 @@ std::string short_diagnostic(const Diagnostic& d) {
          ": " + d.message;
 }
 
-}  // namespace vectimus::cli
+}  // namespace vectimus::pipeline

@@ -1,0 +1,35 @@
+// The hook's answer in the calling agent's own protocol (docs/hook-protocols.md, "Answers
+// out"): allow is exit 0 and nothing on stdout; deny is the dialect's JSON document and exit 0;
+// escalate is `ask` only where an ask stops the call until a person answers (asks_person),
+// else a deny whose reason starts with `[escalate] `; when the dialect is unknown, exit 2 with
+// the reason alone on stderr.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/engine.hpp"
+#include "normalise/event.hpp"
+
+namespace vectimus::pipeline {
+
+struct Answer {
+  int exit_code = 0;
+  std::string out;  // the document for the agent, newline-terminated, or empty
+  std::string err;  // for exit 2 only: the reason the agent sees
+};
+
+// Whether an `ask` in `dialect` reaches a person who can still stop the call. Claude Code and
+// the Agent SDK: only in the permission modes where a hook's ask is shown (`default`,
+// `acceptEdits`, `plan`, or no mode given); in `auto` it has no effect and `bypassPermissions`
+// approved it in older versions. Codex and Cursor's preToolUse run the call anyway, and Gemini
+// CLI waits forever for an answer that never comes in non-interactive use: never.
+bool asks_person(normalise::Dialect dialect, const std::optional<std::string>& permission_mode);
+
+Answer hook_answer(normalise::Dialect dialect, const std::optional<std::string>& permission_mode,
+                   engine::Verdict verdict, const std::string& reason);
+
+// "file:line:col: message" for the first diagnostic (just the message when it has no place).
+std::string short_diagnostic(const Diagnostic& diagnostic);
+
+}  // namespace vectimus::pipeline

@@ -1,0 +1,77 @@
+// The one entry point from an agent's bytes to its answer. `vectimus hook`, `eval`, `explain`,
+// `test`, the benchmarks and (later) the server all call decide_payload(); none of them puts the
+// steps together itself. The steps, in order:
+//
+//   bytes ─normalise/─▶ Event ─engine/ (per project, cached)─▶ Decision ─▶ answer (answer.hpp)
+//
+// and the fail-closed rules between them (docs/hook-protocols.md, "Failure handling"):
+//   - empty input: nothing to judge, allow;
+//   - a payload that cannot be read: deny, the reason says why;
+//   - packs or config that do not load: deny every call, the reason names file:line:col;
+//   - any exception: deny, "internal error".
+// The audit record and the receipt (issue 11, audit/) are written from decide_payload() once the
+// decision is known and before the answer is returned, so no answer leaves without its evidence.
+//
+// The Session owns its engines (one per project root) and the Host; an Outcome points into the
+// engine it was decided by, so it is valid as long as the Session.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/engine.hpp"
+#include "normalise/event.hpp"
+#include "pipeline/answer.hpp"
+#include "support/diagnostic.hpp"
+#include "support/host.hpp"
+
+namespace vectimus::pipeline {
+
+enum class Stage : uint8_t {
+  empty,           // nothing to judge: allowed
+  payload_error,   // the payload could not be read: `diagnostics` says why
+  load_error,      // the packs or the config did not load: `diagnostics` says why
+  decided,         // `decision` holds the engine's decision
+  internal_error,  // an exception: `reason` says what
+};
+
+struct Outcome {
+  Stage stage = Stage::internal_error;
+  normalise::Dialect dialect = normalise::Dialect::unknown;  // how to answer
+  std::optional<normalise::Event> event;                     // from load_error on
+  std::optional<std::string> project;  // the event's project root, when it has one
+  const engine::Engine* engine = nullptr;                    // decided: the engine used
+  std::optional<engine::Decision> decision;                  // decided
+  engine::Verdict verdict = engine::Verdict::deny;           // what the agent is told
+  std::string reason;                                        // for the agent; empty on allow
+  Answer answer;                                             // the exact hook answer
+  Diagnostics diagnostics;  // payload_error, load_error: the full errors
+  // For the human on stderr: what observe mode let through, the debug log (when enabled), and
+  // how to turn the matched rules off. Never shown to the agent (answer.err is the agent's).
+  std::string human;
+
+  // The ids of the matched rules, each once, in document order (empty unless decided).
+  std::vector<std::string> matched_rule_ids() const;
+};
+
+struct SessionOptions {
+  std::optional<std::string> policy_dir;  // --policy-dir
+  bool use_index = true;                  // false: evaluate every rule (same decisions)
+  bool always_resolve_identity = false;   // explain shows who, even if no rule asks
+};
+
+class Session {
+ public:
+  Session(Host host, const SessionOptions& options);
+  // Decides one payload from `source` (a `--source` value). Never throws.
+  Outcome decide_payload(std::string_view source, std::string_view bytes);
+  const Host& host() const { return engines_.host(); }
+
+ private:
+  engine::Session engines_;
+  SessionOptions options_;
+  Outcome decide_event(normalise::Event event);
+};
+
+}  // namespace vectimus::pipeline
