@@ -1,11 +1,13 @@
-// Whole-process latency of `vectimus hook` (spawn to exit) on a benign event, against a trivial
-// C++ program that only reads stdin, measured in the same run with the two interleaved so both
-// see the same machine load. Prints both medians and the ratio.
+// Whole-process latency of `vectimus hook` (spawn to exit) on a benign event, against trivial
+// C++ programs that only read stdin (one linked statically, the true floor, as vectimus is; one
+// linked dynamically), measured in the same run, interleaved so all see the same machine load.
+// Prints the medians and the ratios.
 //
 // Also prints the hook's median with `--no-index` (the cost of building the rule index at start)
-// and the largest peak RSS of any vectimus run.
+// and the largest peak RSS of any vectimus run. Given a second vectimus binary (an earlier build),
+// it is run interleaved too, so a change is judged against its "before" in one sitting.
 //
-// Run: build/<preset>/bench/hook_bench [runs]   (default 400 runs of each)
+// Run: build/<preset>/bench/hook_bench [runs] [other-vectimus]   (default 400 runs of each)
 // The hook runs with HOME and its working folder in a fresh temp dir, so no user config or
 // project packs are read: this is the built-in packs' cost.
 #include <fcntl.h>
@@ -89,30 +91,45 @@ int main(int argc, char** argv) {
   const std::vector<std::string> no_index = {VECTIMUS_BINARY, "hook", "--no-index", "--source",
                                              "claude-code"};
   const std::vector<std::string> baseline = {READ_STDIN_BINARY};
+  const std::vector<std::string> static_baseline = {READ_STDIN_STATIC_BINARY};
+  std::vector<std::string> other;
+  if (argc > 2) other = {argv[2], "hook", "--source", "claude-code"};
   for (int i = 0; i < 20; ++i) {  // warm the page cache
     run_once(hook, env, dir);
     run_once(baseline, env, dir);
+    run_once(static_baseline, env, dir);
+    if (!other.empty()) run_once(other, env, dir);
   }
   // The empty-stdin hook run allows without loading any pack: process start-up alone.
   // The --no-index run shows what building the rule index at start costs.
-  std::vector<double> hook_us, base_us, empty_us, no_index_us;
+  std::vector<double> hook_us, base_us, static_us, empty_us, no_index_us, other_us;
   for (int i = 0; i < runs; ++i) {
     hook_us.push_back(run_once(hook, env, dir));
     base_us.push_back(run_once(baseline, env, dir));
+    static_us.push_back(run_once(static_baseline, env, dir));
     empty_us.push_back(run_once(hook, env, dir, ""));
     no_index_us.push_back(run_once(no_index, env, dir));
+    if (!other.empty()) other_us.push_back(run_once(other, env, dir));
   }
   std::filesystem::remove_all(dir);
   const double h = median(hook_us);
   const double b = median(base_us);
+  const double sb = median(static_us);
   std::printf("runs: %d each, interleaved\n", runs);
   std::printf("vectimus hook (benign Bash event): median %.0f us\n", h);
-  std::printf("read-stdin baseline:               median %.0f us\n", b);
+  std::printf("read-stdin baseline, static:       median %.0f us\n", sb);
+  std::printf("read-stdin baseline, dynamic:      median %.0f us\n", b);
   std::printf("vectimus hook, empty stdin:        median %.0f us (start-up, no packs loaded)\n",
               median(empty_us));
   std::printf("vectimus hook --no-index:           median %.0f us (every rule, no index built)\n",
               median(no_index_us));
-  std::printf("ratio: %.2fx\n", h / b);
+  if (!other_us.empty()) {
+    const double o = median(other_us);
+    std::printf("other vectimus (%s): median %.0f us, %.2fx the static baseline\n", argv[2], o,
+                o / sb);
+  }
+  std::printf("ratio to the static baseline: %.2fx\n", h / sb);
+  std::printf("ratio to the dynamic baseline: %.2fx\n", h / b);
   std::printf("peak RSS of the vectimus runs: %.1f MiB\n",
               static_cast<double>(peak_rss_kib) / 1024);
   return 0;
