@@ -1,0 +1,239 @@
+#include "audit/redact.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace vectimus::audit {
+namespace {
+
+enum class Alphabet : uint8_t {
+  upper_digits,  // A-Z 0-9
+  alnum,         // A-Z a-z 0-9
+  word,          // alnum and _
+  url_safe,      // alnum, _ and -
+  jwt,           // url_safe and .
+};
+
+bool in(Alphabet alphabet, char c) {
+  const auto u = static_cast<unsigned char>(c);
+  const bool digit = std::isdigit(u) != 0;
+  switch (alphabet) {
+    case Alphabet::upper_digits: return digit || (c >= 'A' && c <= 'Z');
+    case Alphabet::alnum: return std::isalnum(u) != 0;
+    case Alphabet::word: return std::isalnum(u) != 0 || c == '_';
+    case Alphabet::url_safe: return std::isalnum(u) != 0 || c == '_' || c == '-';
+    case Alphabet::jwt: return std::isalnum(u) != 0 || c == '_' || c == '-' || c == '.';
+  }
+  return false;
+}
+
+// A token: `prefix` then between `min` and `max` characters of `alphabet`.
+struct TokenShape {
+  std::string_view prefix;
+  Alphabet alphabet;
+  std::size_t min;
+  std::size_t max;
+};
+
+// Longer prefixes first where one is the start of another (`sk-ant-` before `sk-`).
+constexpr auto kTokens = std::to_array<TokenShape>({
+    {"AKIA", Alphabet::upper_digits, 16, 16},  // AWS access key id
+    {"ASIA", Alphabet::upper_digits, 16, 16},  // AWS temporary key id
+    {"github_pat_", Alphabet::word, 22, 255},
+    {"ghp_", Alphabet::alnum, 36, 255},
+    {"gho_", Alphabet::alnum, 36, 255},
+    {"ghu_", Alphabet::alnum, 36, 255},
+    {"ghs_", Alphabet::alnum, 36, 255},
+    {"ghr_", Alphabet::alnum, 36, 255},
+    {"glpat-", Alphabet::url_safe, 20, 255},
+    {"xoxb-", Alphabet::url_safe, 10, 255},
+    {"xoxp-", Alphabet::url_safe, 10, 255},
+    {"xoxa-", Alphabet::url_safe, 10, 255},
+    {"xoxr-", Alphabet::url_safe, 10, 255},
+    {"xoxs-", Alphabet::url_safe, 10, 255},
+    {"AIza", Alphabet::url_safe, 35, 35},  // Google API key
+    {"sk_live_", Alphabet::alnum, 16, 255},
+    {"rk_live_", Alphabet::alnum, 16, 255},
+    {"sk-ant-", Alphabet::url_safe, 20, 255},
+    {"sk-", Alphabet::url_safe, 20, 255},  // OpenAI
+    {"npm_", Alphabet::alnum, 36, 36},
+    {"hf_", Alphabet::alnum, 30, 255},
+    {"eyJ", Alphabet::jwt, 30, 4096},  // JWT: checked for its two dots below
+});
+
+// Names whose value is a secret, as flags (`--password=x`, `--token x`), variables
+// (`GITHUB_TOKEN=x`) or keys (`"api_key": "x"`), matched case-insensitively at the end of a
+// word, so `DB_PASSWORD` and `x-api-key` count.
+constexpr auto kSecretNames = std::to_array<std::string_view>({
+    "password", "passwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
+    "access-key", "private_key", "private-key", "client_secret", "client-secret", "auth_token",
+    "credentials",
+});
+
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+}
+
+bool iequals(std::string_view text, std::size_t at, std::string_view word) {
+  if (at + word.size() > text.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[at + i])) != word[i]) return false;
+  }
+  return true;
+}
+
+// Length of the token shape starting at `at`, or 0.
+std::size_t token_at(std::string_view text, std::size_t at) {
+  if (at > 0 && in(Alphabet::url_safe, text[at - 1])) return 0;
+  for (const TokenShape& shape : kTokens) {
+    if (text.compare(at, shape.prefix.size(), shape.prefix) != 0) continue;
+    std::size_t end = at + shape.prefix.size();
+    while (end < text.size() && end - at - shape.prefix.size() < shape.max &&
+           in(shape.alphabet, text[end])) {
+      ++end;
+    }
+    const std::size_t body = end - at - shape.prefix.size();
+    if (body < shape.min || (end < text.size() && in(shape.alphabet, text[end]))) continue;
+    if (shape.prefix == "eyJ") {
+      const std::string_view jwt = text.substr(at, end - at);
+      const std::size_t dot = jwt.find('.');
+      if (dot == std::string_view::npos || jwt.find('.', dot + 1) == std::string_view::npos) {
+        continue;
+      }
+    }
+    return end - at;
+  }
+  return 0;
+}
+
+// The end of a value starting at `at`: a quoted string (its closing quote included) or a run up
+// to white space, a quote or a shell separator.
+std::size_t value_end(std::string_view text, std::size_t at) {
+  if (at < text.size() && (text[at] == '"' || text[at] == '\'')) {
+    const std::size_t close = text.find(text[at], at + 1);
+    return close == std::string_view::npos ? text.size() : close + 1;
+  }
+  std::size_t end = at;
+  while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
+         text[end] != '"' && text[end] != '\'' && text[end] != ';' && text[end] != '&' &&
+         text[end] != '|' && text[end] != ',' && text[end] != '}') {
+    ++end;
+  }
+  return end;
+}
+
+// A secret-named flag, variable or key ending at `name_end`: where its value starts, or npos.
+std::size_t secret_value_start(std::string_view text, std::size_t name_end, bool flag) {
+  std::size_t at = name_end;
+  if (at < text.size() && text[at] == '"') ++at;  // `"api_key": …`
+  while (at < text.size() && text[at] == ' ') ++at;
+  if (at < text.size() && (text[at] == '=' || text[at] == ':')) {
+    ++at;
+    while (at < text.size() && text[at] == ' ') ++at;
+    return at;
+  }
+  // `--password VALUE`: a flag's value may follow after one space.
+  if (flag && name_end < text.size() && text[name_end] == ' ' && at < text.size() &&
+      text[at] != '-') {
+    return at;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string redact(std::string_view text, uint32_t& count) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Private key blocks.
+    if (text.compare(i, 11, "-----BEGIN ") == 0) {
+      const std::size_t header_end = text.find("-----", i + 11);
+      if (header_end != std::string_view::npos &&
+          text.substr(i, header_end - i).find("PRIVATE KEY") != std::string_view::npos) {
+        const std::size_t end_line = text.find("-----END ", header_end + 5);
+        std::size_t end = text.size();
+        if (end_line != std::string_view::npos) {
+          const std::size_t close = text.find("-----", end_line + 9);
+          end = close == std::string_view::npos ? text.size() : close + 5;
+        }
+        out += "[REDACTED PRIVATE KEY]";
+        ++count;
+        i = end;
+        continue;
+      }
+    }
+    // Token shapes.
+    if (const std::size_t n = token_at(text, i); n > 0) {
+      out += kRedacted;
+      ++count;
+      i += n;
+      continue;
+    }
+    // Bearer tokens.
+    if (iequals(text, i, "bearer ") && (i == 0 || !word_char(text[i - 1]))) {
+      std::size_t at = i + 7;
+      while (at < text.size() && text[at] == ' ') ++at;
+      const std::size_t end = value_end(text, at);
+      if (end - at >= 8) {
+        out.append(text.substr(i, at - i));
+        out += kRedacted;
+        ++count;
+        i = end;
+        continue;
+      }
+    }
+    // Passwords in URLs: scheme://user:PASSWORD@host.
+    if (text.compare(i, 3, "://") == 0) {
+      const std::size_t start = i + 3;
+      std::size_t end = start;
+      while (end < text.size() && text[end] != '/' && text[end] != '@' &&
+             !std::isspace(static_cast<unsigned char>(text[end]))) {
+        ++end;
+      }
+      const std::size_t colon = text.substr(start, end - start).find(':');
+      if (end < text.size() && text[end] == '@' && colon != std::string_view::npos &&
+          start + colon + 1 < end) {
+        out.append(text.substr(i, colon + 4));
+        out += kRedacted;
+        ++count;
+        i = end;
+        continue;
+      }
+    }
+    // Secret-named flags, variables and keys.
+    if (word_char(text[i]) && (i == 0 || !word_char(text[i - 1]))) {
+      std::size_t word_end = i;
+      while (word_end < text.size() && word_char(text[word_end])) ++word_end;
+      const std::string_view word = text.substr(i, word_end - i);
+      bool secret = false;
+      for (std::string_view name : kSecretNames) {
+        secret = secret || (word.size() >= name.size() &&
+                            iequals(text, word_end - name.size(), name));
+      }
+      const bool flag = word.starts_with("--");
+      const std::size_t value = secret ? secret_value_start(text, word_end, flag)
+                                       : std::string_view::npos;
+      const std::size_t end = value == std::string_view::npos ? value : value_end(text, value);
+      if (value != std::string_view::npos && end > value &&
+          text.substr(value, end - value) != "\"\"") {
+        out.append(text.substr(i, value - i));
+        const bool quoted = text[value] == '"' || text[value] == '\'';
+        if (quoted) out += text[value];
+        out += kRedacted;
+        if (quoted && end - 1 > value && text[end - 1] == text[value]) out += text[value];
+        ++count;
+        i = end;
+        continue;
+      }
+      out.append(word);
+      i = word_end;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+}  // namespace vectimus::audit
