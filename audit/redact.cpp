@@ -115,7 +115,8 @@ std::size_t value_end(std::string_view text, std::size_t at) {
   }
   std::size_t end = at;
   while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
-         text[end] != '"' && text[end] != '\'' && text[end] != ';' && text[end] != '&' &&
+         text[end] != '"' && text[end] != '\'' && text[end] != '\\' && text[end] != ';' &&
+         text[end] != '&' &&
          text[end] != '|' && text[end] != ',' && text[end] != '}') {
     ++end;
   }

@@ -38,6 +38,7 @@ int run_hook(const HookOptions& opt) {
     pipeline::SessionOptions options;
     if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
     options.use_index = !opt.no_index;
+    options.leave_evidence = true;
     pipeline::Session session(real_host(), options);
     const pipeline::Outcome outcome = session.decide_payload(opt.source, read_all_stdin());
     const int code = emit(outcome.answer, outcome.human);

@@ -1,9 +1,11 @@
 #include "pipeline/decide.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "normalise/payload.hpp"
+#include "pipeline/evidence.hpp"
 
 namespace vectimus::pipeline {
 namespace {
@@ -90,6 +92,7 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
   if (auto tool = normalise::parse_source_tool(source)) {
     dialect = normalise::fallback_dialect(*tool);
   }
+  const auto start = std::chrono::steady_clock::now();
   Outcome out;
   try {
     normalise::PayloadOutcome payload = normalise::normalise_payload(source, bytes);
@@ -107,6 +110,11 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
         break;
       }
       case normalise::PayloadStatus::event: out = decide_event(std::move(payload.event)); break;
+    }
+    if (options_.leave_evidence && out.stage != Stage::empty) {
+      const std::chrono::duration<double, std::milli> took =
+          std::chrono::steady_clock::now() - start;
+      leave_evidence(host(), source, took.count(), out);
     }
     out.answer = hook_answer(out.dialect, out.event ? out.event->permission_mode : std::nullopt,
                              out.verdict, out.reason);

@@ -59,6 +59,9 @@ struct SessionOptions {
   std::optional<std::string> policy_dir;  // --policy-dir
   bool use_index = true;                  // false: evaluate every rule (same decisions)
   bool always_resolve_identity = false;   // explain shows who, even if no rule asks
+  // Write the audit record of each decision (the hook; `eval`, `test` and `explain` replay and
+  // leave nothing behind).
+  bool leave_evidence = false;
 };
 
 class Session {

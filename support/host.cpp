@@ -111,6 +111,12 @@ class RealFileSystem final : public FileSystem {
     return ::stat(path.c_str(), &st) == 0;
   }
 
+  std::optional<uint64_t> size(const std::string& path) const override {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return static_cast<uint64_t>(st.st_size);
+  }
+
   std::vector<std::string> list(const std::string& dir, bool directories) const override {
     std::vector<std::string> names;
     DIR* d = ::opendir(dir.c_str());
@@ -185,6 +191,11 @@ class RealFileSystem final : public FileSystem {
 
   IoStatus remove(const std::string& path) const override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return failed("cannot remove", path);
+    return {};
+  }
+
+  IoStatus rename(const std::string& from, const std::string& to) const override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return failed("cannot rename `" + from + "` to", to);
     return {};
   }
 

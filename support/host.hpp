@@ -58,6 +58,8 @@ class FileSystem {
   virtual FileRead read(const std::string& path, std::size_t max_bytes) const = 0;
   virtual bool is_directory(const std::string& path) const = 0;
   virtual bool exists(const std::string& path) const = 0;
+  // The size in bytes of a regular file; nullopt when it does not exist or cannot be read.
+  virtual std::optional<uint64_t> size(const std::string& path) const = 0;
   // Names (not paths) of the entries of `dir`, sorted bytewise; empty when it cannot be listed.
   virtual std::vector<std::string> list(const std::string& dir, bool directories) const = 0;
 
@@ -75,6 +77,8 @@ class FileSystem {
   virtual IoStatus make_directories(const std::string& path, unsigned mode) const = 0;
   virtual IoStatus set_mode(const std::string& path, unsigned mode) const = 0;
   virtual IoStatus remove(const std::string& path) const = 0;
+  // Renames `from` to `to` atomically (same file system); replaces `to`.
+  virtual IoStatus rename(const std::string& from, const std::string& to) const = 0;
   // An exclusive advisory lock (flock) on `path`, created with `mode` if missing, held until
   // the FileLock is destroyed. Blocks while another process holds it.
   virtual Result<FileLock> lock(const std::string& path, unsigned mode) const = 0;
