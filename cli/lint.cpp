@@ -68,18 +68,21 @@ bool in_pack(const std::string& file) {
   }
 }
 
-// Every pack.toml and config file under `paths`, checked as the loaders check them.
-void check_toml_files(const std::vector<std::string>& paths, Diagnostics& found) {
+// Every pack.toml and config file under `paths`, checked as the loaders check them; returns how
+// many files were checked.
+std::size_t check_toml_files(const std::vector<std::string>& paths, Diagnostics& found) {
+  std::size_t checked_files = 0;
   std::vector<std::string> named;
   for (const std::string& path : paths) {
     if (ends_with(path, ".toml")) named.push_back(path);
   }
   auto files = expand_paths(paths, ".toml");
-  if (!files) return;  // already reported by the .cedar pass
+  if (!files) return 0;  // already reported by the .cedar pass
   const char* home = std::getenv("HOME");
   for (const std::string& file : *files) {
     const bool was_named = std::find(named.begin(), named.end(), file) != named.end();
     if (!is_manifest(file) && !is_config(file, was_named)) continue;
+    ++checked_files;
     auto text = read_source(file);
     if (!text) {
       found.insert(found.end(), text.errors().begin(), text.errors().end());
@@ -95,6 +98,7 @@ void check_toml_files(const std::vector<std::string>& paths, Diagnostics& found)
     const Diagnostics checked = engine::apply_config_toml(config, *text, context);
     found.insert(found.end(), checked.begin(), checked.end());
   }
+  return checked_files;
 }
 
 std::size_t error_count(const Diagnostics& found) {
@@ -142,9 +146,9 @@ int run_lint(const LintOptions& opt) {
     }
     const Diagnostics id_problems = ir::check_policy_ids(all);
     found.insert(found.end(), id_problems.begin(), id_problems.end());
-    check_toml_files(opt.paths, found);
+    const std::size_t toml_files = check_toml_files(opt.paths, found);
     if (opt.format == "text" && error_count(found) == 0) {
-      std::cerr << "lint: " << files->size() << " files, " << all.size()
+      std::cerr << "lint: " << files->size() + toml_files << " files, " << all.size()
                 << " policies, no problems\n";
     }
   }

@@ -152,8 +152,8 @@ void walk_config(Config& config, const SourcePtr& source, const toml::table& tab
           Diagnostic note = make_error("config-not-built", display_key(dotted) +
                                                                " has no effect yet",
                                        where(source, k.source()),
-                                       "accepted as the docs write it (" +
-                                           std::string(key->doc) + "); not built yet");
+                                       std::string(key->doc) +
+                                           ": accepted, but not built yet");
           note.severity = Severity::warning;
           out.push_back(std::move(note));
         }

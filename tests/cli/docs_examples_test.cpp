@@ -231,14 +231,12 @@ TEST_CASE("server.md's vectimus.toml in the working folder loads and decides as 
   CHECK(r.exit_code == 0);
   const std::string file = s.t.path("proj/vectimus.toml");
   CHECK(r.out == file + ":2:1: warning: `[server] host` has no effect yet\nhost = \"0.0.0.0\"\n"
-                        "^~~~\nhelp: accepted as the docs write it (server bind address); not "
-                        "built yet\n" +
+                        "^~~~\nhelp: server bind address: accepted, but not built yet\n" +
                      file + ":3:1: warning: `[server] port` has no effect yet\nport = 8420\n"
-                            "^~~~\nhelp: accepted as the docs write it (server bind port); not "
-                            "built yet\n" +
+                            "^~~~\nhelp: server bind port: accepted, but not built yet\n" +
                      file + ":12:1: warning: `[logging] dir` has no effect yet\n"
-                            "dir = \"~/.vectimus/logs\"\n^~~\nhelp: accepted as the docs write "
-                            "it (audit log folder); not built yet\n");
+                            "dir = \"~/.vectimus/logs\"\n^~~\nhelp: audit log folder: accepted, but "
+                            "not built yet\n");
 }
 
 TEST_CASE("architecture.md's config, as ~/.vectimus/config.toml or ./vectimus.toml, loads") {
