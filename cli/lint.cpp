@@ -16,9 +16,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
-#include <span>
 #include <filesystem>
 #include <iostream>
+#include <span>
 
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
@@ -102,8 +102,9 @@ std::size_t check_toml_files(const std::vector<std::string>& paths, Diagnostics&
 }
 
 std::size_t error_count(const Diagnostics& found) {
-  return static_cast<std::size_t>(std::count_if(
-      found.begin(), found.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
+  return static_cast<std::size_t>(
+      std::count_if(found.begin(), found.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 int run_lint(const LintOptions& opt) {

@@ -71,12 +71,12 @@ Diagnostics apply_config_env(Config& config, const Environment& env, const Layer
     // An empty variable is as if unset (`VECTIMUS_POLICY_DIR= vectimus ...`).
     if (!text || text->empty()) continue;
     auto value = parse_config_text(key, *text);
-    std::string problem = value ? assign_config_value(config, key, "", std::move(value).value(),
-                                                      context)
-                                : value.errors().front().message;
+    std::string problem =
+        value ? assign_config_value(config, key, "", std::move(value).value(), context)
+              : value.errors().front().message;
     if (!problem.empty()) {
-      errors.push_back(make_error("config", "`" + std::string(key.env) + "` is `" + *text +
-                                                "`: " + problem,
+      errors.push_back(make_error("config",
+                                  "`" + std::string(key.env) + "` is `" + *text + "`: " + problem,
                                   std::nullopt, "it sets " + display_key(key.path)));
       continue;
     }

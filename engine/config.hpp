@@ -43,8 +43,8 @@ using TableEntry = std::map<std::string, std::string, std::less<>>;
 
 // Where a key got its value: a file position, a variable, or the built-in default.
 struct Setting {
-  std::string label;               // "F:3:7", "VECTIMUS_POLICY_DIR" or "built-in default"
-  std::optional<Location> where;   // set for file positions
+  std::string label;              // "F:3:7", "VECTIMUS_POLICY_DIR" or "built-in default"
+  std::optional<Location> where;  // set for file positions
 };
 
 struct Config {
@@ -61,18 +61,18 @@ struct Config {
   // [packs.<name>] enabled; a pack set to false contributes no rule.
   std::map<std::string, bool, std::less<>> pack_enabled;
   // [identity]
-  std::string identity_resolver = "git";        // "git" | "env" | "system"
-  std::optional<std::string> identity_type;     // "agent" | "user"; unset: agent when CI=true
-  std::vector<std::string> groups;              // principal.groups; sorted, unique
-  std::optional<std::string> persona;           // principal.persona; unset: default_persona
+  std::string identity_resolver = "git";     // "git" | "env" | "system"
+  std::optional<std::string> identity_type;  // "agent" | "user"; unset: agent when CI=true
+  std::vector<std::string> groups;           // principal.groups; sorted, unique
+  std::optional<std::string> persona;        // principal.persona; unset: default_persona
   std::string default_persona = "default";
-  std::optional<std::string> principal;         // VECTIMUS_PRINCIPAL (resolver "env")
+  std::optional<std::string> principal;  // VECTIMUS_PRINCIPAL (resolver "env")
   // [content] max_bytes: content inspected per file write or script; over it: escalate.
   std::size_t content_max_bytes = 1u << 20;
   // [logging]
-  std::string log_dir;                          // resolved; default ~/.vectimus/logs
-  std::string log_format = "jsonl";             // not built yet
-  bool debug = false;                           // say on stderr what the hook skipped and why
+  std::string log_dir;               // resolved; default ~/.vectimus/logs
+  std::string log_format = "jsonl";  // not built yet
+  bool debug = false;                // say on stderr what the hook skipped and why
   // Not built yet: accepted, kept, used by nothing.
   bool receipts_enabled = false;
   std::size_t receipts_retention_days = 0;
@@ -110,8 +110,7 @@ std::string config_base_dir(std::string_view file);
 Config default_config(const LayerContext& context);
 // Applies one TOML document over `config`. Errors carry file:line:col; the result also holds
 // warnings (Severity::warning): keys accepted whose feature is not built yet.
-Diagnostics apply_config_toml(Config& config, const SourcePtr& source,
-                              const LayerContext& context);
+Diagnostics apply_config_toml(Config& config, const SourcePtr& source, const LayerContext& context);
 // Applies the `VECTIMUS_*` variables (and `CI`) over `config`.
 Diagnostics apply_config_env(Config& config, const Environment& env, const LayerContext& context);
 

@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 
-
 namespace vectimus::engine {
 namespace {
 
@@ -89,8 +88,12 @@ std::vector<std::string_view> split_on(std::string_view path, char separator) {
   }
 }
 
-std::vector<std::string_view> split_dots(std::string_view path) { return split_on(path, '.'); }
-std::vector<std::string_view> split_path(std::string_view path) { return split_on(path, '/'); }
+std::vector<std::string_view> split_dots(std::string_view path) {
+  return split_on(path, '.');
+}
+std::vector<std::string_view> split_path(std::string_view path) {
+  return split_on(path, '/');
+}
 
 // Whether the first `segments.size()` segments of `pattern` match.
 bool prefix_matches(std::span<const std::string_view> pattern,
@@ -236,7 +239,9 @@ std::string_view merge_name(Merge merge) {
   return "?";
 }
 
-std::span<const ConfigKey> config_schema() { return kSchema; }
+std::span<const ConfigKey> config_schema() {
+  return kSchema;
+}
 
 const ConfigKey* find_config_key(std::span<const std::string> segments) {
   for (const ConfigKey& key : kSchema) {
@@ -314,8 +319,10 @@ std::string assign_config_value(Config& config, const ConfigKey& key, std::strin
           field[std::string(wildcard)] = std::get<bool>(value);
         } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
           auto items = std::get<std::vector<std::string>>(std::move(value));
-          if (key.merge == Merge::unite) field.insert(field.end(), items.begin(), items.end());
-          else field = std::move(items);
+          if (key.merge == Merge::unite)
+            field.insert(field.end(), items.begin(), items.end());
+          else
+            field = std::move(items);
           sort_unique(field);
         } else if constexpr (std::is_same_v<Field, std::optional<std::string>>) {
           field = std::get<std::string>(std::move(value));
@@ -342,8 +349,7 @@ std::vector<std::string> file_key_paths(std::span<const std::string> unknown) {
     for (std::size_t i = 0; i < pattern.size(); ++i) {
       if (i > 0) path += '.';
       const bool take = pattern[i] == "*" && i < unknown.size() &&
-                        prefix_matches(std::span(pattern).first(i),
-                                       std::span(unknown).first(i));
+                        prefix_matches(std::span(pattern).first(i), std::span(unknown).first(i));
       path += take ? std::string(unknown[i]) : std::string(pattern[i]);
     }
     out.push_back(std::move(path));
@@ -354,7 +360,8 @@ std::vector<std::string> file_key_paths(std::span<const std::string> unknown) {
 std::vector<std::string> file_section_paths(std::span<const std::string> unknown) {
   std::vector<std::string> out;
   for (const std::string& path : file_key_paths(unknown)) {
-    for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
+    for (std::size_t dot = path.find('.'); dot != std::string::npos;
+         dot = path.find('.', dot + 1)) {
       out.push_back(path.substr(0, dot));
     }
   }

@@ -94,9 +94,9 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
     locations.packs.policy_dir = config->policy_dir;
     const auto origin = config->origins.find(std::string_view("policies.dir"));
     if (origin != config->origins.end()) {
-      locations.packs.policy_dir_origin =
-          origin->second.where ? "`[policies] dir` (" + origin->second.label + ")"
-                               : "`" + origin->second.label + "`";
+      locations.packs.policy_dir_origin = origin->second.where
+                                              ? "`[policies] dir` (" + origin->second.label + ")"
+                                              : "`" + origin->second.label + "`";
       locations.packs.policy_dir_where = origin->second.where;
     }
   }

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "engine/config.hpp"
-#include "support/host.hpp"
 #include "interpreter/entities.hpp"
 #include "normalise/event.hpp"
+#include "support/host.hpp"
 
 namespace vectimus::engine {
 

@@ -26,7 +26,7 @@ struct PackManifest {
   std::string version;
   std::string description;
   std::string author;
-  std::string license;                // empty when not given
+  std::string license;                      // empty when not given
   std::vector<std::string> required_packs;  // `requires`, as written
 };
 

@@ -3,8 +3,8 @@
 // Run by the build as `vectimus_packc OUT.cpp`. It loads the embedded built-in packs exactly as
 // the engine's text path does (builtin_packs() + compile_packs(): manifests, parse, `@id` and
 // `@enforcement` checks, and the five annotations every built-in rule carries, which custom
-// packs need not: ir::kBuiltinAnnotations), serialises the policy set (ir/serialize.hpp) and writes OUT.cpp
-// defining builtin_compiled_packs() (engine/builtin.hpp): the set, the rule index over it
+// packs need not: ir::kBuiltinAnnotations), serialises the policy set (ir/serialize.hpp) and writes
+// OUT.cpp defining builtin_compiled_packs() (engine/builtin.hpp): the set, the rule index over it
 // (index/policy_index.hpp), each rule's id, texts and pack, and whether any rule reads
 // `principal`, so the hook computes none of these. A broken built-in pack prints the rendered
 // diagnostics and fails the build: it must never ship. It also decodes what it wrote and checks
@@ -80,8 +80,8 @@ int main(int argc, char** argv) {
   const vectimus::ir::PolicySet& set = compiled->set();
   vectimus::Diagnostics missing;
   for (size_t i = 0; i < compiled->rules.size(); ++i) {
-    const auto found = vectimus::ir::check_annotations(set.policies[i],
-                                                       vectimus::ir::kBuiltinAnnotations);
+    const auto found =
+        vectimus::ir::check_annotations(set.policies[i], vectimus::ir::kBuiltinAnnotations);
     missing.insert(missing.end(), found.begin(), found.end());
   }
   if (!missing.empty()) return fail("a built-in pack is broken:\n" + vectimus::render(missing));

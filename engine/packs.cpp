@@ -215,8 +215,7 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
   if (search.policy_dir) {
     const std::string& dir = *search.policy_dir;
     if (!host.fs->is_directory(dir)) {
-      return make_error("io", "policy folder `" + dir + "` does not exist",
-                        search.policy_dir_where,
+      return make_error("io", "policy folder `" + dir + "` does not exist", search.policy_dir_where,
                         "it is set by " + search.policy_dir_origin +
                             "; every call is denied until it names a folder of .cedar files or "
                             "packs (no policies would allow everything)");
@@ -245,7 +244,8 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
       return make_error("pack", "policy folder `" + dir + "` holds no policies",
                         search.policy_dir_where,
                         "put .cedar files in it, or packs (folders with a pack.toml and .cedar "
-                        "files); it is set by " + search.policy_dir_origin);
+                        "files); it is set by " +
+                            search.policy_dir_origin);
     }
   } else {
     packs = builtin_packs();

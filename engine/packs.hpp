@@ -33,11 +33,11 @@
 #include <vector>
 
 #include "engine/builtin.hpp"
-#include "support/host.hpp"
 #include "engine/manifest.hpp"
 #include "index/policy_index.hpp"
 #include "ir/ir.hpp"
 #include "ir/serialize.hpp"
+#include "support/host.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::engine {

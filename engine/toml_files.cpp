@@ -67,10 +67,10 @@ std::string position(const SourcePtr& source, const toml::source_region& region)
 void unknown_key(const SourcePtr& source, const toml::key& name, const std::string& dotted,
                  std::span<const std::string> known, Diagnostics& errors) {
   const auto suggestion = closest_key(dotted, known);
-  errors.push_back(make_error(
-      "config", "unknown key " + display_key(dotted), where(source, name.source()),
-      suggestion ? "did you mean " + display_key(*suggestion) + "?"
-                 : "see the configuration section of the README"));
+  errors.push_back(make_error("config", "unknown key " + display_key(dotted),
+                              where(source, name.source()),
+                              suggestion ? "did you mean " + display_key(*suggestion) + "?"
+                                         : "see the configuration section of the README"));
 }
 
 // A TOML node as `key` expects it, or the phrase for what was expected.
@@ -130,8 +130,7 @@ std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const to
 // Every key of `table` (at `prefix`) against the schema: values assigned, tables walked,
 // anything else an error with a suggestion.
 void walk_config(Config& config, const SourcePtr& source, const toml::table& table,
-                 std::vector<std::string>& prefix, const LayerContext& context,
-                 Diagnostics& out) {
+                 std::vector<std::string>& prefix, const LayerContext& context, Diagnostics& out) {
   for (const auto& [k, node] : table) {
     prefix.emplace_back(k.str());
     const std::string dotted = join_dots(prefix);
@@ -149,11 +148,9 @@ void walk_config(Config& config, const SourcePtr& source, const toml::table& tab
       } else {
         config.origins[dotted] = Setting{position(source, k.source()), where(source, k.source())};
         if (!key->built) {
-          Diagnostic note = make_error("config-not-built", display_key(dotted) +
-                                                               " has no effect yet",
-                                       where(source, k.source()),
-                                       std::string(key->doc) +
-                                           ": accepted, but not built yet");
+          Diagnostic note = make_error(
+              "config-not-built", display_key(dotted) + " has no effect yet",
+              where(source, k.source()), std::string(key->doc) + ": accepted, but not built yet");
           note.severity = Severity::warning;
           out.push_back(std::move(note));
         }
@@ -235,8 +232,8 @@ void read_manifest(const SourcePtr& source, const toml::table& root, PackManifes
         if (ok) out.required_packs.push_back(text->get());
       }
       if (!ok) {
-        errors.push_back(
-            manifest_error(source, node, "`[pack] requires` must be a string or a list of strings"));
+        errors.push_back(manifest_error(source, node,
+                                        "`[pack] requires` must be a string or a list of strings"));
       }
     } else if (const auto* text = node.as_string()) {
       *strings[i] = text->get();

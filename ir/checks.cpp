@@ -60,8 +60,9 @@ Diagnostics check_annotations(const Policy& policy, std::span<const std::string_
     found.push_back(make_error(
         "missing-annotation",
         "policy `" + policy.id() + "` " + what + " `@" + std::string(key) + "` annotation",
-        policy_head(policy), "every rule in " + std::string(keys.size() > 3 ? "a built-in" : "a") +
-                                 " pack carries " + list));
+        policy_head(policy),
+        "every rule in " + std::string(keys.size() > 3 ? "a built-in" : "a") + " pack carries " +
+            list));
   }
   return found;
 }

@@ -122,8 +122,8 @@ struct Sandbox {
   ProcessResult run(std::vector<std::string> args, const std::string& input = {},
                     const std::string& cwd = {}) const {
     args.insert(args.begin(), kBinary);
-    return vectimus::testing::run_process(
-        args, input, {{"HOME=" + t.path("home")}, cwd.empty() ? proj() : cwd});
+    return vectimus::testing::run_process(args, input,
+                                          {{"HOME=" + t.path("home")}, cwd.empty() ? proj() : cwd});
   }
   ProcessResult hook(const std::string& payload) const {
     return run({"hook", "--source", "claude-code"}, payload);
@@ -143,8 +143,11 @@ struct Sandbox {
   }
   // Calls none of the docs' rules is about: built-in allows and denies, shell and file writes.
   std::vector<std::string> unrelated() const {
-    return {bash("ls -la"), bash("rm -rf /"), bash("cat ~/.ssh/id_rsa"),
-            bash("git push --force origin main"), write("src/app.py", "print('hi')\n"),
+    return {bash("ls -la"),
+            bash("rm -rf /"),
+            bash("cat ~/.ssh/id_rsa"),
+            bash("git push --force origin main"),
+            write("src/app.py", "print('hi')\n"),
             write("deploy.sh", "rm -rf / \n")};
   }
   // Each answer (stdout, stderr, exit) of the unrelated calls.
@@ -174,7 +177,8 @@ struct Sandbox {
 
 }  // namespace
 
-TEST_CASE("the docs' custom pack, in a project or in ~/.vectimus, loads and leaves other calls be") {
+TEST_CASE(
+    "the docs' custom pack, in a project or in ~/.vectimus, loads and leaves other calls be") {
   for (const std::string where :
        {"proj/.vectimus/packs/my-team", "home/.vectimus/packs/my-team", "both"}) {
     CAPTURE(where);
@@ -230,13 +234,16 @@ TEST_CASE("server.md's vectimus.toml in the working folder loads and decides as 
   const auto r = s.run({"lint", s.t.path("proj/vectimus.toml")});
   CHECK(r.exit_code == 0);
   const std::string file = s.t.path("proj/vectimus.toml");
-  CHECK(r.out == file + ":2:1: warning: `[server] host` has no effect yet\nhost = \"0.0.0.0\"\n"
-                        "^~~~\nhelp: server bind address: accepted, but not built yet\n" +
-                     file + ":3:1: warning: `[server] port` has no effect yet\nport = 8420\n"
-                            "^~~~\nhelp: server bind port: accepted, but not built yet\n" +
-                     file + ":12:1: warning: `[logging] dir` has no effect yet\n"
-                            "dir = \"~/.vectimus/logs\"\n^~~\nhelp: audit log folder: accepted, but "
-                            "not built yet\n");
+  CHECK(r.out == file +
+                     ":2:1: warning: `[server] host` has no effect yet\nhost = \"0.0.0.0\"\n"
+                     "^~~~\nhelp: server bind address: accepted, but not built yet\n" +
+                     file +
+                     ":3:1: warning: `[server] port` has no effect yet\nport = 8420\n"
+                     "^~~~\nhelp: server bind port: accepted, but not built yet\n" +
+                     file +
+                     ":12:1: warning: `[logging] dir` has no effect yet\n"
+                     "dir = \"~/.vectimus/logs\"\n^~~\nhelp: audit log folder: accepted, but "
+                     "not built yet\n");
 }
 
 TEST_CASE("architecture.md's config, as ~/.vectimus/config.toml or ./vectimus.toml, loads") {
@@ -278,9 +285,10 @@ TEST_CASE("a misspelt key in a docs config still denies every call, naming file:
         "\"deny\",\"permissionDecisionReason\":\"vectimus: policies could not be loaded, so every "
         "call is denied: " +
             file + ":9:1: unknown key `[mcp] allowed_server`\"}}\n");
-  CHECK(r.err == file + ":9:1: error: unknown key `[mcp] allowed_server`\n"
-                        "allowed_server = [\"github\", \"slack\"]\n^~~~~~~~~~~~~~\n"
-                        "help: did you mean `[mcp] allowed_servers`?\n");
+  CHECK(r.err == file +
+                     ":9:1: error: unknown key `[mcp] allowed_server`\n"
+                     "allowed_server = [\"github\", \"slack\"]\n^~~~~~~~~~~~~~\n"
+                     "help: did you mean `[mcp] allowed_servers`?\n");
   const auto lint = s.run({"lint", file});
   CHECK(lint.exit_code == 1);
   CHECK(lint.out.find(file + ":9:1: error: unknown key `[mcp] allowed_server`") !=

@@ -39,7 +39,8 @@ TEST_CASE("lint names each annotation a built-in pack rule lacks, at the policy"
   CHECK(r.out.find(file + ":11:1: error: policy `unannotated-002` has no `@incident` annotation\n"
                           "@id(\"unannotated-002\")\n^\n"
                           "help: every rule in a built-in pack carries @id, @description, "
-                          "@incident, @controls and @suggested_alternative\n") != std::string::npos);
+                          "@incident, @controls and @suggested_alternative\n") !=
+        std::string::npos);
   CHECK(
       r.out.find(file + ":11:1: error: policy `unannotated-002` has no `@controls` annotation\n") !=
       std::string::npos);
@@ -76,8 +77,9 @@ TEST_CASE("lint checks pack annotations only inside a pack; the built-in packs p
   CHECK(count(r.out, "error:") == 1);
   CHECK(r.out.find("policy has no `@id` annotation") != std::string::npos);
   // With a pack.toml beside it, the annotation rules apply.
-  std::ofstream(dir / "pack.toml") << "[pack]\nname = \"t\"\nversion = \"0.1.0\"\ndescription = \"t\"\n"
-                                      "author = \"t\"\n";
+  std::ofstream(dir / "pack.toml")
+      << "[pack]\nname = \"t\"\nversion = \"0.1.0\"\ndescription = \"t\"\n"
+         "author = \"t\"\n";
   r = lint({"--builtin", (dir / "rules.cedar").string()});
   CHECK(count(r.out, "error:") == 9);
   fs::remove_all(dir);

@@ -40,12 +40,12 @@ TEST_CASE("each config layer overrides the one before it") {
   const Row rows[] = {
       {{nullptr, nullptr, nullptr, nullptr}, 1048576, false},
       {{"content.max_bytes = 1\nmode.observe = true", nullptr, nullptr, nullptr}, 1, true},
-      {{"content.max_bytes = 1\nmode.observe = true", "content.max_bytes = 2\nmode.observe = false", nullptr,
-        nullptr},
+      {{"content.max_bytes = 1\nmode.observe = true", "content.max_bytes = 2\nmode.observe = false",
+        nullptr, nullptr},
        2,
        false},
-      {{"content.max_bytes = 1", "content.max_bytes = 2", "content.max_bytes = 3\nmode.observe = true",
-        nullptr},
+      {{"content.max_bytes = 1", "content.max_bytes = 2",
+        "content.max_bytes = 3\nmode.observe = true", nullptr},
        3,
        true},
       {{"content.max_bytes = 1\nmode.observe = true", nullptr, "content.max_bytes = 3", "false"},
@@ -81,10 +81,10 @@ TEST_CASE("lists merge across layers, groups and enforcement levels are replaced
           "[mcp]\nallowed_servers = [\"github\"]\n[rules]\ndisabled = [\"a\"]\n"
           "[rules.enforcement]\n\"x\" = \"observe\"\n\"y\" = \"escalate\"\n"
           "[identity]\ngroups = [\"dev\"]\n");
-  t.write(
-      "proj/.vectimus/config.toml",
-      "[mcp]\nallowed_servers = [\"linear\"]\n[rules]\ndisabled = [\"b\"]\n"
-      "[rules.enforcement]\n\"x\" = \"deny\"\n[identity]\ngroups = [\"ops\"]\nidentity_type = \"agent\"\n");
+  t.write("proj/.vectimus/config.toml",
+          "[mcp]\nallowed_servers = [\"linear\"]\n[rules]\ndisabled = [\"b\"]\n"
+          "[rules.enforcement]\n\"x\" = \"deny\"\n[identity]\ngroups = [\"ops\"]\nidentity_type = "
+          "\"agent\"\n");
   h.env.set("VECTIMUS_MCP_ALLOWED", "slack, jira");
   const engine::Config c = load(t, h);
   CHECK(c.mcp_allowed == std::vector<std::string>{"github", "jira", "linear", "slack"});
@@ -217,8 +217,8 @@ TEST_CASE("every row of the schema round-trips its kind and merge through two la
     const Sample s = sample(key);
     engine::Config c;
     const engine::LayerContext context{"/base", "/home/u"};
-    auto errors = engine::apply_config_toml(c, make_source("1.toml", doc(std::string(key.path), s.one)),
-                                            context);
+    auto errors = engine::apply_config_toml(
+        c, make_source("1.toml", doc(std::string(key.path), s.one)), context);
     errors = engine::apply_config_toml(c, make_source("2.toml", doc(std::string(key.path), s.two)),
                                        context);
     for (const Diagnostic& d : errors) {
@@ -246,8 +246,8 @@ TEST_CASE("every row of the schema round-trips its kind and merge through two la
             CHECK(field == (key.merge == engine::Merge::unite
                                 ? std::vector<std::string>{"a", "b", "c"}
                                 : std::vector<std::string>{"a", "c"}));
-          } else if constexpr (std::is_same_v<Field,
-                                              std::map<std::string, engine::Enforcement, std::less<>>>) {
+          } else if constexpr (std::is_same_v<Field, std::map<std::string, engine::Enforcement,
+                                                              std::less<>>>) {
             CHECK(key.merge == engine::Merge::per_key);
             CHECK(field.at("x") == engine::Enforcement::escalate);
           } else if constexpr (std::is_same_v<Field, std::map<std::string, bool, std::less<>>>) {
@@ -264,8 +264,8 @@ TEST_CASE("every row of the schema round-trips its kind and merge through two la
           "2.toml:1:" + std::to_string(key.path.rfind('.') + 2));
     // A wrong type is an error at the value.
     engine::Config wrong;
-    errors = engine::apply_config_toml(wrong, make_source("3.toml", doc(std::string(key.path), s.wrong)),
-                                       context);
+    errors = engine::apply_config_toml(
+        wrong, make_source("3.toml", doc(std::string(key.path), s.wrong)), context);
     REQUIRE_FALSE(errors.empty());
     CHECK(errors.front().severity == Severity::error);
     CHECK(render(errors.front()).rfind("3.toml:1:", 0) == 0);
@@ -356,9 +356,9 @@ TEST_CASE("relative paths are taken from the folder the file configures") {
   CHECK(c->policy_dir == t.path("home/p"));
   t.write("proj/.vectimus/config.toml", "[policies]\ndir = \"./policies/../mine\"\n");
   t.write("proj/sub/vectimus.toml", "[logging]\ndir = \"~/l\"\n");
-  c = engine::load_config(h.host, {t.path("home/.vectimus/config.toml"),
-                                   t.path("proj/.vectimus/config.toml"),
-                                   t.path("proj/sub/vectimus.toml")});
+  c = engine::load_config(
+      h.host, {t.path("home/.vectimus/config.toml"), t.path("proj/.vectimus/config.toml"),
+               t.path("proj/sub/vectimus.toml")});
   REQUIRE(c.ok());
   CHECK(c->policy_dir == t.path("proj/mine"));
   CHECK(c->log_dir == t.path("home/l"));
@@ -403,10 +403,10 @@ default_persona = "default"
     CHECK(d.severity == Severity::warning);
     shown.push_back(render(d).substr(0, render(d).find('\n')));
   }
-  CHECK(shown == std::vector<std::string>{
-                     "server.toml:2:1: warning: `[server] host` has no effect yet",
-                     "server.toml:3:1: warning: `[server] port` has no effect yet",
-                     "server.toml:12:1: warning: `[logging] dir` has no effect yet"});
+  CHECK(shown ==
+        std::vector<std::string>{"server.toml:2:1: warning: `[server] host` has no effect yet",
+                                 "server.toml:3:1: warning: `[server] port` has no effect yet",
+                                 "server.toml:12:1: warning: `[logging] dir` has no effect yet"});
   engine::Config a;
   notes = engine::apply_config_toml(a, make_source("arch.toml", architecture_md), {"/w", "/h"});
   CHECK(notes.size() == 2);  // logging.dir and logging.format

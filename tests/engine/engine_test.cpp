@@ -323,8 +323,8 @@ TEST_CASE("groups and identity type are Cedar entities the policies test") {
 TEST_CASE("the persona is an attribute of the principal: persona > default_persona > \"default\"") {
   Fixture f;
   f.principal_pack();
-  const auto write = f.event("Write", "{\"file_path\":\"" + f.t.path("proj/a.txt") +
-                                          "\",\"content\":\"x\"}");
+  const auto write =
+      f.event("Write", "{\"file_path\":\"" + f.t.path("proj/a.txt") + "\",\"content\":\"x\"}");
   auto d = f.decide(write);
   CHECK(d.verdict == Verdict::allow);
   CHECK(d.identity.persona == "default");

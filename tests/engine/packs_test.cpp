@@ -19,7 +19,8 @@ using vectimus::testing::TestHost;
 namespace {
 
 const std::string kManifest =
-    "[pack]\nname = \"NAME\"\nversion = \"1.0.0\"\ndescription = \"test pack\"\nauthor = \"tests\"\n";
+    "[pack]\nname = \"NAME\"\nversion = \"1.0.0\"\ndescription = \"test pack\"\nauthor = "
+    "\"tests\"\n";
 
 std::string manifest(const std::string& name) {
   std::string m = kManifest;
@@ -160,14 +161,16 @@ TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are 
   CHECK(p.errors()[1].message == "pack.toml has no `[pack] author`");
 
   // The flat form (no `[pack]` table) is not a pack.toml: each key says where it belongs.
-  t.write("packs/p/pack.toml", "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+  t.write("packs/p/pack.toml",
+          "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
   p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(render(p.errors()[0]) == t.path("packs/p/pack.toml") +
                                      ":4:1: error: unknown key `author`\nauthor = \"a\"\n^~~~~~\n"
                                      "help: did you mean `[pack] author`?\n");
-  t.write("packs/p/pack.toml", "[pack]\nname = \"p\"\nversion = \"1\"\ndescription = \"d\"\n"
-                               "author = \"a\"\nlicence = \"MIT\"\n");
+  t.write("packs/p/pack.toml",
+          "[pack]\nname = \"p\"\nversion = \"1\"\ndescription = \"d\"\n"
+          "author = \"a\"\nlicence = \"MIT\"\n");
   p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(p.errors()[0].message == "unknown key `[pack] licence`");
@@ -208,17 +211,20 @@ TEST_CASE("pack.toml is the docs' [pack] table: four required strings, license a
   CHECK(m->author == "My Team");
   CHECK(m->license.empty());
   CHECK(m->required_packs.empty());
-  m = parse("[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
-            "license = \"MIT\"\nrequires = [\"secrets>=0.1\", \"base\"]\n");
+  m = parse(
+      "[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
+      "license = \"MIT\"\nrequires = [\"secrets>=0.1\", \"base\"]\n");
   REQUIRE(m.ok());
   CHECK(m->license == "MIT");
   CHECK(m->required_packs == std::vector<std::string>{"secrets>=0.1", "base"});
-  m = parse("[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
-            "requires = \"base\"\n");
+  m = parse(
+      "[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
+      "requires = \"base\"\n");
   REQUIRE(m.ok());
   CHECK(m->required_packs == std::vector<std::string>{"base"});
-  m = parse("[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
-            "requires = [1]\n");
+  m = parse(
+      "[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
+      "requires = [1]\n");
   REQUIRE_FALSE(m.ok());
   CHECK(m.errors()[0].message == "`[pack] requires` must be a string or a list of strings");
   m = parse("pack = 1\n");
