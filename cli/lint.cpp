@@ -6,7 +6,7 @@
 // line that is not a pack.toml, and every `vectimus.toml` and `config.toml` in a folder (other
 // `.toml` files in a folder, a Cargo.toml say, are not ours); unknown keys and wrong types are
 // errors with a "did you mean", keys whose feature is not built yet are warnings ("has no effect
-// yet"). Human-readable by default, JSON with `--format json`. Exit 1 on any error.
+// yet"), and a `[policies] dir` naming no folder is an error (the hook would deny every call). Human-readable by default, JSON with `--format json`. Exit 1 on any error.
 //
 // A policy in a pack (a `.cedar` file whose folder, or a folder above it, holds a `pack.toml`)
 // must also carry a non-empty `@description` and `@suggested_alternative` (what the agent is
@@ -68,6 +68,18 @@ bool in_pack(const std::string& file) {
   }
 }
 
+// A `[policies] dir` that names no folder: the hook would deny every call, so lint says so.
+void check_policy_dir(const engine::Config& config, Diagnostics& found) {
+  const auto origin = config.origins.find(std::string_view("policies.dir"));
+  if (!config.policy_dir || origin == config.origins.end()) return;
+  std::error_code ec;
+  if (std::filesystem::is_directory(*config.policy_dir, ec)) return;
+  found.push_back(make_error("config", "policy folder `" + *config.policy_dir + "` does not exist",
+                             origin->second.where,
+                             "with this file in place the hook denies every call; create the "
+                             "folder (.cedar files and/or packs) or fix the path"));
+}
+
 // Every pack.toml and config file under `paths`, checked as the loaders check them; returns how
 // many files were checked.
 std::size_t check_toml_files(const std::vector<std::string>& paths, Diagnostics& found) {
@@ -97,6 +109,7 @@ std::size_t check_toml_files(const std::vector<std::string>& paths, Diagnostics&
     const engine::LayerContext context{engine::config_base_dir(file), home ? home : ""};
     const Diagnostics checked = engine::apply_config_toml(config, *text, context);
     found.insert(found.end(), checked.begin(), checked.end());
+    check_policy_dir(config, found);
   }
   return checked_files;
 }

@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
     auto manifest = vectimus::engine::parse_pack_manifest(pack.manifest_source);
     if (!manifest)
       return fail("a built-in pack is broken:\n" + vectimus::render(manifest.errors()));
+    // The compiled form (CompiledManifest) carries the four required fields only.
+    if (!manifest->license.empty() || !manifest->required_packs.empty()) {
+      return fail(pack.manifest_source->name +
+                  ": a built-in pack sets `license` or `requires`, which the compiled packs do "
+                  "not carry yet (engine/builtin.hpp)\n");
+    }
   }
   auto compiled = vectimus::engine::compile_packs(packs);
   if (!compiled) return fail("a built-in pack is broken:\n" + vectimus::render(compiled.errors()));

@@ -270,6 +270,11 @@ TEST_CASE("a docs config whose ./policies folder is missing denies every call, s
   CHECK(r.out.find(file + ":2:1: policy folder `" + s.t.path("proj/policies") +
                    "` does not exist") != std::string::npos);
   CHECK(r.err.find("help: it is set by `[policies] dir` (" + file + ":2:1)") != std::string::npos);
+  // lint predicts it.
+  const auto lint = s.run({"lint", file});
+  CHECK(lint.exit_code == 1);
+  CHECK(lint.out.find(file + ":2:1: error: policy folder `" + s.t.path("proj/policies") +
+                      "` does not exist") != std::string::npos);
 }
 
 TEST_CASE("a misspelt key in a docs config still denies every call, naming file:line:col") {
