@@ -6,7 +6,8 @@
 // line that is not a pack.toml, and every `vectimus.toml` and `config.toml` in a folder (other
 // `.toml` files in a folder, a Cargo.toml say, are not ours); unknown keys and wrong types are
 // errors with a "did you mean", keys whose feature is not built yet are warnings ("has no effect
-// yet"), and a `[policies] dir` naming no folder is an error (the hook would deny every call). Human-readable by default, JSON with `--format json`. Exit 1 on any error.
+// yet"), and a `[policies] dir` naming no folder is an error (the hook would deny every call).
+// Human-readable by default, JSON with `--format json`. Exit 1 on any error.
 //
 // A policy in a pack (a `.cedar` file whose folder, or a folder above it, holds a `pack.toml`)
 // must also carry a non-empty `@description` and `@suggested_alternative` (what the agent is
