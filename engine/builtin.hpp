@@ -18,7 +18,8 @@ struct EmbeddedFile {
 // Every `policies/*/pack.toml` and `policies/*/*.cedar`, sorted by path.
 std::span<const EmbeddedFile> builtin_pack_files();
 
-// One built-in pack's manifest as vectimus_packc read it, in builtin_pack_files() order.
+// One built-in pack's manifest as vectimus_packc read it, in builtin_pack_files() order. No
+// `license` or `requires`: no built-in pack sets them, and vectimus_packc fails if one does.
 struct CompiledManifest {
   std::string_view folder;  // the pack's folder under policies/
   std::string_view name;

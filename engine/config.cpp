@@ -2,43 +2,9 @@
 
 #include <algorithm>
 
+#include "engine/config_schema.hpp"
+
 namespace vectimus::engine {
-namespace {
-
-std::optional<bool> parse_flag(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") return true;
-  if (lower == "0" || lower == "false" || lower == "no" || lower == "off" || lower.empty()) {
-    return false;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    start = end + 1;
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-Diagnostic env_error(std::string_view name, std::string_view value, std::string_view expected) {
-  return make_error("config", "`" + std::string(name) + "` is `" + std::string(value) +
-                                  "`, expected " + std::string(expected));
-}
-
-}  // namespace
 
 std::string_view enforcement_name(Enforcement level) {
   switch (level) {
@@ -64,47 +30,64 @@ bool Config::rule_disabled(std::string_view id) const {
   return std::binary_search(disabled_rules.begin(), disabled_rules.end(), id);
 }
 
-Diagnostics apply_config_env(Config& config, const Environment& env) {
+bool Config::pack_disabled(std::string_view name) const {
+  const auto it = pack_enabled.find(name);
+  return it != pack_enabled.end() && !it->second;
+}
+
+std::string config_base_dir(std::string_view file) {
+  const std::size_t slash = file.rfind('/');
+  std::string dir(slash == std::string_view::npos ? std::string_view(".") : file.substr(0, slash));
+  if (dir.empty()) dir = "/";
+  constexpr std::string_view kDot = ".vectimus";
+  if (dir == kDot) return ".";
+  if (dir.size() > kDot.size() && dir.ends_with(kDot) && dir[dir.size() - kDot.size() - 1] == '/') {
+    dir.resize(dir.size() - kDot.size() - 1);
+    if (dir.empty()) dir = "/";
+  }
+  return dir;
+}
+
+Config default_config(const LayerContext& context) {
+  Config config;
+  for (const ConfigKey& key : config_schema()) {
+    if (key.default_text.empty()) continue;
+    auto value = parse_config_text(key, key.default_text);
+    // The table's own defaults parse (the schema tests check every one).
+    if (value) assign_config_value(config, key, "", std::move(value).value(), context);
+  }
+  return config;
+}
+
+Diagnostics apply_config_env(Config& config, const Environment& env, const LayerContext& context) {
   Diagnostics errors;
+  // CI systems set CI=true: the caller is then an agent unless a layer said otherwise.
   if (auto ci = env.get("CI"); ci && !config.identity_type && parse_flag(*ci).value_or(false)) {
-    config.identity_type = IdentityType::agent;
+    config.identity_type = "agent";
   }
-  if (auto v = env.get("VECTIMUS_OBSERVE")) {
-    if (auto flag = parse_flag(*v)) {
-      config.observe = *flag;
-    } else {
-      errors.push_back(env_error("VECTIMUS_OBSERVE", *v, "true or false"));
+  for (const ConfigKey& key : config_schema()) {
+    if (key.env.empty()) continue;
+    const auto text = env.get(key.env);
+    // An empty variable is as if unset (`VECTIMUS_POLICY_DIR= vectimus ...`).
+    if (!text || text->empty()) continue;
+    auto value = parse_config_text(key, *text);
+    std::string problem =
+        value ? assign_config_value(config, key, "", std::move(value).value(), context)
+              : value.errors().front().message;
+    if (!problem.empty()) {
+      errors.push_back(make_error("config",
+                                  "`" + std::string(key.env) + "` is `" + *text + "`: " + problem,
+                                  std::nullopt, "it sets " + display_key(key.path)));
+      continue;
     }
+    config.origins[std::string(key.path)] = Setting{std::string(key.env), std::nullopt};
   }
-  if (auto v = env.get("VECTIMUS_DEBUG")) {
-    if (auto flag = parse_flag(*v)) {
-      config.debug = *flag;
-    } else {
-      errors.push_back(env_error("VECTIMUS_DEBUG", *v, "true or false"));
-    }
-  }
-  if (auto v = env.get("VECTIMUS_MCP_ALLOWED")) {
-    for (std::string& server : split_list(*v)) config.mcp_allowed.push_back(std::move(server));
-    std::sort(config.mcp_allowed.begin(), config.mcp_allowed.end());
-    config.mcp_allowed.erase(std::unique(config.mcp_allowed.begin(), config.mcp_allowed.end()),
-                             config.mcp_allowed.end());
-  }
-  if (auto v = env.get("VECTIMUS_GROUPS")) config.groups = split_list(*v);
-  if (auto v = env.get("VECTIMUS_IDENTITY_TYPE")) {
-    if (*v == "agent") {
-      config.identity_type = IdentityType::agent;
-    } else if (*v == "user") {
-      config.identity_type = IdentityType::user;
-    } else {
-      errors.push_back(env_error("VECTIMUS_IDENTITY_TYPE", *v, "`agent` or `user`"));
-    }
-  }
-  if (auto v = env.get("VECTIMUS_LOG_DIR")) config.log_dir = *v;
   return errors;
 }
 
 Result<Config> load_config(const Host& host, const std::vector<std::string>& files) {
-  Config config;
+  const std::string home = host.env->get("HOME").value_or("");
+  Config config = default_config(LayerContext{host.cwd, home});
   Diagnostics errors;
   constexpr std::size_t kMaxConfigBytes = 1u << 20;
   for (const std::string& path : files) {
@@ -118,10 +101,13 @@ Result<Config> load_config(const Host& host, const std::vector<std::string>& fil
       continue;
     }
     config.files.push_back(path);
-    Diagnostics found = apply_config_toml(config, make_source(path, std::move(read.text)));
-    errors.insert(errors.end(), found.begin(), found.end());
+    const Diagnostics found = apply_config_toml(config, make_source(path, std::move(read.text)),
+                                                LayerContext{config_base_dir(path), home});
+    // Warnings (keys whose feature is not built yet) are for `vectimus lint`, not the hook.
+    std::copy_if(found.begin(), found.end(), std::back_inserter(errors),
+                 [](const Diagnostic& d) { return d.severity == Severity::error; });
   }
-  Diagnostics env_errors = apply_config_env(config, *host.env);
+  Diagnostics env_errors = apply_config_env(config, *host.env, LayerContext{host.cwd, home});
   errors.insert(errors.end(), env_errors.begin(), env_errors.end());
   if (!errors.empty()) return errors;
   return config;

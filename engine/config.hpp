@@ -1,31 +1,20 @@
 // Configuration: built-in defaults, then each config file, then `VECTIMUS_*` variables, each
-// layer overriding the one before:
+// layer overriding the one before (server.md's order, the docs' contract):
 //
 //   defaults < ~/.vectimus/config.toml < <project>/.vectimus/config.toml < ./vectimus.toml < env
 //
-// The TOML schema (every key optional; an unknown key or a wrong type is an error, so a typo
-// never silently weakens a policy):
+// Every key, its type, the Config field it sets, how layers merge it, its variable and whether
+// its feature is built is one row of the schema table (engine/config_schema.hpp); the TOML
+// reader (engine/toml_files.cpp), the variables and the defaults all go through that table, and
+// so will the commands that write config (`rule disable`, `mcp allow`, `init`). An unknown key
+// or a wrong type is an error naming file:line:col with a "did you mean" (a typo never silently
+// weakens a policy); a key whose feature is not built yet is accepted and does nothing.
 //
-//   observe = false                  # true: evaluate and log, but always allow
-//   [mcp]
-//   allowed = ["github", "linear"]   # approved MCP servers (merged over all layers)
-//   [rules]
-//   disabled = ["vectimus-destruct-003"]      # removed before evaluation (merged over layers)
-//   [rules.enforcement]
-//   "vectimus-destruct-002" = "escalate"      # "deny" | "escalate" | "observe"; later layer wins
-//   [identity]
-//   type = "agent"                   # "agent" (Vectimus::Agent) | "user" (Vectimus::User)
-//   groups = ["platform", "oncall"]  # principal.groups; a later layer replaces the list
-//   [content]
-//   max_bytes = 1048576              # content inspected per file write or script; over: escalate
-//   [log]
-//   dir = "/var/log/vectimus"
-//   debug = false                    # true: say on stderr what the hook skipped and why
-//
-// Variables: VECTIMUS_OBSERVE and VECTIMUS_DEBUG (true/false/1/0/yes/no/on/off),
-// VECTIMUS_MCP_ALLOWED and VECTIMUS_GROUPS (comma-separated; MCP servers are added, groups
-// replace), VECTIMUS_IDENTITY_TYPE (agent|user), VECTIMUS_LOG_DIR. `CI=true` makes the identity
-// an agent unless a layer says otherwise.
+// Relative paths (`[policies] dir`, `[logging] dir`, `[audit] log_dir`) are taken from the
+// folder the file configures: for `X/.vectimus/config.toml` that is X (the project root, or the
+// home folder), for `X/vectimus.toml` it is X (the process's cwd, where that file is looked
+// for); a variable's relative path is taken from the process's cwd. `~/` is the home folder.
+// Fields hold the resolved, absolute path, so nothing downstream needs to know which layer won.
 #pragma once
 
 #include <cstddef>
@@ -48,28 +37,87 @@ std::optional<Enforcement> parse_enforcement(std::string_view text);
 
 enum class IdentityType : uint8_t { user, agent };
 
+// One `[[server.api_keys]]` entry: its fields as written (scalars as text). The server that
+// reads them is not built yet, so their names are not checked.
+using TableEntry = std::map<std::string, std::string, std::less<>>;
+
+// Where a key got its value: a file position, a variable, or the built-in default.
+struct Setting {
+  std::string label;              // "F:3:7", "VECTIMUS_POLICY_DIR" or "built-in default"
+  std::optional<Location> where;  // set for file positions
+};
+
 struct Config {
+  // [policies] dir / VECTIMUS_POLICY_DIR: replaces the pack locations, as --policy-dir does.
+  std::optional<std::string> policy_dir;
+  // [mode] observe / VECTIMUS_OBSERVE: evaluate and log, but always allow.
   bool observe = false;
-  std::vector<std::string> mcp_allowed;     // sorted, unique
-  std::vector<std::string> disabled_rules;  // sorted, unique
+  // [mcp] allowed_servers / VECTIMUS_MCP_ALLOWED, merged over all layers; sorted, unique.
+  std::vector<std::string> mcp_allowed;
+  // [rules] disabled, merged over all layers; sorted, unique.
+  std::vector<std::string> disabled_rules;
+  // [rules.enforcement] <rule id> = level; a later layer replaces a rule's level.
   std::map<std::string, Enforcement, std::less<>> enforcement;
-  std::optional<IdentityType> identity_type;  // unset: agent when CI=true, else user
-  std::optional<std::vector<std::string>> groups;
+  // [packs.<name>] enabled; a pack set to false contributes no rule.
+  std::map<std::string, bool, std::less<>> pack_enabled;
+  // [identity]
+  std::string identity_resolver = "git";     // "git" | "env" | "system"
+  std::optional<std::string> identity_type;  // "agent" | "user"; unset: agent when CI=true
+  std::vector<std::string> groups;           // principal.groups; sorted, unique
+  std::optional<std::string> persona;        // principal.persona; unset: default_persona
+  std::string default_persona = "default";
+  std::optional<std::string> principal;  // VECTIMUS_PRINCIPAL (resolver "env")
+  // [content] max_bytes: content inspected per file write or script; over it: escalate.
   std::size_t content_max_bytes = 1u << 20;
-  std::string log_dir;
-  bool debug = false;
+  // [logging]
+  std::string log_dir;               // resolved; default ~/.vectimus/logs
+  std::string log_format = "jsonl";  // not built yet
+  bool debug = false;                // say on stderr what the hook skipped and why
+  // [audit] (pipeline/evidence.hpp)
+  std::string audit_log_dir;  // resolved; over log_dir when set
+  std::size_t audit_max_file_size_mb = 100;
+  bool audit_required = false;
+  // Not built yet: accepted, kept, used by nothing.
+  bool receipts_enabled = false;
+  std::size_t receipts_retention_days = 0;
+  std::string server_host = "0.0.0.0";
+  std::size_t server_port = 8420;
+  std::optional<std::string> server_url;
+  std::optional<std::string> server_api_key;
+  std::vector<TableEntry> server_api_keys;
+  std::size_t server_timeout = 5;
+
   std::vector<std::string> files;  // the config files that were read, in order
+  // Where each key set (dotted path, a rule id or pack name in place of `*`) got its value.
+  std::map<std::string, Setting, std::less<>> origins;
 
   bool mcp_server_allowed(std::string_view server) const;
   bool rule_disabled(std::string_view id) const;
+  bool pack_disabled(std::string_view name) const;
+  // The persona the principal carries: `persona`, else `default_persona`.
+  const std::string& effective_persona() const { return persona ? *persona : default_persona; }
 };
 
-// Applies one TOML document over `config`. Errors carry file:line:col.
-Diagnostics apply_config_toml(Config& config, const SourcePtr& source);
-// Applies the `VECTIMUS_*` variables (and `CI`) over `config`.
-Diagnostics apply_config_env(Config& config, const Environment& env);
+// Context for reading one layer: the folder relative paths are taken from, and the home folder
+// `~/` stands for (empty: left as written).
+struct LayerContext {
+  std::string base_dir;
+  std::string home;
+};
 
-// Every layer in order: `files` (missing ones skipped with one failed open each), then env.
+// The folder a config file's relative paths are taken from (see the header comment).
+std::string config_base_dir(std::string_view file);
+
+// The built-in defaults of every key that has one (the first layer).
+Config default_config(const LayerContext& context);
+// Applies one TOML document over `config`. Errors carry file:line:col; the result also holds
+// warnings (Severity::warning): keys accepted whose feature is not built yet.
+Diagnostics apply_config_toml(Config& config, const SourcePtr& source, const LayerContext& context);
+// Applies the `VECTIMUS_*` variables (and `CI`) over `config`.
+Diagnostics apply_config_env(Config& config, const Environment& env, const LayerContext& context);
+
+// Every layer in order: defaults, `files` (missing ones skipped with one failed open each),
+// then env. Relative paths in variables are taken from host.cwd. Only errors fail.
 Result<Config> load_config(const Host& host, const std::vector<std::string>& files);
 
 }  // namespace vectimus::engine

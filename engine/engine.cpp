@@ -87,7 +87,19 @@ std::string rule_phrase(const RuleInfo& rule) {
 Result<Engine> Engine::load(const Host& host, Locations locations, const EngineOptions& options) {
   Diagnostics errors;
   auto config = load_config(host, locations.config_files);
-  if (!config) errors = config.errors();
+  if (!config) return std::move(config).take_errors();
+  // The pack search depends on config: `[policies] dir` / VECTIMUS_POLICY_DIR do what
+  // --policy-dir does, and the flag wins over both.
+  if (!locations.packs.policy_dir && config->policy_dir) {
+    locations.packs.policy_dir = config->policy_dir;
+    const auto origin = config->origins.find(std::string_view("policies.dir"));
+    if (origin != config->origins.end()) {
+      locations.packs.policy_dir_origin = origin->second.where
+                                              ? "`[policies] dir` (" + origin->second.label + ")"
+                                              : "`" + origin->second.label + "`";
+      locations.packs.policy_dir_where = origin->second.where;
+    }
+  }
   {
     auto compiled = load_packs(host, locations.packs);
     if (!compiled) {
@@ -100,8 +112,11 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
       engine.packs_ = std::make_shared<const PolicyPacks>(std::move(compiled).value());
       engine.options_ = options;
       const auto& rules = engine.packs_->rules;
+      const auto& packs = engine.packs_->packs;
       for (uint32_t i = 0; i < rules.size(); ++i) {
-        if (!engine.config_.rule_disabled(rules[i].id)) engine.candidates_.push_back(i);
+        if (engine.config_.rule_disabled(rules[i].id)) continue;
+        if (engine.config_.pack_disabled(packs[rules[i].pack].manifest.name)) continue;
+        engine.candidates_.push_back(i);
       }
       engine.candidates_.push_back(static_cast<uint32_t>(rules.size()));  // permit-all
       if (options.use_index) {

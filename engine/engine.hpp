@@ -5,8 +5,9 @@
 // event's requests (engine/requests.hpp) and one per line of inspected content, evaluates each
 // against the enabled rules plus the permit-all policy, and maps the satisfied forbids to their
 // enforcement level (project > global config override > `@enforcement` > deny). The strictest
-// matched level wins; in observe mode (config `observe = true`) the decision is logged and the
-// call allowed. Matches are reported in document order (pack, file, text).
+// matched level wins; in observe mode (`[mode] observe = true`) the decision is logged and the
+// call allowed. Rules of a pack set `[packs.<name>] enabled = false` are left out like disabled
+// rules (the compiled built-in set stays as built). Matches are reported in document order (pack, file, text).
 //
 // The rule index (index/policy_index.hpp): the compiled built-in packs carry one compiled at
 // build time, used from the first request. Other packs get one built at most once per load over

@@ -2,8 +2,9 @@
 //
 // Run by the build as `vectimus_packc OUT.cpp`. It loads the embedded built-in packs exactly as
 // the engine's text path does (builtin_packs() + compile_packs(): manifests, parse, `@id` and
-// `@enforcement` checks), serialises the policy set (ir/serialize.hpp) and writes OUT.cpp
-// defining builtin_compiled_packs() (engine/builtin.hpp): the set, the rule index over it
+// `@enforcement` checks, and the five annotations every built-in rule carries, which custom
+// packs need not: ir::kBuiltinAnnotations), serialises the policy set (ir/serialize.hpp) and writes
+// OUT.cpp defining builtin_compiled_packs() (engine/builtin.hpp): the set, the rule index over it
 // (index/policy_index.hpp), each rule's id, texts and pack, and whether any rule reads
 // `principal`, so the hook computes none of these. A broken built-in pack prints the rendered
 // diagnostics and fails the build: it must never ship. It also decodes what it wrote and checks
@@ -16,6 +17,7 @@
 #include "engine/builtin.hpp"
 #include "engine/packs.hpp"
 #include "index/policy_index.hpp"
+#include "ir/checks.hpp"
 #include "ir/print.hpp"
 #include "ir/serialize.hpp"
 
@@ -72,10 +74,23 @@ int main(int argc, char** argv) {
     auto manifest = vectimus::engine::parse_pack_manifest(pack.manifest_source);
     if (!manifest)
       return fail("a built-in pack is broken:\n" + vectimus::render(manifest.errors()));
+    // The compiled form (CompiledManifest) carries the four required fields only.
+    if (!manifest->license.empty() || !manifest->required_packs.empty()) {
+      return fail(pack.manifest_source->name +
+                  ": a built-in pack sets `license` or `requires`, which the compiled packs do "
+                  "not carry yet (engine/builtin.hpp)\n");
+    }
   }
   auto compiled = vectimus::engine::compile_packs(packs);
   if (!compiled) return fail("a built-in pack is broken:\n" + vectimus::render(compiled.errors()));
   const vectimus::ir::PolicySet& set = compiled->set();
+  vectimus::Diagnostics missing;
+  for (size_t i = 0; i < compiled->rules.size(); ++i) {
+    const auto found =
+        vectimus::ir::check_annotations(set.policies[i], vectimus::ir::kBuiltinAnnotations);
+    missing.insert(missing.end(), found.begin(), found.end());
+  }
+  if (!missing.empty()) return fail("a built-in pack is broken:\n" + vectimus::render(missing));
   const std::vector<vectimus::SourcePtr> sources =
       vectimus::engine::policy_sources(compiled->packs, set.policies.back().source);
   auto bytes = vectimus::ir::serialize(set, sources);

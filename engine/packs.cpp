@@ -35,17 +35,8 @@ Result<SourcePtr> read_file(const Host& host, const std::string& path) {
   return make_error("io", "cannot read `" + path + "`: " + read.error);
 }
 
-// One pack folder: pack.toml plus its .cedar files.
-Result<Pack> read_pack(const Host& host, const std::string& dir) {
-  auto manifest_source = read_file(host, join_path(dir, "pack.toml"));
-  if (!manifest_source) {
-    return make_error("pack", "pack folder `" + dir + "` has no readable pack.toml", std::nullopt,
-                      "a pack is a folder with a pack.toml (name, version, description, author) "
-                      "and .cedar files");
-  }
-  auto manifest = parse_pack_manifest(*manifest_source);
-  if (!manifest) return std::move(manifest).take_errors();
-  Pack pack{std::move(manifest).value(), dir, *manifest_source, {}};
+// The `.cedar` files directly in `dir`, in name order, into pack.files.
+Diagnostics read_cedar_files(const Host& host, const std::string& dir, Pack& pack) {
   Diagnostics errors;
   for (const std::string& name : host.fs->list(dir, false)) {
     if (!ends_with(name, ".cedar")) continue;
@@ -56,6 +47,35 @@ Result<Pack> read_pack(const Host& host, const std::string& dir) {
     }
     pack.files.push_back(*source);
   }
+  return errors;
+}
+
+// One pack folder: pack.toml plus its .cedar files.
+Result<Pack> read_pack(const Host& host, const std::string& dir) {
+  auto manifest_source = read_file(host, join_path(dir, "pack.toml"));
+  if (!manifest_source) {
+    return make_error("pack", "pack folder `" + dir + "` has no readable pack.toml", std::nullopt,
+                      "a pack is a folder with a pack.toml (a `[pack]` table: name, version, "
+                      "description, author) and .cedar files");
+  }
+  auto manifest = parse_pack_manifest(*manifest_source);
+  if (!manifest) return std::move(manifest).take_errors();
+  Pack pack{std::move(manifest).value(), dir, *manifest_source, {}};
+  Diagnostics errors = read_cedar_files(host, dir, pack);
+  if (!errors.empty()) return errors;
+  return pack;
+}
+
+// The bare `.cedar` files directly in a policy directory, as one pack named after the folder.
+Result<Pack> read_bare_pack(const Host& host, const std::string& dir) {
+  std::string name = dir;
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  name = name.substr(name.find_last_of('/') + 1);
+  Pack pack;
+  pack.manifest.name = name.empty() || name == "." ? std::string("policies") : name;
+  pack.manifest.description = "the .cedar files in " + dir;
+  pack.location = dir;
+  Diagnostics errors = read_cedar_files(host, dir, pack);
   if (!errors.empty()) return errors;
   return pack;
 }
@@ -75,6 +95,7 @@ void add_or_replace(std::vector<Pack>& packs, Pack pack) {
 Diagnostics add_packs_under(const Host& host, const std::string& dir, std::vector<Pack>& packs) {
   Diagnostics errors;
   for (const std::string& name : host.fs->list(dir, true)) {
+    if (name.starts_with('.')) continue;
     auto pack = read_pack(host, join_path(dir, name));
     if (!pack) {
       errors.insert(errors.end(), pack.errors().begin(), pack.errors().end());
@@ -194,7 +215,10 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
   if (search.policy_dir) {
     const std::string& dir = *search.policy_dir;
     if (!host.fs->is_directory(dir)) {
-      return make_error("io", "policy folder `" + dir + "` does not exist");
+      return make_error("io", "policy folder `" + dir + "` does not exist", search.policy_dir_where,
+                        "it is set by " + search.policy_dir_origin +
+                            "; every call is denied until it names a folder of .cedar files or "
+                            "packs (no policies would allow everything)");
     }
     if (host.fs->exists(join_path(dir, "pack.toml"))) {
       auto pack = read_pack(host, dir);
@@ -202,10 +226,26 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
       packs.push_back(std::move(pack).value());
       return packs;
     }
+    auto bare = read_bare_pack(host, dir);
+    if (!bare) return std::move(bare).take_errors();
     errors = add_packs_under(host, dir, packs);
+    if (!bare->files.empty()) {
+      for (const Pack& pack : packs) {
+        if (pack.manifest.name != bare->manifest.name) continue;
+        return make_error("pack",
+                          "the .cedar files in `" + dir + "` form a pack named `" +
+                              pack.manifest.name + "`, and `" + pack.location +
+                              "` is a pack of the same name",
+                          std::nullopt, "rename one, so that neither replaces the other");
+      }
+      packs.insert(packs.begin(), std::move(bare).value());
+    }
     if (errors.empty() && packs.empty()) {
-      return make_error("pack", "policy folder `" + dir + "` holds no packs", std::nullopt,
-                        "a pack is a folder with a pack.toml and .cedar files");
+      return make_error("pack", "policy folder `" + dir + "` holds no policies",
+                        search.policy_dir_where,
+                        "put .cedar files in it, or packs (folders with a pack.toml and .cedar "
+                        "files); it is set by " +
+                            search.policy_dir_origin);
     }
   } else {
     packs = builtin_packs();

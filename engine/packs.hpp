@@ -2,16 +2,23 @@
 //
 // Discovery (no parsing): built-in packs (compiled in) < `~/.vectimus/packs/<name>/` <
 // `<project>/.vectimus/packs/<name>/`; a pack from a later location replaces the pack of the same
-// name in place, so document order stays stable. `--policy-dir DIR` replaces all of them: DIR is
-// one pack (it holds a pack.toml) or a folder of packs. A pack is a folder with a `pack.toml`
-// and `*.cedar` files directly inside it, read in name order.
+// name in place, so document order stays stable. A policy directory (`--policy-dir DIR`, else
+// `[policies] dir` / VECTIMUS_POLICY_DIR from config) replaces all of them. A pack is a folder
+// with a `pack.toml` (engine/manifest.hpp) and `*.cedar` files directly inside it, read in name
+// order. A policy directory is what writing-policies.md says ("place .cedar files in your policy
+// directory"): either one pack (it holds a pack.toml), or a folder whose bare `*.cedar` files form
+// one pack named after the folder (there is no manifest to name it, and the folder's name is what
+// the user chose), followed by its subfolders that hold a pack.toml, each a pack. A subfolder
+// without pack.toml is an error rather than skipped (its rules would silently not apply); hidden
+// ones (`.git`) are skipped. A missing or empty policy directory is an error, never "no
+// policies": every call would then be allowed.
 //
 // Compilation: every file parsed (positional ids continuing across files), then `@id` checked
 // across all packs (ir::check_policy_ids: missing or duplicate is an error naming both places),
 // then the permit-all policy appended, so the decision is "allow unless a forbid is satisfied".
 // Rule indices 0..rule_count-1 are in document order: pack order, file order, text order.
 //
-// The built-in packs alone (no --policy-dir, no home or project pack) have a compiled form
+// The built-in packs alone (no policy directory, no home or project pack) have a compiled form
 // (engine/builtin.hpp): load_compiled_packs() gives exactly what compile_packs(builtin_packs())
 // gives (tests compare the two) without parsing, plus the rule index compiled at build time. Its
 // policies are decoded one at a time when first needed (PackPolicies), so a hook call decodes
@@ -26,11 +33,11 @@
 #include <vector>
 
 #include "engine/builtin.hpp"
-#include "support/host.hpp"
 #include "engine/manifest.hpp"
 #include "index/policy_index.hpp"
 #include "ir/ir.hpp"
 #include "ir/serialize.hpp"
+#include "support/host.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::engine {
@@ -46,10 +53,14 @@ struct PackSearch {
   std::optional<std::string> policy_dir;  // replaces every other location
   std::optional<std::string> home;        // ~/.vectimus/packs
   std::optional<std::string> project;     // <project>/.vectimus/packs
+  // Who set policy_dir, for the error when it does not exist: "--policy-dir",
+  // "`VECTIMUS_POLICY_DIR`", or a config key and position (then `where` points at the key).
+  std::string policy_dir_origin = "--policy-dir";
+  std::optional<Location> policy_dir_where;
 };
 
 // Reads (but does not parse) every pack. An unreadable file, a pack folder without pack.toml or
-// with a bad one, or an empty --policy-dir is an error.
+// with a bad one, or a missing or empty policy directory is an error.
 Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& search);
 // The built-in packs alone.
 std::vector<Pack> builtin_packs();

@@ -1,11 +1,15 @@
-// The one file that includes toml++ (it is slow to compile and throws): config files and pack
-// manifests. toml++ exceptions stop here and leave as diagnostics.
+// The one file that includes toml++ (it is slow to compile and throws): config files, walked
+// against the schema table (engine/config_schema.hpp), and pack manifests (engine/manifest.hpp).
+// toml++ exceptions stop here and leave as diagnostics.
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <variant>
 
 #include "engine/config.hpp"
+#include "engine/config_schema.hpp"
 #include "engine/manifest.hpp"
 
 namespace vectimus::engine {
@@ -49,147 +53,224 @@ Result<toml::table> parse_toml(const SourcePtr& source) {
   }
 }
 
-// A list of strings, or an error naming the key.
-bool read_strings(const SourcePtr& source, const toml::node& node, std::string_view key,
-                  std::vector<std::string>& out, Diagnostics& errors) {
-  const toml::array* array = node.as_array();
-  if (array == nullptr) {
-    errors.push_back(
-        error_at(source, node, "`" + std::string(key) + "` must be a list of strings"));
-    return false;
-  }
-  for (const toml::node& item : *array) {
-    const auto* text = item.as_string();
-    if (text == nullptr) {
-      errors.push_back(
-          error_at(source, item, "`" + std::string(key) + "` must be a list of strings"));
-      return false;
-    }
-    out.push_back(text->get());
-  }
-  return true;
+std::string join_dots(const std::vector<std::string>& segments) {
+  std::string out;
+  for (const std::string& s : segments) out += (out.empty() ? "" : ".") + s;
+  return out;
 }
 
-void sort_unique(std::vector<std::string>& items) {
-  std::sort(items.begin(), items.end());
-  items.erase(std::unique(items.begin(), items.end()), items.end());
+std::string position(const SourcePtr& source, const toml::source_region& region) {
+  return source->name + ":" + std::to_string(region.begin.line) + ":" +
+         std::to_string(region.begin.column);
 }
 
-void unknown_key(const SourcePtr& source, const toml::key& name, std::string_view key,
-                 std::string_view known, Diagnostics& errors) {
-  errors.push_back(make_error("config", "unknown key `" + std::string(key) + "`",
+void unknown_key(const SourcePtr& source, const toml::key& name, const std::string& dotted,
+                 std::span<const std::string> known, Diagnostics& errors) {
+  const auto suggestion = closest_key(dotted, known);
+  errors.push_back(make_error("config", "unknown key " + display_key(dotted),
                               where(source, name.source()),
-                              "expected one of " + std::string(known)));
+                              suggestion ? "did you mean " + display_key(*suggestion) + "?"
+                                         : "see the configuration section of the README"));
 }
 
-void apply_table(Config& config, const SourcePtr& source, const toml::table& root,
-                 Diagnostics& errors) {
-  for (const auto& [k, node] : root) {
-    const std::string_view key = k.str();
-    if (key == "observe") {
-      if (const auto* b = node.as_boolean()) {
-        config.observe = b->get();
+// A TOML node as `key` expects it, or the phrase for what was expected.
+std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const toml::node& node) {
+  switch (key.kind) {
+    case ValueKind::boolean:
+      if (const auto* b = node.as_boolean()) return ConfigValue{b->get()};
+      return std::string("true or false");
+    case ValueKind::integer:
+      if (const auto* n = node.as_integer(); n != nullptr && n->get() >= 0) {
+        return ConfigValue{static_cast<std::size_t>(n->get())};
+      }
+      return std::string("a non-negative integer");
+    case ValueKind::string_list: {
+      std::vector<std::string> items;
+      const toml::array* array = node.as_array();
+      for (std::size_t i = 0; array != nullptr && i < array->size(); ++i) {
+        const auto* text = (*array)[i].as_string();
+        if (text == nullptr) return std::string("a list of strings");
+        items.push_back(text->get());
+      }
+      if (array == nullptr) return std::string("a list of strings");
+      return ConfigValue{std::move(items)};
+    }
+    case ValueKind::table_array: {
+      std::vector<TableEntry> entries;
+      const toml::array* array = node.as_array();
+      if (array == nullptr || !array->is_array_of_tables()) {
+        return std::string("an array of tables (`[[" + std::string(key.path) + "]]`)");
+      }
+      for (const toml::node& item : *array) {
+        TableEntry entry;
+        for (const auto& [field, value] : *item.as_table()) {
+          if (const auto* text = value.as_string()) {
+            entry[std::string(field.str())] = text->get();
+          } else if (const auto* n = value.as_integer()) {
+            entry[std::string(field.str())] = std::to_string(n->get());
+          } else if (const auto* b = value.as_boolean()) {
+            entry[std::string(field.str())] = b->get() ? "true" : "false";
+          } else {
+            return std::string("tables of strings, integers and booleans");
+          }
+        }
+        entries.push_back(std::move(entry));
+      }
+      return ConfigValue{std::move(entries)};
+    }
+    case ValueKind::string:
+    case ValueKind::choice:
+    case ValueKind::path:
+    case ValueKind::enforcement: break;
+  }
+  if (const auto* text = node.as_string()) return ConfigValue{text->get()};
+  return std::string("a string");
+}
+
+// Every key of `table` (at `prefix`) against the schema: values assigned, tables walked,
+// anything else an error with a suggestion.
+void walk_config(Config& config, const SourcePtr& source, const toml::table& table,
+                 std::vector<std::string>& prefix, const LayerContext& context, Diagnostics& out) {
+  for (const auto& [k, node] : table) {
+    prefix.emplace_back(k.str());
+    const std::string dotted = join_dots(prefix);
+    if (const ConfigKey* key = find_config_key(prefix)) {
+      auto value = node_value(*key, node);
+      std::string problem;
+      if (auto* expected = std::get_if<std::string>(&value)) {
+        problem = display_key(dotted) + " must be " + *expected;
       } else {
-        errors.push_back(error_at(source, node, "`observe` must be true or false"));
+        problem = assign_config_value(config, *key, wildcard_of(*key, prefix),
+                                      std::get<ConfigValue>(std::move(value)), context);
       }
-    } else if (key == "mcp" || key == "rules" || key == "identity" || key == "content" ||
-               key == "log") {
-      const toml::table* table = node.as_table();
-      if (table == nullptr) {
-        errors.push_back(error_at(source, node, "`" + std::string(key) + "` must be a table"));
-        continue;
-      }
-      for (const auto& [k2, sub] : *table) {
-        const std::string_view name = k2.str();
-        const std::string path = std::string(key) + "." + std::string(name);
-        if (path == "mcp.allowed") {
-          read_strings(source, sub, path, config.mcp_allowed, errors);
-          sort_unique(config.mcp_allowed);
-        } else if (path == "rules.disabled") {
-          read_strings(source, sub, path, config.disabled_rules, errors);
-          sort_unique(config.disabled_rules);
-        } else if (path == "rules.enforcement") {
-          const toml::table* levels = sub.as_table();
-          if (levels == nullptr) {
-            errors.push_back(error_at(source, sub, "`rules.enforcement` must be a table"));
-            continue;
-          }
-          for (const auto& [rule, level] : *levels) {
-            const auto* text = level.as_string();
-            const auto parsed = text ? parse_enforcement(text->get()) : std::nullopt;
-            if (!parsed) {
-              errors.push_back(error_at(source, level,
-                                        "enforcement of `" + std::string(rule.str()) +
-                                            "` must be \"deny\", \"escalate\" or \"observe\""));
-              continue;
-            }
-            config.enforcement[std::string(rule.str())] = *parsed;
-          }
-        } else if (path == "identity.type") {
-          const auto* text = sub.as_string();
-          if (text != nullptr && text->get() == "agent") {
-            config.identity_type = IdentityType::agent;
-          } else if (text != nullptr && text->get() == "user") {
-            config.identity_type = IdentityType::user;
-          } else {
-            errors.push_back(
-                error_at(source, sub, "`identity.type` must be \"agent\" or \"user\""));
-          }
-        } else if (path == "identity.groups") {
-          std::vector<std::string> groups;
-          if (read_strings(source, sub, path, groups, errors)) {
-            sort_unique(groups);
-            config.groups = std::move(groups);
-          }
-        } else if (path == "content.max_bytes") {
-          const auto* number = sub.as_integer();
-          if (number == nullptr || number->get() < 0) {
-            errors.push_back(
-                error_at(source, sub, "`content.max_bytes` must be a non-negative integer"));
-          } else {
-            config.content_max_bytes = static_cast<std::size_t>(number->get());
-          }
-        } else if (path == "log.dir") {
-          const auto* text = sub.as_string();
-          if (text == nullptr) {
-            errors.push_back(error_at(source, sub, "`log.dir` must be a string"));
-          } else {
-            config.log_dir = text->get();
-          }
-        } else if (path == "log.debug") {
-          const auto* b = sub.as_boolean();
-          if (b == nullptr) {
-            errors.push_back(error_at(source, sub, "`log.debug` must be true or false"));
-          } else {
-            config.debug = b->get();
-          }
-        } else {
-          unknown_key(source, k2, path,
-                      "`mcp.allowed`, `rules.disabled`, `rules.enforcement`, `identity.type`, "
-                      "`identity.groups`, `content.max_bytes`, `log.dir`, `log.debug`",
-                      errors);
+      if (!problem.empty()) {
+        out.push_back(error_at(source, node, problem));
+      } else {
+        config.origins[dotted] = Setting{position(source, k.source()), where(source, k.source())};
+        if (!key->built) {
+          Diagnostic note = make_error(
+              "config-not-built", display_key(dotted) + " has no effect yet",
+              where(source, k.source()), std::string(key->doc) + ": accepted, but not built yet");
+          note.severity = Severity::warning;
+          out.push_back(std::move(note));
         }
       }
+    } else if (is_config_section(prefix)) {
+      if (const toml::table* inner = node.as_table()) {
+        walk_config(config, source, *inner, prefix, context, out);
+      } else {
+        out.push_back(error_at(source, node, "`" + dotted + "` must be a table"));
+      }
+    } else if (node.is_table()) {
+      // An unknown table: compare it with the tables there are (`[log]` -> `[logging]`).
+      const auto suggestion = closest_key(dotted, file_section_paths(prefix));
+      out.push_back(make_error("config", "unknown table `[" + dotted + "]`",
+                               where(source, k.source()),
+                               suggestion ? "did you mean `[" + *suggestion + "]`?"
+                                          : "see the configuration section of the README"));
     } else {
-      unknown_key(source, k, key, "`observe`, `mcp`, `rules`, `identity`, `content`, `log`",
-                  errors);
+      unknown_key(source, k, dotted, file_key_paths(prefix), out);
     }
+    prefix.pop_back();
+  }
+}
+
+// pack.toml: the keys of its `[pack]` table; the first four are required.
+constexpr std::array<std::string_view, 6> kManifestKeys{"name",   "version", "description",
+                                                        "author", "license", "requires"};
+
+std::vector<std::string> manifest_paths() {
+  std::vector<std::string> out;
+  for (std::string_view key : kManifestKeys) out.push_back("pack." + std::string(key));
+  return out;
+}
+
+Diagnostic manifest_error(const SourcePtr& source, const toml::node& node, std::string message) {
+  Diagnostic d = error_at(source, node, std::move(message));
+  d.code = "pack";
+  return d;
+}
+
+void read_manifest(const SourcePtr& source, const toml::table& root, PackManifest& out,
+                   Diagnostics& errors) {
+  const std::vector<std::string> known = manifest_paths();
+  const toml::table* pack = nullptr;
+  for (const auto& [k, node] : root) {
+    if (k.str() == "pack" && node.is_table()) {
+      pack = node.as_table();
+    } else if (k.str() == "pack") {
+      errors.push_back(manifest_error(source, node, "`pack` must be a table: `[pack]`"));
+    } else {
+      const std::string dotted(k.str());
+      unknown_key(source, k, dotted, known, errors);
+      errors.back().code = "pack";
+    }
+  }
+  std::string* const strings[] = {&out.name, &out.version, &out.description, &out.author,
+                                  &out.license};
+  bool seen[kManifestKeys.size()] = {};
+  const toml::table no_fields;
+  for (const auto& [k, node] : pack != nullptr ? *pack : no_fields) {
+    const auto at = std::find(kManifestKeys.begin(), kManifestKeys.end(), k.str());
+    if (at == kManifestKeys.end()) {
+      unknown_key(source, k, "pack." + std::string(k.str()), known, errors);
+      errors.back().code = "pack";
+      continue;
+    }
+    const auto i = static_cast<std::size_t>(at - kManifestKeys.begin());
+    seen[i] = true;
+    if (*at == "requires") {
+      if (const auto* text = node.as_string()) {
+        out.required_packs.push_back(text->get());
+        continue;
+      }
+      const toml::array* array = node.as_array();
+      bool ok = array != nullptr;
+      for (std::size_t j = 0; ok && j < array->size(); ++j) {
+        const auto* text = (*array)[j].as_string();
+        ok = text != nullptr;
+        if (ok) out.required_packs.push_back(text->get());
+      }
+      if (!ok) {
+        errors.push_back(manifest_error(source, node,
+                                        "`[pack] requires` must be a string or a list of strings"));
+      }
+    } else if (const auto* text = node.as_string()) {
+      *strings[i] = text->get();
+    } else {
+      errors.push_back(
+          manifest_error(source, node, "`[pack] " + std::string(*at) + "` must be a string"));
+    }
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (seen[i]) continue;
+    errors.push_back(make_error(
+        "pack", "pack.toml has no `[pack] " + std::string(kManifestKeys[i]) + "`",
+        Location{source, Span{0, 0}},
+        "a pack.toml is a `[pack]` table with `name`, `version`, `description` and `author`, "
+        "each a string"));
   }
 }
 
 }  // namespace
 
-Diagnostics apply_config_toml(Config& config, const SourcePtr& source) {
+Diagnostics apply_config_toml(Config& config, const SourcePtr& source,
+                              const LayerContext& context) {
   auto parsed = parse_toml(source);
   if (!parsed) return parsed.errors();
-  Diagnostics errors;
+  Diagnostics out;
   try {
-    apply_table(config, source, *parsed, errors);
+    std::vector<std::string> prefix;
+    walk_config(config, source, *parsed, prefix, context, out);
+    // toml++ keeps keys sorted; report in the file's order.
+    std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return (a.where ? a.where->span.begin : 0) < (b.where ? b.where->span.begin : 0);
+    });
   } catch (const std::exception& e) {
-    errors.push_back(
+    out.push_back(
         make_error("internal", std::string("internal error reading config: ") + e.what()));
   }
-  return errors;
+  return out;
 }
 
 Result<PackManifest> parse_pack_manifest(const SourcePtr& source) {
@@ -197,24 +278,11 @@ Result<PackManifest> parse_pack_manifest(const SourcePtr& source) {
   if (!parsed) return std::move(parsed).take_errors();
   PackManifest out;
   Diagnostics errors;
-  const std::pair<std::string_view, std::string*> fields[] = {{"name", &out.name},
-                                                              {"version", &out.version},
-                                                              {"description", &out.description},
-                                                              {"author", &out.author}};
-  for (const auto& [key, target] : fields) {
-    const toml::node* node = parsed->get(key);
-    if (node == nullptr) {
-      errors.push_back(make_error("pack", "pack.toml has no `" + std::string(key) + "`",
-                                  Location{source, Span{0, 0}},
-                                  "a pack.toml needs `name`, `version`, `description` and "
-                                  "`author`, each a string"));
-    } else if (const auto* text = node->as_string()) {
-      *target = text->get();
-    } else {
-      Diagnostic d = error_at(source, *node, "`" + std::string(key) + "` must be a string");
-      d.code = "pack";
-      errors.push_back(std::move(d));
-    }
+  try {
+    read_manifest(source, *parsed, out, errors);
+  } catch (const std::exception& e) {
+    errors.push_back(
+        make_error("internal", std::string("internal error reading pack.toml: ") + e.what()));
   }
   if (!errors.empty()) return errors;
   return out;

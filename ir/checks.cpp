@@ -46,4 +46,25 @@ Diagnostics check_policy_ids(const std::vector<const Policy*>& policies) {
   return out;
 }
 
+Diagnostics check_annotations(const Policy& policy, std::span<const std::string_view> keys) {
+  Diagnostics found;
+  std::string list;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    list += (i == 0 ? "@" : i + 1 == keys.size() ? " and @" : ", @") + std::string(keys[i]);
+  }
+  for (const std::string_view key : keys) {
+    const Annotation* a = find_annotation(policy, key);
+    if (key == "id" && a == nullptr) continue;
+    if (a != nullptr && !a->value.empty()) continue;
+    const std::string what = a == nullptr ? "has no" : "has an empty";
+    found.push_back(make_error(
+        "missing-annotation",
+        "policy `" + policy.id() + "` " + what + " `@" + std::string(key) + "` annotation",
+        policy_head(policy),
+        "every rule in " + std::string(keys.size() > 3 ? "a built-in" : "a") + " pack carries " +
+            list));
+  }
+  return found;
+}
+
 }  // namespace vectimus::ir

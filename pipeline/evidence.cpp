@@ -14,13 +14,14 @@ std::string hostname() {
   return name;
 }
 
-// The log folder: configured (absolute, or relative to the project root or the process's
-// folder), else ~/.vectimus/logs. Without a loaded config (a payload or pack that did not load)
-// the environment's VECTIMUS_LOG_DIR still counts.
+// The log folder: `[audit] log_dir`, else `[logging] dir` (the config resolves relative ones),
+// else ~/.vectimus/logs. Without a loaded config (a payload or pack that did not load) the
+// environment's VECTIMUS_LOG_DIR still counts.
 std::string log_dir(const Host& host, const Outcome& out, const std::string& home) {
   std::string dir;
   if (out.engine != nullptr) {
-    dir = out.engine->config().log_dir;
+    const engine::Config& config = out.engine->config();
+    dir = config.audit_log_dir.empty() ? config.log_dir : config.audit_log_dir;
   } else if (auto env = host.env->get("VECTIMUS_LOG_DIR")) {
     dir = *env;
   }
@@ -61,6 +62,9 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
 
   audit::LogSettings settings;
   settings.dir = log_dir(host, out, home);
+  if (out.engine != nullptr) {
+    settings.max_file_bytes = uint64_t{out.engine->config().audit_max_file_size_mb} << 20;
+  }
   const audit::AuditLog log(host, settings, home);
   facts.gap = log.claim_gap();
   const IoStatus written = log.append(audit::audit_record(facts), now);
@@ -74,6 +78,12 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   gap.why = written.error;
   log.note_missed(gap);
   out.human += "vectimus: the audit record could not be written: " + written.error + "\n";
+  if (out.engine != nullptr && out.engine->config().audit_required &&
+      out.verdict != engine::Verdict::deny) {
+    out.verdict = engine::Verdict::deny;
+    out.reason = "vectimus: the audit record could not be written and `[audit] required` is set, "
+                 "so the call is denied: " + written.error;
+  }
 }
 
 }  // namespace vectimus::pipeline

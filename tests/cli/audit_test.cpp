@@ -175,3 +175,22 @@ TEST_CASE("a log folder that cannot be written: the decision stands, stderr says
   REQUIRE(after.size() == 2);
   CHECK_FALSE(has(after[1], "\"gap\""));
 }
+
+TEST_CASE("[audit] required: a call whose record cannot be written is denied") {
+  TempTree t;
+  t.mkdir("home");
+  t.mkdir("work");
+  t.write("blocked", "a file where the log folder should be");
+  t.write("work/vectimus.toml", "[audit]\nrequired = true\nlog_dir = \"" + t.path("blocked/logs") +
+                                    "\"\n");
+  const ProcessResult r = hook(t, bash_payload("ls"));
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "\"permissionDecision\":\"deny\""));
+  CHECK(has(r.out, "`[audit] required` is set, so the call is denied: "));
+  CHECK(has(r.err, "vectimus: the audit record could not be written: "));
+  // Without `required` the same call is allowed.
+  t.write("work/vectimus.toml", "[audit]\nlog_dir = \"" + t.path("blocked/logs") + "\"\n");
+  const ProcessResult allowed = hook(t, bash_payload("ls"));
+  CHECK(allowed.out.empty());
+  CHECK(has(allowed.err, "vectimus: the audit record could not be written: "));
+}

@@ -124,7 +124,7 @@ TEST_CASE("vectimus explain shows the event, each request, the matched rules and
 TEST_CASE("vectimus explain --index shows the matched atoms and candidate rules per request") {
   Sandbox s;
   s.t.write("packs/p/pack.toml",
-            "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+            "[pack]\nname = \"p\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
   s.t.write("packs/p/rules.cedar", R"(
 @id("root")
 forbid(principal, action == Vectimus::Action::"shell_command", resource)
@@ -191,15 +191,15 @@ TEST_CASE("lint checks pack.toml fields and rule ids across packs") {
   const std::string file = kRepo + "/tests/packs/bad-manifest/pack.toml";
   CHECK(r.exit_code == 1);
   CHECK(r.out == file +
-                     ":2:11: error: `version` must be a string\n"
+                     ":3:11: error: `[pack] version` must be a string\n"
                      "version = 2\n"
                      "          ^\n" +
                      file +
-                     ":1:1: error: pack.toml has no `author`\n"
-                     "name = \"bad-manifest\"\n"
+                     ":1:1: error: pack.toml has no `[pack] author`\n"
+                     "[pack]\n"
                      "^\n"
-                     "help: a pack.toml needs `name`, `version`, `description` and "
-                     "`author`, each a string\n"
+                     "help: a pack.toml is a `[pack]` table with `name`, `version`, `description` "
+                     "and `author`, each a string\n"
                      "2 errors\n");
   r = s.run({"lint", kRepo + "/tests/packs/dupes"});
   CHECK(r.exit_code == 1);

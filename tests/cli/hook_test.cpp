@@ -389,9 +389,9 @@ TEST_CASE("disabled rules are not evaluated; a bad config denies with file:line:
   s.t.write("proj/.vectimus/config.toml", "[rules]\ndisabled = \"levels-deny\"\n");
   check(s.hook("claude-code", payload, "levels"), 0,
         claude_doc("vectimus: policies could not be loaded, so every call is denied: " + file +
-                   ":2:12: `rules.disabled` must be a list of strings"),
+                   ":2:12: `[rules] disabled` must be a list of strings"),
         file +
-            ":2:12: error: `rules.disabled` must be a list of strings\n"
+            ":2:12: error: `[rules] disabled` must be a list of strings\n"
             "disabled = \"levels-deny\"\n"
             "           ^~~~~~~~~~~~~\n");
 }
@@ -403,7 +403,7 @@ TEST_CASE("MCP allowlist: unapproved servers are denied, approved ones face the 
   s.env.push_back("VECTIMUS_MCP_ALLOWED=linear,github");
   check(s.hook("claude-code", payload), 0, "", "");
   s.env.pop_back();
-  s.t.write("home/.vectimus/config.toml", "[mcp]\nallowed = [\"github\"]\n");
+  s.t.write("home/.vectimus/config.toml", "[mcp]\nallowed_servers = [\"github\"]\n");
   check(s.hook("claude-code", payload), 0, "", "");
   check(s.hook("claude-code", payload, "levels"), 0,
         claude_doc("vectimus: blocked by levels-mcp-002: Pull requests need a human"),

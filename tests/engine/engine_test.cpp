@@ -55,6 +55,10 @@ when { principal.groups.contains("interns") && context.command like "*deploy*" }
 
 @id("p-agents")
 forbid(principal is Vectimus::Agent, action == Vectimus::Action::"git_operation", resource);
+
+@id("p-reviewers")
+forbid(principal, action == Vectimus::Action::"file_write", resource)
+when { principal.persona == "reviewer" };
 )";
 
 bool use_index() {
@@ -68,12 +72,12 @@ struct Fixture {
     t.mkdir("proj/.git");
     t.mkdir("home");
     t.write("packs/core/pack.toml",
-            "name = \"core\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+            "[pack]\nname = \"core\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
     t.write("packs/core/rules.cedar", kRules);
   }
   void principal_pack() {
     t.write("packs/who/pack.toml",
-            "name = \"who\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+            "[pack]\nname = \"who\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
     t.write("packs/who/rules.cedar", kPrincipalRules);
   }
   engine::Engine engine() {
@@ -225,7 +229,7 @@ TEST_CASE("disabled rules, globally or per project, are not evaluated") {
 
 TEST_CASE("observe mode logs what it would do and allows") {
   Fixture f;
-  f.t.write("proj/vectimus.toml", "observe = true\n");
+  f.t.write("proj/vectimus.toml", "[mode]\nobserve = true\n");
   const auto d = f.decide(f.bash("danger"));
   CHECK(d.verdict == Verdict::allow);
   CHECK(d.evaluated == Verdict::deny);
@@ -243,7 +247,7 @@ TEST_CASE("MCP calls are denied unless the server is approved; approved servers 
   CHECK(d.verdict == Verdict::deny);
   CHECK(matched(e, d) == std::vector<std::string>{"t-mcp-approved"});
 
-  f.t.write("home/.vectimus/config.toml", "[mcp]\nallowed = [\"github\"]\n");
+  f.t.write("home/.vectimus/config.toml", "[mcp]\nallowed_servers = [\"github\"]\n");
   e = f.engine();
   CHECK(e.decide(call("create_issue")).verdict == Verdict::allow);
   d = e.decide(call("delete_repo"));
@@ -312,8 +316,117 @@ TEST_CASE("groups and identity type are Cedar entities the policies test") {
   d = f.decide(f.bash("git push"));
   CHECK(d.verdict == Verdict::deny);
   CHECK(d.requests.at(0).planned.request.principal.type == "Vectimus::Agent");
-  f.t.write("proj/.vectimus/config.toml", "[identity]\ntype = \"user\"\n");
+  f.t.write("proj/.vectimus/config.toml", "[identity]\nidentity_type = \"user\"\n");
   CHECK(f.decide(f.bash("git push")).verdict == Verdict::allow);
+}
+
+TEST_CASE("the persona is an attribute of the principal: persona > default_persona > \"default\"") {
+  Fixture f;
+  f.principal_pack();
+  const auto write =
+      f.event("Write", "{\"file_path\":\"" + f.t.path("proj/a.txt") + "\",\"content\":\"x\"}");
+  auto d = f.decide(write);
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.identity.persona == "default");
+  f.t.write("home/.vectimus/config.toml", "[identity]\ndefault_persona = \"reviewer\"\n");
+  d = f.decide(write);
+  CHECK(d.verdict == Verdict::deny);
+  CHECK(d.identity.persona == "reviewer");
+  f.t.write("proj/.vectimus/config.toml", "[identity]\npersona = \"builder\"\n");
+  CHECK(f.decide(write).verdict == Verdict::allow);
+  f.h.env.set("VECTIMUS_PERSONA", "reviewer");
+  d = f.decide(write);
+  CHECK(d.verdict == Verdict::deny);
+  const auto entity = engine::principal_entity(d.identity);
+  CHECK(entity.attrs.field("persona")->as_string() == "reviewer");
+}
+
+TEST_CASE("identity resolver: git (payload, git, OS user), env (VECTIMUS_PRINCIPAL), system") {
+  Fixture f;
+  f.principal_pack();
+  f.h.git_answer = "dev@git.example";
+  f.h.env.set("VECTIMUS_PRINCIPAL", "svc-deploy");
+  struct Row {
+    const char* resolver;  // nullptr: the default
+    const char* id;
+    const char* origin;
+  };
+  const Row rows[] = {{nullptr, "dev@git.example", "git"},
+                      {"git", "dev@git.example", "git"},
+                      {"env", "svc-deploy", "env"},
+                      {"system", "os-user", "os"}};
+  for (const Row& row : rows) {
+    CAPTURE(row.resolver ? row.resolver : "-");
+    if (row.resolver) {
+      f.t.write("proj/vectimus.toml",
+                std::string("[identity]\nresolver = \"") + row.resolver + "\"\n");
+    }
+    const auto d = f.decide(f.bash("ls"));
+    CHECK(d.identity.id == row.id);
+    CHECK(d.identity.origin == row.origin);
+    CHECK(d.requests.at(0).planned.request.principal.id == row.id);
+  }
+  // env without the variable: the OS user, never an empty principal.
+  f.t.write("proj/vectimus.toml", "[identity]\nresolver = \"env\"\n");
+  f.h.env.set("VECTIMUS_PRINCIPAL", "");
+  CHECK(f.decide(f.bash("ls")).identity.id == "os-user");
+}
+
+TEST_CASE("[packs.<name>] enabled = false leaves the pack's rules out") {
+  Fixture f;
+  f.principal_pack();
+  f.h.env.set("VECTIMUS_GROUPS", "interns");
+  CHECK(f.decide(f.bash("danger")).verdict == Verdict::deny);
+  CHECK(f.decide(f.bash("deploy")).verdict == Verdict::deny);
+  f.t.write("proj/.vectimus/config.toml", "[packs.core]\nenabled = false\n");
+  CHECK(f.decide(f.bash("danger")).verdict == Verdict::allow);
+  CHECK(f.decide(f.bash("deploy")).verdict == Verdict::deny);
+  f.t.write("proj/vectimus.toml", "[packs.core]\nenabled = true\n");
+  CHECK(f.decide(f.bash("danger")).verdict == Verdict::deny);
+}
+
+TEST_CASE("[policies] dir chooses the packs as --policy-dir does; the flag wins; missing denies") {
+  Fixture f;
+  f.t.write("bare/mine.cedar",
+            "@id(\"bare-1\")\nforbid(principal, action, resource) when { context.command like "
+            "\"*bare*\" };\n");
+  const auto load = [&](std::optional<std::string> flag) {
+    engine::EngineOptions options;
+    options.policy_dir = flag;
+    options.use_index = use_index();
+    return engine::Engine::load(f.h.host, engine::locate(f.h.host, f.t.path("proj"), flag),
+                                options);
+  };
+  // Relative to the project root for <project>/.vectimus/config.toml.
+  f.t.write("proj/.vectimus/config.toml", "[policies]\ndir = \"../bare\"\n");
+  auto e = load(std::nullopt);
+  REQUIRE(e.ok());
+  CHECK(e->packs().packs.size() == 1);
+  CHECK(e->packs().packs[0].manifest.name == "bare");
+  CHECK(e->decide(f.bash("bare")).verdict == Verdict::deny);
+  CHECK(e->decide(f.bash("danger")).verdict == Verdict::allow);
+  // The flag wins.
+  e = load(f.t.path("packs"));
+  REQUIRE(e.ok());
+  CHECK(e->decide(f.bash("danger")).verdict == Verdict::deny);
+  // The variable wins over the files; a missing folder fails, naming who set it.
+  f.h.env.set("VECTIMUS_POLICY_DIR", f.t.path("nowhere"));
+  e = load(std::nullopt);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.errors().front().message == "policy folder `" + f.t.path("nowhere") + "` does not exist");
+  CHECK(e.errors().front().help.find("`VECTIMUS_POLICY_DIR`") != std::string::npos);
+  f.h.env.set("VECTIMUS_POLICY_DIR", f.t.path("packs"));
+  e = load(std::nullopt);
+  REQUIRE(e.ok());
+  CHECK(e->decide(f.bash("danger")).verdict == Verdict::deny);
+  // A missing folder set in a file points at the key.
+  f.h.env.set("VECTIMUS_POLICY_DIR", "");
+  f.t.write("proj/.vectimus/config.toml", "[policies]\ndir = \"./gone\"\n");
+  e = load(std::nullopt);
+  REQUIRE_FALSE(e.ok());
+  CHECK(render(e.errors().front())
+            .starts_with(f.t.path("proj/.vectimus/config.toml") + ":2:1: error: policy folder `" +
+                         f.t.path("proj/gone") + "` does not exist\n"));
 }
 
 TEST_CASE("content inspection: written content and executed scripts are checked line by line") {

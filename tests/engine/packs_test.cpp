@@ -19,7 +19,8 @@ using vectimus::testing::TestHost;
 namespace {
 
 const std::string kManifest =
-    "name = \"NAME\"\nversion = \"1.0.0\"\ndescription = \"test pack\"\nauthor = \"tests\"\n";
+    "[pack]\nname = \"NAME\"\nversion = \"1.0.0\"\ndescription = \"test pack\"\nauthor = "
+    "\"tests\"\n";
 
 std::string manifest(const std::string& name) {
   std::string m = kManifest;
@@ -83,10 +84,11 @@ TEST_CASE("a later location replaces a pack of the same name in place; --policy-
   auto p = load(h, {std::nullopt, t.path("home"), t.path("proj")});
   REQUIRE(p.ok());
   REQUIRE(p->packs.size() >= 3);
-  CHECK(p->packs[0].manifest.name == "destructive-ops");
-  CHECK(p->packs[0].location == t.path("home/.vectimus/packs/destructive-ops"));
+  // In place: where the built-in destructive-ops stood (fifth, in name order).
+  CHECK(p->packs[4].manifest.name == "destructive-ops");
+  CHECK(p->packs[4].location == t.path("home/.vectimus/packs/destructive-ops"));
   std::vector<std::string> got = ids(*p);
-  CHECK(got.front() == "home-1");
+  CHECK(std::find(got.begin(), got.end(), "home-1") != got.end());
   CHECK(std::find(got.begin(), got.end(), "proj-1") != got.end());
   CHECK(std::find(got.begin(), got.end(), "home-2") == got.end());
   CHECK(std::find(got.begin(), got.end(), "vectimus-destruct-001") == got.end());
@@ -149,14 +151,30 @@ TEST_CASE("a duplicate @id across packs names both places; a missing @id is an e
 TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are load errors") {
   TempTree t;
   TestHost h(t.root(), t.path("home"));
-  t.write("packs/p/pack.toml", "name = \"p\"\nversion = 1\ndescription = \"d\"\n");
+  t.write("packs/p/pack.toml", "[pack]\nname = \"p\"\nversion = 1\ndescription = \"d\"\n");
   t.write("packs/p/rules.cedar", rule("r", "*r*"));
   auto p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   REQUIRE(p.errors().size() == 2);
-  CHECK(p.errors()[0].message == "`version` must be a string");
-  CHECK(render(p.errors()[0]).rfind(t.path("packs/p/pack.toml") + ":2:11: error: ", 0) == 0);
-  CHECK(p.errors()[1].message == "pack.toml has no `author`");
+  CHECK(p.errors()[0].message == "`[pack] version` must be a string");
+  CHECK(render(p.errors()[0]).rfind(t.path("packs/p/pack.toml") + ":3:11: error: ", 0) == 0);
+  CHECK(p.errors()[1].message == "pack.toml has no `[pack] author`");
+
+  // The flat form (no `[pack]` table) is not a pack.toml: each key says where it belongs.
+  t.write("packs/p/pack.toml",
+          "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"a\"\n");
+  p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(render(p.errors()[0]) == t.path("packs/p/pack.toml") +
+                                     ":4:1: error: unknown key `author`\nauthor = \"a\"\n^~~~~~\n"
+                                     "help: did you mean `[pack] author`?\n");
+  t.write("packs/p/pack.toml",
+          "[pack]\nname = \"p\"\nversion = \"1\"\ndescription = \"d\"\n"
+          "author = \"a\"\nlicence = \"MIT\"\n");
+  p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].message == "unknown key `[pack] licence`");
+  CHECK(p.errors()[0].help == "did you mean `[pack] license`?");
 
   t.write("packs/p/pack.toml", "name = \"p\n");
   p = load(h, {t.path("packs"), std::nullopt, std::nullopt});
@@ -178,6 +196,69 @@ TEST_CASE("a bad pack.toml, a pack without one, and an unknown @enforcement are 
   p = load(h, {t.path("nowhere"), std::nullopt, std::nullopt});
   REQUIRE_FALSE(p.ok());
   CHECK(p.errors()[0].message == "policy folder `" + t.path("nowhere") + "` does not exist");
+}
+
+TEST_CASE("pack.toml is the docs' [pack] table: four required strings, license and requires") {
+  const auto parse = [](const std::string& text) {
+    return engine::parse_pack_manifest(make_source("pack.toml", text));
+  };
+  // writing-policies.md's manifest, as written.
+  auto m = parse(
+      "[pack]\nname = \"my-team\"\nversion = \"1.0.0\"\ndescription = \"Team-specific governance "
+      "rules\"\nauthor = \"My Team\"\n");
+  REQUIRE(m.ok());
+  CHECK(m->name == "my-team");
+  CHECK(m->author == "My Team");
+  CHECK(m->license.empty());
+  CHECK(m->required_packs.empty());
+  m = parse(
+      "[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
+      "license = \"MIT\"\nrequires = [\"secrets>=0.1\", \"base\"]\n");
+  REQUIRE(m.ok());
+  CHECK(m->license == "MIT");
+  CHECK(m->required_packs == std::vector<std::string>{"secrets>=0.1", "base"});
+  m = parse(
+      "[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
+      "requires = \"base\"\n");
+  REQUIRE(m.ok());
+  CHECK(m->required_packs == std::vector<std::string>{"base"});
+  m = parse(
+      "[pack]\nname = \"a\"\nversion = \"1\"\ndescription = \"d\"\nauthor = \"x\"\n"
+      "requires = [1]\n");
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.errors()[0].message == "`[pack] requires` must be a string or a list of strings");
+  m = parse("pack = 1\n");
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.errors()[0].message == "`pack` must be a table: `[pack]`");
+}
+
+TEST_CASE("a policy directory of bare .cedar files is one pack named after it, beside packs") {
+  TempTree t;
+  TestHost h(t.root(), t.path("home"));
+  t.write("my-policies/a.cedar", rule("bare-1", "*a*"));
+  t.write("my-policies/b.cedar", rule("bare-2", "*b*"));
+  auto p = load(h, {t.path("my-policies"), std::nullopt, std::nullopt});
+  REQUIRE(p.ok());
+  REQUIRE(p->packs.size() == 1);
+  CHECK(p->packs[0].manifest.name == "my-policies");
+  CHECK(p->packs[0].location == t.path("my-policies"));
+  CHECK(ids(*p) == std::vector<std::string>{"bare-1", "bare-2"});
+  // Packs in subfolders join it (hidden folders are skipped); the bare files come first.
+  write_pack(t, "my-policies/team", "team", rule("team-1", "*t*"));
+  t.mkdir("my-policies/.git");
+  p = load(h, {t.path("my-policies/"), std::nullopt, std::nullopt});
+  REQUIRE(p.ok());
+  CHECK(ids(*p) == std::vector<std::string>{"bare-1", "bare-2", "team-1"});
+  // A pack named like the folder would replace its bare files: an error instead.
+  write_pack(t, "my-policies/other", "my-policies", rule("other-1", "*o*"));
+  p = load(h, {t.path("my-policies"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].message.find("form a pack named `my-policies`") != std::string::npos);
+  // An existing folder with no policies at all is an error, never "allow everything".
+  t.mkdir("empty");
+  p = load(h, {t.path("empty"), std::nullopt, std::nullopt});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.errors()[0].message == "policy folder `" + t.path("empty") + "` holds no policies");
 }
 
 TEST_CASE("the built-in packs load from their compiled form, exactly as parsing them gives") {

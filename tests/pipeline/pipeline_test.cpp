@@ -37,7 +37,7 @@ struct Fixture {
 
   Fixture() {
     tree.write("packs/t/pack.toml",
-               "name = \"t\"\nversion = \"1\"\ndescription = \"t\"\nauthor = \"t\"\n");
+               "[pack]\nname = \"t\"\nversion = \"1\"\ndescription = \"t\"\nauthor = \"t\"\n");
     tree.write("packs/t/rules.cedar", kPack);
     packs = tree.path("packs/t");
   }
