@@ -57,7 +57,8 @@ class Analyser {
                          const Stdin& in, bool stdout_redirected);
 
   void add_code(long index, std::string_view code);  // to a command, or the whole input if -1
-  void finish();                                     // sorts codes into out_.unresolved
+  void hit(std::string_view bound);                  // a bound (`bound::`) stopped the analysis
+  void finish();  // sorts codes into out_.unresolved, bounds into out_.bounds
   bool stopped() const { return stopped_; }
 
  private:
@@ -72,6 +73,7 @@ class Analyser {
   const Options& options_;
   Analysis& out_;
   std::set<std::string, std::less<>> codes_;
+  std::set<std::string, std::less<>> bounds_;
   std::size_t reparse_depth_ = 0;
   std::size_t walk_depth_ = 0;
   std::size_t work_ = 0;
