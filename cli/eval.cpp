@@ -32,7 +32,8 @@ std::string line_for(engine::Verdict verdict, const std::vector<std::string>& ru
 }
 
 std::string eval_line(engine::Session& session, const std::string& source, std::string_view line) {
-  const normalise::PayloadOutcome outcome = normalise::normalise_payload(source, line);
+  const normalise::PayloadOutcome outcome =
+      normalise::normalise_payload(source, line, normalise::payload_options(session.host()));
   if (outcome.status == normalise::PayloadStatus::error) {
     return line_for(
         engine::Verdict::deny, {},

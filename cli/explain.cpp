@@ -99,7 +99,8 @@ void write_requests(JsonWriter& w, const engine::Engine& engine, const engine::D
 
 int run_explain(const ExplainOptions& opt) {
   const std::string input = read_all_stdin();
-  const normalise::PayloadOutcome outcome = normalise::normalise_payload(opt.source, input);
+  const normalise::PayloadOutcome outcome =
+      normalise::normalise_payload(opt.source, input, normalise::payload_options(real_host()));
   JsonWriter w;
   w.begin_object().key("source").value(opt.source);
   w.key("dialect").value(normalise::dialect_name(outcome.dialect));

@@ -54,7 +54,9 @@ std::string disable_hint(const engine::Engine& engine, const engine::Decision& d
 
 int decide_and_answer(const HookOptions& opt, normalise::Dialect& dialect) {
   const std::string input = read_all_stdin();
-  normalise::PayloadOutcome outcome = normalise::normalise_payload(opt.source, input);
+  const Host host = real_host();
+  normalise::PayloadOutcome outcome =
+      normalise::normalise_payload(opt.source, input, normalise::payload_options(host));
   dialect = outcome.dialect;
   if (outcome.status == normalise::PayloadStatus::empty) return kExitOk;
   if (outcome.status == normalise::PayloadStatus::error) {
@@ -62,7 +64,6 @@ int decide_and_answer(const HookOptions& opt, normalise::Dialect& dialect) {
         "vectimus: the hook payload could not be read: " + outcome.errors.front().message;
     return emit(dialect, engine::Verdict::deny, reason, render(outcome.errors));
   }
-  const Host host = real_host();
   engine::EngineOptions options;
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;

@@ -98,7 +98,8 @@ Result<Row> run_case(engine::Session& session, const Case& c) {
   row.name = c.name;
   row.expected = c.expected;
   const auto start = std::chrono::steady_clock::now();
-  const normalise::PayloadOutcome outcome = normalise::normalise_payload(c.source, c.payload);
+  const normalise::PayloadOutcome outcome =
+      normalise::normalise_payload(c.source, c.payload, normalise::payload_options(session.host()));
   engine::Verdict verdict = engine::Verdict::deny;
   if (outcome.status == normalise::PayloadStatus::empty) {
     verdict = engine::Verdict::allow;

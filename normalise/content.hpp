@@ -1,9 +1,13 @@
-// Content inspection inputs: which scripts a command runs, and which lines of a text are worth
-// evaluating as shell commands. A policy that forbids `rm -rf /` must also see it when the agent
-// writes it into `cleanup.sh` and then runs `bash cleanup.sh`.
+// Content inspection inputs: the one shell analysis of a command line, which scripts it runs,
+// and what each line of a text would run. A policy that forbids `rm -rf /` must also see it when
+// the agent writes it into `cleanup.sh` and then runs `bash cleanup.sh`, or `sudo bash
+// cleanup.sh`, or `bash -c 'sh cleanup.sh'`.
 //
-// Pure functions over text; the engine reads the files (through its Host, with a size limit)
-// and turns each line into a request (engine/requests.hpp).
+// Data flow: the adapters (payload.hpp) analyse the event's command line with analyse_command()
+// and keep the analysis in the Event. The engine reads the files scripts_run() names (through its
+// Host, with a size limit), hands their text, and the text of a file write, to analyse_content(),
+// and turns each line's analysis into requests (engine/requests.hpp). So the shell is parsed
+// only here, by normalise/shell/, and the engine never parses it itself.
 #pragma once
 
 #include <cstdint>
@@ -11,14 +15,18 @@
 #include <string_view>
 #include <vector>
 
-namespace vectimus::engine {
+#include "normalise/shell/analysis.hpp"
 
-// Script files a command line executes, resolved against `cwd` and lexically normalised, in
-// order, without duplicates: `bash x.sh`, `sh x`, `zsh x`, `python x.py`, `python3 x`,
-// `node x.js`, `source x`, `. x`, and a program given as a relative path (`./run.sh`,
-// `scripts/x`) or an absolute one with a script extension (`/srv/deploy.sh`).
-// Interpreter flags are skipped; `-c`, `-m`, `-e` and `-` mean there is no script file.
-std::vector<std::string> scripts_run_by(std::string_view command_line, std::string_view cwd);
+namespace vectimus::normalise {
+
+// The shell analysis of a command line with the default bounds; `home` is what `~` and `$HOME`
+// mean.
+shell::Analysis analyse_command(std::string_view command_line, std::string_view home);
+
+// The script files the analysed commands run (SimpleCommand::script, from the analysis' own table
+// of shells and interpreters, so they are found behind launchers, in `$(...)` and in `bash -c`
+// bodies), resolved against `cwd` and lexically normalised, in order, without duplicates.
+std::vector<std::string> scripts_run(const shell::Analysis& analysis, std::string_view cwd);
 
 struct ContentLine {
   uint32_t number = 0;    // 1-based
@@ -34,4 +42,18 @@ bool is_shell_script(std::string_view path, std::string_view content);
 // Every line that is neither blank nor a `#` comment (shebang included).
 std::vector<ContentLine> command_lines(std::string_view content);
 
-}  // namespace vectimus::engine
+struct AnalysedLine {
+  ContentLine line;
+  // The line's shell analysis: its action comes from it whatever the content; for a shell script
+  // its commands are requests too, and a bound it hit escalates the call.
+  shell::Analysis analysis;
+};
+struct AnalysedContent {
+  bool shell = false;  // is_shell_script(path, content)
+  std::vector<AnalysedLine> lines;
+};
+// command_lines() of `content`, each analysed as a command line. Points into `content`.
+AnalysedContent analyse_content(std::string_view path, std::string_view content,
+                                std::string_view home);
+
+}  // namespace vectimus::normalise

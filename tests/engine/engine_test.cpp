@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <map>
 
-#include "engine/content.hpp"
 #include "engine/engine.hpp"
 #include "normalise/payload.hpp"
 #include "tests/support/test_host.hpp"
@@ -365,18 +364,23 @@ TEST_CASE("content past the limit escalates, unless a line within it already den
   CHECK(d.verdict == Verdict::escalate);
 }
 
-TEST_CASE("scripts_run_by and command_lines") {
-  using engine::scripts_run_by;
-  CHECK(scripts_run_by("bash x.sh && node /abs/app.js; python -m pip install x", "/p") ==
-        std::vector<std::string>{"/p/x.sh", "/abs/app.js"});
-  CHECK(scripts_run_by("/bin/rm -rf / ; ./tools/run ; . ./env.sh", "/p") ==
-        std::vector<std::string>{"/p/tools/run", "/p/env.sh"});
-  CHECK(scripts_run_by("node -e 'x' ; python3 -c 'y' ; sh -c z ; bash - < a", "/p").empty());
-  CHECK(scripts_run_by("sudo sh -e deploy.sh", "/p") == std::vector<std::string>{"/p/deploy.sh"});
-  const auto lines = engine::command_lines("#!/bin/sh\n\n  # c\n ls -la \r\nrm x");
-  REQUIRE(lines.size() == 2);
-  CHECK(lines[0].number == 4);
-  CHECK(lines[0].text == "ls -la");
-  CHECK(lines[1].number == 5);
-  CHECK(lines[1].text == "rm x");
+TEST_CASE("content inspection follows every way the analysis reaches a script") {
+  // The interim splitter saw none of these: a launcher it did not know, a `-c` body, a
+  // substitution, backticks, a `find -exec`, a script run from a heredoc fed to a shell.
+  Fixture f;
+  f.t.write("proj/x.sh", "echo start\nrisky thing\n");
+  f.t.write("proj/x.py", "import os\nos.system('risky')\n");
+  const std::string sh = f.t.path("proj/x.sh");
+  const std::string py = f.t.path("proj/x.py");
+  for (const char* command :
+       {"sudo bash x.sh", "bash -c 'python3 x.py'", "echo $(sh x.sh)", "echo `sh x.sh`",
+        "setsid nohup sh x.sh", "find . -maxdepth 0 -exec sh x.sh {} +",
+        "bash <<'EOF'\\nsh x.sh\\nEOF", "sh -c \\\"eval 'node --inspect x.py'\\\""}) {
+    CAPTURE(command);
+    const auto d = f.decide(f.bash(command));
+    CHECK(d.verdict == Verdict::escalate);
+    const std::string file = std::string(command).find(".py") != std::string::npos ? py : sh;
+    CHECK(d.reason == "vectimus: approval needed: t-escalate (in the script `" + file +
+                          "`, line 2): Risky command");
+  }
 }
