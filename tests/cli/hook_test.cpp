@@ -450,3 +450,57 @@ TEST_CASE("shell scripts written or run are parsed like a command line; other co
   // Prose is not parsed as shell, so the same words in notes are allowed.
   check(s.hook("claude-code", write("notes.md", disguised)), 0, "", "");
 }
+
+namespace {
+// A JSON string's body (no quotes), for commands with quotes and backslashes.
+std::string json_text(const std::string& text) {
+  const std::string quoted = q(text);
+  return quoted.substr(1, quoted.size() - 2);
+}
+// `rm -rf /` inside `levels` nested `bash -c '…'`.
+std::string nested_bash_c(int levels) {
+  std::string body = "rm -rf /";
+  for (int i = 0; i < levels; ++i) {
+    std::string quoted = "'";
+    for (char c : body) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    body = "bash -c " + quoted + "'";
+  }
+  return body;
+}
+}  // namespace
+
+TEST_CASE("a command past an analysis bound asks, whatever the packs say") {
+  // The built-in packs, which allowed both headline cases before: their rules read the analysed
+  // commands, and past a bound there are none to read.
+  Sandbox s;
+  auto hook = [&](const std::string& source, const std::string& payload) {
+    return s.run({"hook", "--source", source}, payload);
+  };
+  auto denied = [](const ProcessResult& r) {
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
+    CHECK(r.out.find("vectimus-destruct-001") != std::string::npos);
+  };
+  const std::string tail = " ; rm -rf /";
+  // 1 MB of echo before `rm -rf /`: over the 256 KiB bound, so nothing of it was analysed.
+  check(hook("claude-code", claude_bash("echo " + std::string(1024 * 1024, 'a') + tail)), 0,
+        claude_doc("vectimus: approval needed: the command is over the 262144-byte analysis "
+                   "bound, so it was not fully checked",
+                   "ask"),
+        "");
+  // At the bound exactly, it is analysed and denied.
+  denied(hook("claude-code",
+              claude_bash("echo " + std::string(256 * 1024 - 5 - tail.size(), 'a') + tail)));
+  // Eight nested `bash -c` levels: past the re-parse bound. Seven: analysed, denied.
+  check(hook("claude-code", claude_bash(json_text(nested_bash_c(8)))), 0,
+        claude_doc("vectimus: approval needed: the command runs code within code deeper than the "
+                   "8-level analysis bound, so it was not fully checked",
+                   "ask"),
+        "");
+  denied(hook("claude-code", claude_bash(json_text(nested_bash_c(7)))));
+  // Where the agent cannot ask, escalate is a deny that says so.
+  check(hook("codex", codex_bash(json_text(nested_bash_c(8)))), 0,
+        claude_doc("[escalate] vectimus: approval needed: the command runs code within code "
+                   "deeper than the 8-level analysis bound, so it was not fully checked"),
+        "");
+}
