@@ -156,6 +156,9 @@ int run_explain(const ExplainOptions& opt) {
       std::optional<index::PolicyIndex> idx;
       if (opt.index) idx = index::PolicyIndex::build(engine->packs().set());
       write_requests(w, *engine, d, idx ? &*idx : nullptr);
+      w.key("bounds").begin_array();  // analysis bounds hit: the call was not fully checked
+      for (const std::string& bound : d.bounds) w.value(bound);
+      w.end_array();
       w.key("observe_mode").value(d.observe_mode);
       w.key("evaluated").value(engine::verdict_name(d.evaluated));
       write_answer(w, outcome.dialect, d.verdict, d.reason);

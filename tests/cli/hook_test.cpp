@@ -498,6 +498,11 @@ TEST_CASE("a command past an analysis bound asks, whatever the packs say") {
                    "ask"),
         "");
   denied(hook("claude-code", claude_bash(json_text(nested_bash_c(7)))));
+  // `vectimus explain` names the bound.
+  const ProcessResult explained =
+      s.run({"explain", "--source", "claude-code"}, claude_bash(json_text(nested_bash_c(8))));
+  CHECK(explained.out.find(R"("bounds":["command: max_reparse"],"observe_mode":false,)") !=
+        std::string::npos);
   // Where the agent cannot ask, escalate is a deny that says so.
   check(hook("codex", codex_bash(json_text(nested_bash_c(8)))), 0,
         claude_doc("[escalate] vectimus: approval needed: the command runs code within code "
