@@ -33,6 +33,7 @@ struct Stdin {
   bool heredoc = false;  // from a heredoc or here-string
   bool file = false;     // from a file (`< script.sh`)
   MaybeOutput constant;  // its text, when constant
+  std::string file_name;  // the file, when `file` and its name is constant
 };
 
 class Analyser {

@@ -88,8 +88,9 @@ struct SimpleCommand {
   std::string code;                     // ... and the code text they run
   // A file this command runs as code (programs.hpp, script_operand): `bash x.sh`, `sh -e x`,
   // `source x`, `. x`, `python3 x.py`, `node x.js`, `ruby x.rb`, `perl x.pl`, `deno run x.ts`,
-  // and a program named by a relative path or an absolute one with a script's extension
-  // (`./run.sh`, `/srv/deploy.sh`). As expanded (`~` resolved), not yet made absolute; empty
+  // a program named by a relative path or an absolute one with a script's extension
+  // (`./run.sh`, `/srv/deploy.sh`), and a shell reading its standard input from a file
+  // (`bash < x.sh`). As expanded (`~` resolved), not yet made absolute; empty
   // when the command runs no file or its name is not constant.
   std::string script;
 

@@ -109,7 +109,7 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
             Stdin{false, true, false,
                   t.constant ? MaybeOutput(Output{out.body, Provenance::heredoc}) : std::nullopt};
       } else if (r.fd == 0 && (r.op == "<" || r.op == "<&" || r.op == "<>")) {
-        stdin_source = Stdin{false, false, true, std::nullopt};
+        stdin_source = Stdin{false, false, true, std::nullopt, t.constant ? t.value : ""};
       } else if ((r.fd == 1 || r.fd == -1) && r.op[0] != '<') {
         stdout_redirected = true;
       }
@@ -273,7 +273,10 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
       return run_text(in.constant->text, in.constant->via, fresh, index);
     }
     if (in.piped || in.heredoc) return add_code(index, code::kDynamicBody);
-    if (in.file) return add_code(index, code::kScriptFile);
+    if (in.file) {  // `bash < x.sh` runs x.sh as surely as `bash x.sh`
+      out_.commands[static_cast<std::size_t>(index)].script = in.file_name;
+      return add_code(index, code::kScriptFile);
+    }
     return;
   }
   if (program == "eval") {

@@ -14,7 +14,8 @@ TEST_CASE("scripts_run: every script the analysed commands run", "[normalise][co
   CHECK(scripts("bash x.sh && node /abs/app.js; python -m pip install x") ==
         Paths{"/p/x.sh", "/abs/app.js"});
   CHECK(scripts("/bin/rm -rf / ; ./tools/run ; . ./env.sh") == Paths{"/p/tools/run", "/p/env.sh"});
-  CHECK(scripts("node -e 'x' ; python3 -c 'y' ; sh -c z ; bash - < a").empty());
+  CHECK(scripts("node -e 'x' ; python3 -c 'y' ; sh -c z ; cat < a").empty());
+  CHECK(scripts("bash - < a; sh < \"$F\"") == Paths{"/p/a"});  // stdin from a file
   CHECK(scripts("sudo sh -e deploy.sh") == Paths{"/p/deploy.sh"});
   // Found wherever the analysis finds a command, which the interim splitter did not.
   CHECK(scripts("bash -c 'python3 x.py'") == Paths{"/p/x.py"});
