@@ -389,6 +389,15 @@ TEST_CASE("content inspection: scripts run and content written are checked line 
         gemini_doc("vectimus: blocked by vectimus-destruct-001 (in the script `" + script +
                    "`, line 3)" + tail),
         h);
+  // Wherever the shell analysis finds the command that runs it (the interim splitter did not).
+  for (const char* command : {"sudo bash cleanup.sh", "bash -c 'sh cleanup.sh'",
+                              "echo $(sh cleanup.sh)", "bash < cleanup.sh"}) {
+    CAPTURE(command);
+    check(s.hook("claude-code", claude_bash(command, proj)), 0,
+          claude_doc("vectimus: blocked by vectimus-destruct-001 (in the script `" + script +
+                     "`, line 3)" + tail),
+          h);
+  }
   const std::string write = "{\"session_id\":\"s1\",\"transcript_path\":\"/t\",\"cwd\":\"" + proj +
                             "\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Write\","
                             "\"tool_input\":{\"file_path\":\"" +
