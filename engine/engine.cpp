@@ -231,8 +231,7 @@ std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
         continue;
       }
       if (read.status == FileRead::Status::too_large) {
-        unchecked.push_back("the content of `" + script + "` is over the " +
-                            std::to_string(limit) +
+        unchecked.push_back("the content of `" + script + "` is over the " + std::to_string(limit) +
                             "-byte inspection limit, so it was not fully checked");
       }
       add_lines(script, true, read.text);
@@ -247,8 +246,8 @@ Decision Engine::decide(const normalise::Event& given) const {
   std::optional<normalise::Event> analysed;
   if (!given.analysis && given.command && runs_commands(given.action_type)) {
     analysed = given;
-    analysed->analysis = normalise::analyse_command(*given.command, locations_.home.value_or(
-                                                                        RequestFacts{}.home));
+    analysed->analysis =
+        normalise::analyse_command(*given.command, locations_.home.value_or(RequestFacts{}.home));
   }
   const normalise::Event& event = analysed ? *analysed : given;
   Decision decision;

@@ -6,8 +6,9 @@
 // against the enabled rules plus the permit-all policy, and maps the satisfied forbids to their
 // enforcement level (project > global config override > `@enforcement` > deny). The strictest
 // matched level wins; content over its size limit, and a command, script or written shell
-// script whose analysis stopped at a bound, escalate whatever the packs say; in observe mode (config `observe = true`) the decision is logged and the
-// call allowed. Matches are reported in document order (pack, file, text).
+// script whose analysis stopped at a bound, escalate whatever the packs say; in observe mode
+// (config `observe = true`) the decision is logged and the call allowed. Matches are reported in
+// document order (pack, file, text).
 //
 // The rule index (index/policy_index.hpp): the compiled built-in packs carry one compiled at
 // build time, used from the first request. Other packs get one built at most once per load over
@@ -33,7 +34,6 @@
 #include <vector>
 
 #include "engine/config.hpp"
-#include "support/host.hpp"
 #include "engine/identity.hpp"
 #include "engine/locate.hpp"
 #include "engine/packs.hpp"
@@ -41,6 +41,7 @@
 #include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
 #include "normalise/event.hpp"
+#include "support/host.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::engine {
@@ -66,8 +67,8 @@ struct Decision {
   Verdict verdict = Verdict::allow;    // what the agent is told
   Verdict evaluated = Verdict::allow;  // before observe mode
   bool observe_mode = false;
-  std::vector<RuleMatch> matches;      // sorted by rule, then request
-  std::string reason;                  // for the agent; empty when the verdict is allow
+  std::vector<RuleMatch> matches;  // sorted by rule, then request
+  std::string reason;              // for the agent; empty when the verdict is allow
   // Each bound the shell analysis stopped at (shell::bound), as `<where>: <bound>`: `command:
   // max_bytes`, `script /p/x.sh:3: max_reparse`, `content /p/w.sh:2: max_depth`. Past a bound
   // the command was not fully checked, so any of them makes the verdict at least escalate,

@@ -5,7 +5,8 @@
 // leaves payload.cpp) -> dialect detection by field names (the `--source` value is a hint: a
 // `--source claude-code` hook also receives Cursor, VS Code and Copilot payloads) -> the tool
 // table in classify.hpp -> Event; a command line is analysed once by normalise/shell/ (the
-// Event carries the analysis) and its action classified from it. The caller owns the input; the outcome owns everything in it.
+// Event carries the analysis) and its action classified from it. The caller owns the input; the
+// outcome owns everything in it.
 #pragma once
 
 #include <cstdint>

@@ -29,10 +29,10 @@ using MaybeOutput = std::optional<Output>;
 
 // What a command reads on stdin: nothing known (not piped), a pipe, or a constant.
 struct Stdin {
-  bool piped = false;    // from the previous pipeline stage
-  bool heredoc = false;  // from a heredoc or here-string
-  bool file = false;     // from a file (`< script.sh`)
-  MaybeOutput constant;  // its text, when constant
+  bool piped = false;     // from the previous pipeline stage
+  bool heredoc = false;   // from a heredoc or here-string
+  bool file = false;      // from a file (`< script.sh`)
+  MaybeOutput constant;   // its text, when constant
   std::string file_name;  // the file, when `file` and its name is constant
 };
 

@@ -494,8 +494,8 @@ TEST_CASE("a bound in a script run or a shell script written escalates; in other
 
   const std::string written = f.t.path("proj/w.sh");
   const std::string long_line = nested("padded", 300 * 1024);
-  d = e.decide(f.event("Write", "{\"file_path\":\"" + written + "\",\"content\":\"" +
-                                    json_text(long_line) + "\"}"));
+  d = e.decide(f.event(
+      "Write", "{\"file_path\":\"" + written + "\",\"content\":\"" + json_text(long_line) + "\"}"));
   CHECK(d.verdict == Verdict::escalate);
   CHECK(d.bounds == std::vector<std::string>{"content " + written + ":1: max_bytes"});
   // The same line in a file that is not a shell script is text, not something that runs.

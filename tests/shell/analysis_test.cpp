@@ -234,7 +234,7 @@ bool runs_rm_root(const Analysis& a) {
 
 TEST_CASE("shell: each bound is named, and just under it everything is analysed",
           "[shell][bounds]") {
-    struct Row {
+  struct Row {
     const char* how;
     int over;  // the first level (bytes for `padded`) that stops at the bound
     std::string_view bound;
