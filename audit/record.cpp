@@ -194,6 +194,11 @@ void write_decision(RecordWriter& r, const RecordFacts& f) {
     r.json().end_object();
   }
   r.json().end_array();
+  r.json().key("bounds").begin_array();  // analysis bounds hit: not fully checked
+  if (f.decision != nullptr) {
+    for (const std::string& bound : f.decision->bounds) r.text(bound);
+  }
+  r.json().end_array();
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.3f", f.evaluation_ms);
   r.json().key("evaluation_time_ms").raw(ms);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
-#include "engine/content.hpp"
+#include "normalise/content.hpp"
 #include "normalise/path.hpp"
 
 namespace vectimus::engine {
@@ -193,17 +193,30 @@ std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
                                                  const RequestFacts& facts,
                                                  Decision& decision) const {
   const std::size_t limit = config_.content_max_bytes;
-  std::vector<std::string> over_limit;
+  std::vector<std::string> unchecked;
   auto add_lines = [&](const std::string& path, bool from_script, std::string_view text) {
-    const bool shell = is_shell_script(path, text);
-    for (const ContentLine& line : command_lines(text)) {
+    const normalise::AnalysedContent content = normalise::analyse_content(path, text, facts.home);
+    for (const normalise::AnalysedLine& a : content.lines) {
+      const normalise::ContentLine& line = a.line;
       EvaluatedRequest r;
-      r.planned = request_for_content_line(event, facts, path, from_script, line.number, line.text);
+      r.planned = request_for_content_line(event, facts, path, from_script, line.number, line.text,
+                                           a.analysis);
       decision.requests.push_back(std::move(r));
-      if (!shell) continue;
-      for (PlannedRequest& p :
-           requests_for_script_line(event, facts, path, from_script, line.number, line.text)) {
+      // Only a shell script's lines run as written: a bound in prose or source code (a long
+      // minified line) stops nothing that would run.
+      if (!content.shell) continue;
+      for (PlannedRequest& p : requests_for_script_line(event, facts, path, from_script,
+                                                        line.number, line.text, a.analysis)) {
         decision.requests.push_back(EvaluatedRequest{std::move(p), {}, {}});
+      }
+      for (const std::string& bound : a.analysis.bounds) {
+        const std::string where = std::string(from_script ? "script " : "content ") + path + ":" +
+                                  std::to_string(line.number);
+        decision.bounds.push_back(where + ": " + bound);
+        unchecked.push_back("line " + std::to_string(line.number) +
+                            (from_script ? " of the script `" : " of the content written to `") +
+                            path + "` " + shell::bound_phrase(bound) +
+                            ", so it was not fully checked");
       }
     }
   };
@@ -211,14 +224,15 @@ std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
     const std::string path = event.file_path.value_or("<content>");
     std::string_view text = *event.content;
     if (text.size() > limit) {
-      over_limit.push_back(path);
+      unchecked.push_back("the content of `" + path + "` is over the " + std::to_string(limit) +
+                          "-byte inspection limit, so it was not fully checked");
       text = text.substr(0, limit);
     }
     add_lines(path, false, text);
   }
-  if (runs_commands(event.action_type) && event.command) {
+  if (event.analysis) {
     const std::string cwd = event.cwd.value_or(host_->cwd);
-    for (const std::string& script : scripts_run_by(*event.command, cwd)) {
+    for (const std::string& script : normalise::scripts_run(*event.analysis, cwd)) {
       FileRead read = host_->fs->read(script, limit);
       if (read.status == FileRead::Status::missing || read.status == FileRead::Status::error) {
         decision.debug_log.push_back(
@@ -231,14 +245,26 @@ std::vector<std::string> Engine::inspect_content(const normalise::Event& event,
                                      "` not inspected: it is a binary file");
         continue;
       }
-      if (read.status == FileRead::Status::too_large) over_limit.push_back(script);
+      if (read.status == FileRead::Status::too_large) {
+        unchecked.push_back("the content of `" + script + "` is over the " + std::to_string(limit) +
+                            "-byte inspection limit, so it was not fully checked");
+      }
       add_lines(script, true, read.text);
     }
   }
-  return over_limit;
+  return unchecked;
 }
 
-Decision Engine::decide(const normalise::Event& event) const {
+Decision Engine::decide(const normalise::Event& given) const {
+  // normalise_payload analyses every command line; an event built by hand may come without its
+  // analysis, which normalise then makes here, so such an event is not checked any less.
+  std::optional<normalise::Event> analysed;
+  if (!given.analysis && given.command && runs_commands(given.action_type)) {
+    analysed = given;
+    analysed->analysis =
+        normalise::analyse_command(*given.command, locations_.home.value_or(RequestFacts{}.home));
+  }
+  const normalise::Event& event = analysed ? *analysed : given;
   Decision decision;
   decision.identity = packs_->uses_principal || options_.always_resolve_identity
                           ? resolve_identity(*host_, config_, event, locations_.project)
@@ -252,7 +278,19 @@ Decision Engine::decide(const normalise::Event& event) const {
   for (PlannedRequest& planned : requests_for_event(event, facts)) {
     decision.requests.push_back(EvaluatedRequest{std::move(planned), {}, {}});
   }
-  const std::vector<std::string> over_limit = inspect_content(event, facts, decision);
+  // Why the call cannot be allowed unseen: the command line's analysis stopped at a bound
+  // (first), content over the inspection limit, content lines whose analysis stopped at a bound.
+  std::vector<std::string> unchecked;
+  if (event.analysis) {
+    for (const std::string& bound : event.analysis->bounds) {
+      decision.bounds.push_back("command: " + bound);
+      unchecked.push_back("the command " + shell::bound_phrase(bound) +
+                          ", so it was not fully checked");
+    }
+  }
+  for (std::string& why : inspect_content(event, facts, decision)) {
+    unchecked.push_back(std::move(why));
+  }
 
   for (uint32_t r = 0; r < decision.requests.size(); ++r) {
     EvaluatedRequest& request = decision.requests[r];
@@ -273,7 +311,7 @@ Decision Engine::decide(const normalise::Event& event) const {
 
   Verdict verdict = Verdict::allow;
   for (const RuleMatch& m : decision.matches) verdict = std::max(verdict, verdict_of(m.level));
-  if (!over_limit.empty()) verdict = std::max(verdict, Verdict::escalate);
+  if (!unchecked.empty()) verdict = std::max(verdict, Verdict::escalate);
   decision.evaluated = verdict;
 
   // The reason lists each rule once (its first match), at the level that decided.
@@ -291,11 +329,7 @@ Decision Engine::decide(const normalise::Event& event) const {
     }
   }
   if (verdict == Verdict::escalate) {
-    for (const std::string& path : over_limit) {
-      phrases.push_back("the content of `" + path + "` is over the " +
-                        std::to_string(config_.content_max_bytes) +
-                        "-byte inspection limit, so it was not fully checked");
-    }
+    phrases.insert(phrases.end(), unchecked.begin(), unchecked.end());
   }
   if (verdict != Verdict::allow) {
     std::string reason =

@@ -5,9 +5,11 @@
 // event's requests (engine/requests.hpp) and one per line of inspected content, evaluates each
 // against the enabled rules plus the permit-all policy, and maps the satisfied forbids to their
 // enforcement level (project > global config override > `@enforcement` > deny). The strictest
-// matched level wins; in observe mode (`[mode] observe = true`) the decision is logged and the
-// call allowed. Rules of a pack set `[packs.<name>] enabled = false` are left out like disabled
-// rules (the compiled built-in set stays as built). Matches are reported in document order (pack, file, text).
+// matched level wins; content over its size limit, and a command, script or written shell
+// script whose analysis stopped at a bound, escalate whatever the packs say; in observe mode
+// (`[mode] observe = true`) the decision is logged and the call allowed. Rules of a pack set
+// `[packs.<name>] enabled = false` are left out like disabled rules (the compiled built-in set
+// stays as built). Matches are reported in document order (pack, file, text).
 //
 // The rule index (index/policy_index.hpp): the compiled built-in packs carry one compiled at
 // build time, used from the first request. Other packs get one built at most once per load over
@@ -33,7 +35,6 @@
 #include <vector>
 
 #include "engine/config.hpp"
-#include "support/host.hpp"
 #include "engine/identity.hpp"
 #include "engine/locate.hpp"
 #include "engine/packs.hpp"
@@ -41,6 +42,7 @@
 #include "index/policy_index.hpp"
 #include "interpreter/authorizer.hpp"
 #include "normalise/event.hpp"
+#include "support/host.hpp"
 #include "support/result.hpp"
 
 namespace vectimus::engine {
@@ -66,8 +68,13 @@ struct Decision {
   Verdict verdict = Verdict::allow;    // what the agent is told
   Verdict evaluated = Verdict::allow;  // before observe mode
   bool observe_mode = false;
-  std::vector<RuleMatch> matches;      // sorted by rule, then request
-  std::string reason;                  // for the agent; empty when the verdict is allow
+  std::vector<RuleMatch> matches;  // sorted by rule, then request
+  std::string reason;              // for the agent; empty when the verdict is allow
+  // Each bound the shell analysis stopped at (shell::bound), as `<where>: <bound>`: `command:
+  // max_bytes`, `script /p/x.sh:3: max_reparse`, `content /p/w.sh:2: max_depth`. Past a bound
+  // the command was not fully checked, so any of them makes the verdict at least escalate,
+  // whatever the packs say (observe mode still allows, and logs it).
+  std::vector<std::string> bounds;
   std::vector<std::string> log;        // for stderr: what observe mode let through
   std::vector<std::string> debug_log;  // for stderr with VECTIMUS_DEBUG: skipped scripts, errors
   std::vector<EvaluatedRequest> requests;
@@ -123,8 +130,10 @@ class Engine {
   EngineOptions options_;
 
   void evaluate(EvaluatedRequest& request, const interpreter::Entities& entities) const;
-  // Adds a request per line of content written or of a script run; returns the files whose
-  // content is over the limit.
+  // Adds a request per line of content written or of a script run (and, for shell scripts, per
+  // simple command and file access of each line), and records the bounds their analysis hit in
+  // decision.bounds. Returns why the call escalates: the files over the content limit, the
+  // lines whose analysis stopped at a bound.
   std::vector<std::string> inspect_content(const normalise::Event& event, const RequestFacts& facts,
                                            Decision& decision) const;
 };

@@ -2,7 +2,6 @@
 
 #include "normalise/classify.hpp"
 #include "normalise/file_access.hpp"
-#include "normalise/shell/analysis.hpp"
 
 namespace vectimus::engine {
 namespace {
@@ -31,12 +30,6 @@ Fields base_fields(const normalise::Event& e) {
   put(f, "agent_type", e.agent_type);
   put(f, "cwd", e.cwd);
   return f;
-}
-
-bool runs_commands(normalise::ActionType type) {
-  using normalise::ActionType;
-  return type == ActionType::shell_command || type == ActionType::package_operation ||
-         type == ActionType::git_operation || type == ActionType::infrastructure;
 }
 
 // A request about the event's tool, from `origin`, with `action` and the context `fields`.
@@ -111,12 +104,6 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
   }
 }
 
-shell::Analysis analyse_line(std::string_view line, const RequestFacts& facts) {
-  shell::Options options;
-  options.home = facts.home;
-  return shell::analyse(line, options);
-}
-
 }  // namespace
 
 ir::EntityUid action_uid(normalise::ActionType type) {
@@ -163,12 +150,8 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
       e.action_type == normalise::ActionType::tool_call) {
     f.emplace_back("tool_input", Value::string(e.tool_input_json));
   }
-  shell::Analysis analysis;
-  const bool shell_line = e.command && runs_commands(e.action_type);
-  if (shell_line) {
-    analysis = analyse_line(*e.command, facts);
-    put_set(f, "unresolved", analysis.unresolved);
-  }
+  const shell::Analysis* analysis = e.analysis ? &*e.analysis : nullptr;
+  if (analysis != nullptr) put_set(f, "unresolved", analysis->unresolved);
   std::vector<PlannedRequest> out;
   out.push_back(planned("event", e, facts, e.action_type, std::move(f)));
   // A tool that writes several files (apply_patch) is one file_write per file, so a rule on
@@ -181,14 +164,15 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
       out.push_back(planned("event", e, facts, e.action_type, std::move(g)));
     }
   }
-  if (shell_line) add_simple_commands(e, facts, analysis, *e.command, out);
+  if (analysis != nullptr) add_simple_commands(e, facts, *analysis, e.command.value_or(""), out);
   return out;
 }
 
 PlannedRequest request_for_content_line(const normalise::Event& e, const RequestFacts& facts,
                                         const std::string& path, bool from_script,
-                                        uint32_t line_number, std::string_view line) {
-  const normalise::CommandClass cls = normalise::classify_command_line(line);
+                                        uint32_t line_number, std::string_view line,
+                                        const shell::Analysis& analysis) {
+  const normalise::CommandClass cls = normalise::classify_commands(analysis);
   Fields f = base_fields(e);
   f.emplace_back("command", Value::string(std::string(line)));
   f.emplace_back("content_path", Value::string(path));
@@ -205,9 +189,10 @@ PlannedRequest request_for_content_line(const normalise::Event& e, const Request
 std::vector<PlannedRequest> requests_for_script_line(const normalise::Event& e,
                                                      const RequestFacts& facts,
                                                      const std::string& path, bool from_script,
-                                                     uint32_t line_number, std::string_view line) {
+                                                     uint32_t line_number, std::string_view line,
+                                                     const shell::Analysis& analysis) {
   std::vector<PlannedRequest> out;
-  add_simple_commands(e, facts, analyse_line(line, facts), line, out);
+  add_simple_commands(e, facts, analysis, line, out);
   for (PlannedRequest& p : out) {
     interpreter::RecordFields fields = p.request.context.as_record();
     fields.emplace_back("content_path", Value::string(path));

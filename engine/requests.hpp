@@ -1,7 +1,8 @@
 // Event -> Cedar request(s). The event itself is one request (`command` is the whole command
 // line, so rules written against the raw text, such as a fork bomb's, still apply). A command
-// line is also parsed by the shell analyser (normalise/shell/analysis.hpp) and each simple
-// command it would run becomes one more request: `command` is its canonical text (`r''m -fr /`
+// line comes analysed by normalise (Event::analysis, normalise/shell/analysis.hpp; this file
+// only maps the analysis, it never parses shell) and each simple command it would run becomes
+// one more request: `command` is its canonical text (`r''m -fr /`
 // and `/bin/rm -fr /` both read `rm -fr /`), with `raw_command` (the whole line), `program`,
 // `args`, `flags`, `provenance` and `unresolved` (Sets of strings where plural), and the action
 // classified from that command alone. The whole line's `unresolved` codes are on the event's
@@ -22,6 +23,7 @@
 
 #include "interpreter/request.hpp"
 #include "normalise/event.hpp"
+#include "normalise/shell/analysis.hpp"
 
 namespace vectimus::engine {
 
@@ -37,26 +39,33 @@ struct PlannedRequest {
 struct RequestFacts {
   ir::EntityUid principal;
   bool mcp_server_approved = false;
-  std::string home = "/home/user";  // what `~` and `$HOME` mean to the shell analyser
+  // What `~` and `$HOME` mean to the analysis of inspected content (normalise/content.hpp), and
+  // of the command line of an event built without normalise_payload (Engine::decide).
+  std::string home = "/home/user";
 };
 
 ir::EntityUid action_uid(normalise::ActionType type);
 ir::EntityUid resource_uid(const normalise::Event& event);
 
-// The event's own request, then one per simple command of its command line.
+// The event's own request, then one per simple command of its analysed command line
+// (Event::analysis).
 std::vector<PlannedRequest> requests_for_event(const normalise::Event& event,
                                                const RequestFacts& facts);
 
-// The simple commands (and the files they touch) of one line of a shell script, as for the
-// event's own command line, marked as content so the reason names the file and line.
+// The simple commands (and the files they touch) of one analysed line of a shell script
+// (normalise/content.hpp), as for the event's own command line, marked as content so the reason
+// names the file and line.
 std::vector<PlannedRequest> requests_for_script_line(const normalise::Event& event,
                                                      const RequestFacts& facts,
                                                      const std::string& path, bool from_script,
-                                                     uint32_t line_number, std::string_view line);
+                                                     uint32_t line_number, std::string_view line,
+                                                     const shell::Analysis& analysis);
 
-// A line of inspected content, evaluated as the shell command it would be.
+// A line of inspected content as one request: `command` is the raw line, the action what the
+// line's analysed commands are (normalise::classify_commands).
 PlannedRequest request_for_content_line(const normalise::Event& event, const RequestFacts& facts,
                                         const std::string& path, bool from_script,
-                                        uint32_t line_number, std::string_view line);
+                                        uint32_t line_number, std::string_view line,
+                                        const shell::Analysis& analysis);
 
 }  // namespace vectimus::engine

@@ -182,37 +182,6 @@ constexpr auto kValueFlags = std::to_array<std::string_view>({"-r",
                                                               "--workspace",
                                                               "-w",
                                                               "--filter"});
-// Launchers that run the rest of the line as a command.
-constexpr auto kLaunchers = std::to_array<std::string_view>(
-    {"sudo", "doas", "env", "nohup", "nice", "time", "command", "exec", "timeout", "stdbuf"});
-// Launcher flags that take a value, per launcher.
-struct LauncherFlags {
-  std::string_view launcher;
-  std::string_view flags;  // space-separated
-};
-constexpr auto kLauncherValueFlags = std::to_array<LauncherFlags>({
-    {"sudo", "-u -g -C -p -U -r -t -D -h"},
-    {"doas", "-u -C"},
-    {"env", "-u -C"},
-    {"nice", "-n"},
-    {"timeout", "-s -k"},
-    {"stdbuf", "-i -o -e"},
-});
-
-bool launcher_flag_takes_value(std::string_view launcher, std::string_view flag) {
-  for (const auto& row : kLauncherValueFlags) {
-    if (row.launcher != launcher) continue;
-    size_t at = 0;
-    while (at < row.flags.size()) {
-      size_t end = row.flags.find(' ', at);
-      if (end == std::string_view::npos) end = row.flags.size();
-      if (row.flags.substr(at, end - at) == flag) return true;
-      at = end + 1;
-    }
-  }
-  return false;
-}
-
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& table, std::string_view word) {
   return std::find(table.begin(), table.end(), word) != table.end();
@@ -367,129 +336,11 @@ CommandClass classify_command(std::string_view program, std::span<const std::str
   return out;
 }
 
-std::vector<std::vector<std::string>> split_simple_commands(std::string_view line) {
-  std::vector<std::vector<std::string>> commands(1);
-  std::string word;
-  bool in_word = false;    // a word has started (possibly empty: `''`)
-  bool skip_next = false;  // the next word is a redirection target
-  auto end_word = [&] {
-    if (!in_word) return;
-    if (skip_next) {
-      skip_next = false;
-    } else {
-      commands.back().push_back(std::move(word));
-    }
-    word.clear();
-    in_word = false;
-  };
-  auto end_command = [&] {
-    end_word();
-    skip_next = false;
-    if (!commands.back().empty()) commands.emplace_back();
-  };
-  size_t i = 0;
-  while (i < line.size()) {
-    char c = line[i];
-    if (c == '\'') {
-      size_t close = line.find('\'', i + 1);
-      if (close == std::string_view::npos) close = line.size();
-      word.append(line.substr(i + 1, close - i - 1));
-      in_word = true;
-      i = close + 1;
-    } else if (c == '"') {
-      ++i;
-      while (i < line.size() && line[i] != '"') {
-        if (line[i] == '\\' && i + 1 < line.size() &&
-            std::string_view("\"\\$`\n").find(line[i + 1]) != std::string_view::npos) {
-          ++i;
-        }
-        word += line[i++];
-      }
-      ++i;
-      in_word = true;
-    } else if (c == '\\' && i + 1 < line.size()) {
-      if (line[i + 1] != '\n') word += line[i + 1];
-      in_word = in_word || line[i + 1] != '\n';
-      i += 2;
-    } else if (c == ' ' || c == '\t' || c == '\r') {
-      end_word();
-      ++i;
-    } else if (c == '#' && !in_word) {
-      size_t nl = line.find('\n', i);
-      i = nl == std::string_view::npos ? line.size() : nl;
-    } else if (c == ';' || c == '\n' || c == '|' || c == '(' || c == ')' ||
-               (c == '&' && !(i + 1 < line.size() && line[i + 1] == '>'))) {
-      end_command();
-      ++i;
-    } else if (c == '>' || c == '<' || c == '&') {
-      // A redirection: drop an fd number before it, the operator, and its target word.
-      if (in_word && !word.empty() &&
-          std::all_of(word.begin(), word.end(), [](char d) { return d >= '0' && d <= '9'; })) {
-        word.clear();
-        in_word = false;
-      }
-      end_word();
-      while (i < line.size() &&
-             (line[i] == '>' || line[i] == '<' || line[i] == '&' || line[i] == '|')) {
-        ++i;
-      }
-      // `2>&1`: the target is an fd, consumed with the operator.
-      if (i < line.size() && line[i - 1] == '&' &&
-          (line[i] == '-' || (line[i] >= '0' && line[i] <= '9'))) {
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != ';' &&
-               line[i] != '\n' && line[i] != '|' && line[i] != '&') {
-          ++i;
-        }
-      } else {
-        skip_next = true;
-      }
-    } else {
-      word += c;
-      in_word = true;
-      ++i;
-    }
-  }
-  end_word();
-  if (commands.back().empty()) commands.pop_back();
-
-  // Drop leading assignments and launchers (with their flags) from each command.
-  for (auto& words : commands) {
-    size_t k = 0;
-    while (k < words.size()) {
-      const std::string& w = words[k];
-      size_t eq = w.find('=');
-      if (eq != std::string::npos && eq > 0 &&
-          std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(eq), [](char ch) {
-            return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                   (ch >= '0' && ch <= '9');
-          })) {
-        ++k;
-        continue;
-      }
-      std::string launcher = program_name(w);
-      if (!contains(kLaunchers, launcher)) break;
-      ++k;
-      while (k < words.size() && words[k].size() > 1 && words[k].front() == '-') {
-        if (words[k] == "--") {
-          ++k;
-          break;
-        }
-        bool takes_value = launcher_flag_takes_value(launcher, words[k]);
-        ++k;
-        if (takes_value && k < words.size()) ++k;
-      }
-      if (launcher == "timeout" && k < words.size()) ++k;  // the duration
-    }
-    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(k));
-  }
-  std::erase_if(commands, [](const std::vector<std::string>& words) { return words.empty(); });
-  return commands;
-}
-
-CommandClass classify_command_line(std::string_view command_line) {
+CommandClass classify_commands(const shell::Analysis& analysis) {
   CommandClass out;
-  for (const auto& words : split_simple_commands(command_line)) {
-    CommandClass one = classify_command(words.front(), std::span(words).subspan(1));
+  for (const shell::SimpleCommand& c : analysis.commands) {
+    if (c.argv.empty()) continue;  // redirections only
+    CommandClass one = classify_command(c.program, std::span(c.argv).subspan(1));
     if (out.action == A::shell_command) out.action = one.action;
     for (auto& package : one.packages) add_package(out.packages, std::move(package));
   }

@@ -3,9 +3,10 @@
 // shell_command into package_operation / git_operation / infrastructure.
 //
 // Data flows one way: payload.cpp looks a (family, tool name) pair up in the tool table, reads
-// the fields the row names, and for shell commands calls classify_command_line(). The shell
-// analyser (normalise/shell/) will later call classify_command() once per simple command it has
-// parsed; classify_command_line() is the interim, quote-aware but otherwise shallow, splitter.
+// the fields the row names, and for shell commands classifies the shell analysis of the line
+// (normalise/shell/): classify_command() once per simple command the shell would run, whether
+// at the top level, behind `sudo`, in `$(...)` or in a `bash -c` body. The engine does the same
+// per simple command and per line of inspected content.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "normalise/event.hpp"
+#include "normalise/shell/analysis.hpp"
 
 namespace vectimus::normalise {
 
@@ -90,15 +92,10 @@ struct CommandClass {
 // infrastructure; anything else -> shell_command.
 CommandClass classify_command(std::string_view program, std::span<const std::string> args);
 
-// Interim splitter for a whole command line: splits at unquoted `;`, `&&`, `||`, `|`, `&`,
-// newlines and parentheses, removes quotes, drops redirections with their targets, leading
-// `NAME=value` assignments and launchers (sudo, doas, env, nohup, nice, time, command, exec,
-// timeout, stdbuf). Does not look inside `$(...)`, backticks or `bash -c` bodies.
-std::vector<std::vector<std::string>> split_simple_commands(std::string_view command_line);
-
-// Classifies every simple command of the line; the result is the first class that is not
-// shell_command (so `cd app && npm install x` is a package_operation), with the packages of all.
-CommandClass classify_command_line(std::string_view command_line);
+// Classifies every simple command of an analysis; the result is the first class that is not
+// shell_command (so `cd app && npm install x` and `sudo bash -c 'npm i x'` are package
+// operations), with the packages of all.
+CommandClass classify_commands(const shell::Analysis& analysis);
 
 // The synthetic command lines of agent events, kept from the Python tool so its `like` patterns
 // still apply: `spawn subagent_type=X mode=Y max_turns=N background=true name=Z` (absent fields

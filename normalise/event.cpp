@@ -106,6 +106,7 @@ std::string dump(const Event& event) {
   d.plain("action", action_type_name(event.action_type));
   d.text("tool", event.raw_tool_name);
   d.field("command", event.command);
+  if (event.analysis) d.plain("analysis", shell::dump(*event.analysis));
   d.field("file_path", event.file_path);
   if (event.file_paths.size() > 1 || (event.file_paths.size() == 1 && event.file_path &&
                                       event.file_paths.front() != *event.file_path)) {

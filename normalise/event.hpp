@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "normalise/shell/analysis.hpp"
+
 namespace vectimus::normalise {
 
 // What the call does, as policies see it (`Action::"shell_command"` ...). `tool_call` is a tool
@@ -97,6 +99,13 @@ struct Event {
   // `message key=value ...` line (see classify.hpp) so `like` patterns written for the Python
   // tool keep working. Never a patch text (that is in `content`).
   std::optional<std::string> command;
+  // The shell analysis of `command` (normalise/shell/analysis.hpp), made once, by the adapters,
+  // for a call that runs a command line (shell_command, or what its commands made of it:
+  // package_operation, git_operation, infrastructure): every simple command the line would run,
+  // why some cannot be resolved, the scripts it runs, and the bounds the analysis stopped at.
+  // The action type above was classified from it; the engine maps it to requests and never
+  // parses the line again. nullopt for every other call.
+  std::optional<shell::Analysis> analysis;
   std::optional<std::string> file_path;
   std::vector<std::string> file_paths;
   std::optional<std::string> url;

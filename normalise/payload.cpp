@@ -9,6 +9,7 @@
 #include <string>
 
 #include "normalise/classify.hpp"
+#include "normalise/content.hpp"
 #include "normalise/json_error.hpp"
 #include "normalise/limits.hpp"
 #include "normalise/patch.hpp"
@@ -251,7 +252,8 @@ bool is_cursor_legacy(Dialect d) {
 
 class Adapter {
  public:
-  Adapter(Dialect dialect, Event& event) : dialect_(dialect), event_(event) {}
+  Adapter(Dialect dialect, Event& event, const PayloadOptions& options)
+      : dialect_(dialect), event_(event), options_(options) {}
 
   // Reads `name` (an object, or a string holding one) into `input_`. Returns an error message.
   std::optional<std::string> load_input(dom::object root, std::string_view name) {
@@ -420,9 +422,11 @@ class Adapter {
     if (event_.action_type == ActionType::shell_command) refine_shell();
   }
 
+  // The one analysis of the command line; the action is what its commands are.
   void refine_shell() {
     if (!event_.command) return;
-    CommandClass cls = classify_command_line(*event_.command);
+    event_.analysis = analyse_command(*event_.command, options_.home);
+    CommandClass cls = classify_commands(*event_.analysis);
     event_.action_type = cls.action;
     event_.package_names = std::move(cls.packages);
   }
@@ -520,13 +524,15 @@ class Adapter {
 
   Dialect dialect_;
   Event& event_;
+  const PayloadOptions& options_;
   dom::parser inner_parser_;
   dom::object input_;
   bool has_input_ = false;
   std::string payload_cwd_;
 };
 
-PayloadOutcome normalise_checked(std::string_view source_name, std::string_view json) {
+PayloadOutcome normalise_checked(std::string_view source_name, std::string_view json,
+                                 const PayloadOptions& options) {
   std::optional<SourceTool> source = parse_source_tool(source_name);
   if (!source) {
     std::string names;
@@ -568,7 +574,7 @@ PayloadOutcome normalise_checked(std::string_view source_name, std::string_view 
   Event& event = out.event;
   event.source_tool = std::string(source_name);
   event.dialect = out.dialect;
-  Adapter adapter(out.dialect, event);
+  Adapter adapter(out.dialect, event, options);
   adapter.common(object);
   std::string_view input_key = out.dialect == Dialect::copilot_cli ? "toolArgs" : "tool_input";
   if (out.dialect == Dialect::copilot_cli && !has(object, "toolArgs") &&
@@ -621,9 +627,18 @@ Dialect fallback_dialect(SourceTool tool) {
   return Dialect::unknown;
 }
 
-PayloadOutcome normalise_payload(std::string_view source_name, std::string_view json) {
+PayloadOptions payload_options(const Host& host) {
+  PayloadOptions options;
+  if (host.env != nullptr) {
+    if (auto home = host.env->get("HOME"); home && !home->empty()) options.home = *home;
+  }
+  return options;
+}
+
+PayloadOutcome normalise_payload(std::string_view source_name, std::string_view json,
+                                 const PayloadOptions& options) {
   try {
-    return normalise_checked(source_name, json);
+    return normalise_checked(source_name, json, options);
   } catch (const std::exception& e) {
     return failure(Dialect::unknown, "internal",
                    std::string("internal error while reading the payload: ") + e.what());

@@ -4,16 +4,20 @@
 // Flow: size check -> empty check -> simdjson parse (copied out immediately; no simdjson type
 // leaves payload.cpp) -> dialect detection by field names (the `--source` value is a hint: a
 // `--source claude-code` hook also receives Cursor, VS Code and Copilot payloads) -> the tool
-// table in classify.hpp -> Event. The caller owns the input; the outcome owns everything in it.
+// table in classify.hpp -> Event; a command line is analysed once by normalise/shell/ (the
+// Event carries the analysis) and its action classified from it. The caller owns the input; the
+// outcome owns everything in it.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "normalise/event.hpp"
 #include "support/diagnostic.hpp"
+#include "support/host.hpp"
 
 namespace vectimus::normalise {
 
@@ -52,10 +56,20 @@ struct PayloadOutcome {
                        // "payload" (valid JSON of the wrong shape), "internal"
 };
 
+// What the adapters need to know about the machine, not found in the payload.
+struct PayloadOptions {
+  // What `~` and `$HOME` mean to the shell analysis of a command line: the home folder of the
+  // user the agent runs as (the hook passes $HOME). The default is the analysis' own.
+  std::string home = shell::Options{}.home;
+};
+// The options for a payload on this host: `home` from $HOME when set (as engine::locate reads it).
+PayloadOptions payload_options(const Host& host);
+
 // Never throws. Error messages: "unknown source `x`; expected one of ...", "payload is N bytes,
 // over the 16777216-byte limit", "payload is not valid JSON at byte N: <what>", "payload is a
 // JSON array, expected an object", "`toolArgs` is a string that is not valid JSON at byte N:
 // <what>", "`tool_input` is a JSON number, expected an object".
-PayloadOutcome normalise_payload(std::string_view source_name, std::string_view json);
+PayloadOutcome normalise_payload(std::string_view source_name, std::string_view json,
+                                 const PayloadOptions& options = {});
 
 }  // namespace vectimus::normalise

@@ -95,7 +95,8 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
   const auto start = std::chrono::steady_clock::now();
   Outcome out;
   try {
-    normalise::PayloadOutcome payload = normalise::normalise_payload(source, bytes);
+    normalise::PayloadOutcome payload =
+        normalise::normalise_payload(source, bytes, normalise::payload_options(host()));
     dialect = payload.dialect;
     switch (payload.status) {
       case normalise::PayloadStatus::empty:

@@ -178,6 +178,9 @@ void write_decision(JsonWriter& w, const engine::Engine& engine, const engine::D
     w.key("request").value(static_cast<uint64_t>(m.request)).end_object();
   }
   w.end_array();
+  w.key("bounds").begin_array();  // analysis bounds hit: the call was not fully checked
+  for (const std::string& bound : d.bounds) w.value(bound);
+  w.end_array();
   w.key("observe_mode").value(d.observe_mode);
   w.key("evaluated").value(engine::verdict_name(d.evaluated));
 }

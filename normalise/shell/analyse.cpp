@@ -28,21 +28,46 @@ void Analyser::add_code(long index, std::string_view code) {
   if (it == codes.end() || *it != code) codes.insert(it, std::string(code));
 }
 
+void Analyser::hit(std::string_view bound) {
+  bounds_.emplace(bound);
+}
+
 void Analyser::finish() {
   for (const SimpleCommand& c : out_.commands)
     codes_.insert(c.unresolved.begin(), c.unresolved.end());
   out_.unresolved.assign(codes_.begin(), codes_.end());
+  out_.bounds.assign(bounds_.begin(), bounds_.end());
+}
+
+std::string bound_phrase(std::string_view bound, const Options& o) {
+  auto n = [](std::size_t v) { return std::to_string(v); };
+  if (bound == bound::kBytes) return "is over the " + n(o.max_bytes) + "-byte analysis bound";
+  if (bound == bound::kDepth)
+    return "nests deeper than the " + n(o.max_depth) + "-level analysis bound";
+  if (bound == bound::kReparse)
+    return "runs code within code deeper than the " + n(o.max_reparse) + "-level analysis bound";
+  if (bound == bound::kWork)
+    return "needs more than the " + n(o.max_work) + "-byte analysis work bound";
+  if (bound == bound::kCommands)
+    return "runs more than the " + n(o.max_commands) + "-command analysis bound";
+  if (bound == bound::kValue)
+    return "builds a value over the " + n(o.max_value) + "-byte analysis bound";
+  if (bound == bound::kFields)
+    return "expands to more than the " + n(o.max_fields) + "-word analysis bound";
+  return "is over the analysis bound " + std::string(bound);
 }
 
 void Analyser::run_text(std::string_view text, Provenance provenance, Scope& scope, long carrier) {
   if (stopped_) return;
   if (reparse_depth_ >= options_.max_reparse) {
+    hit(bound::kReparse);
     if (out_.error.empty())
       out_.error = "bodies nested deeper than " + std::to_string(options_.max_reparse);
     return add_code(carrier, code::kDepthLimit);
   }
   work_ += text.size();
   if (work_ > options_.max_work) {
+    hit(bound::kWork);
     if (out_.error.empty())
       out_.error = "more than " + std::to_string(options_.max_work) + " bytes to analyse";
     stopped_ = true;
@@ -56,6 +81,7 @@ void Analyser::run_text(std::string_view text, Provenance provenance, Scope& sco
   list(parsed.root, scope, provenance);
   --reparse_depth_;
   if (!parsed.error.empty()) {
+    if (parsed.depth_limit) hit(bound::kDepth);
     if (out_.error.empty()) out_.error = parsed.error;
     add_code(carrier, parsed.depth_limit ? code::kDepthLimit : code::kParseError);
   }
@@ -65,6 +91,7 @@ MaybeOutput Analyser::list(const syntax::List& list, Scope& scope, Provenance pr
   if (stopped_) return std::nullopt;
   if (++walk_depth_ > options_.max_depth) {
     --walk_depth_;
+    hit(bound::kDepth);
     add_code(-1, code::kDepthLimit);
     return std::nullopt;
   }
@@ -149,6 +176,7 @@ Analysis analyse(std::string_view command, const Options& options) {
   Analyser analyser(options, result);
   if (command.size() > options.max_bytes) {
     result.error = "command longer than " + std::to_string(options.max_bytes) + " bytes";
+    analyser.hit(bound::kBytes);
     analyser.add_code(-1, code::kOverBound);
   } else {
     Scope scope;

@@ -29,10 +29,11 @@ using MaybeOutput = std::optional<Output>;
 
 // What a command reads on stdin: nothing known (not piped), a pipe, or a constant.
 struct Stdin {
-  bool piped = false;    // from the previous pipeline stage
-  bool heredoc = false;  // from a heredoc or here-string
-  bool file = false;     // from a file (`< script.sh`)
-  MaybeOutput constant;  // its text, when constant
+  bool piped = false;     // from the previous pipeline stage
+  bool heredoc = false;   // from a heredoc or here-string
+  bool file = false;      // from a file (`< script.sh`)
+  MaybeOutput constant;   // its text, when constant
+  std::string file_name;  // the file, when `file` and its name is constant
 };
 
 class Analyser {
@@ -57,7 +58,8 @@ class Analyser {
                          const Stdin& in, bool stdout_redirected);
 
   void add_code(long index, std::string_view code);  // to a command, or the whole input if -1
-  void finish();                                     // sorts codes into out_.unresolved
+  void hit(std::string_view bound);                  // a bound (`bound::`) stopped the analysis
+  void finish();  // sorts codes into out_.unresolved, bounds into out_.bounds
   bool stopped() const { return stopped_; }
 
  private:
@@ -72,6 +74,7 @@ class Analyser {
   const Options& options_;
   Analysis& out_;
   std::set<std::string, std::less<>> codes_;
+  std::set<std::string, std::less<>> bounds_;
   std::size_t reparse_depth_ = 0;
   std::size_t walk_depth_ = 0;
   std::size_t work_ = 0;

@@ -14,7 +14,9 @@
 // The analyser never executes anything. What it cannot prove (a program name computed at run
 // time, a variable from the environment, a body fed from the network) is reported as a reason
 // code in `unresolved`, so policies can deny what cannot be checked. Every bound (input size,
-// nesting, re-parse depth, total work) stops the analysis with a code instead of a hang or a crash.
+// nesting, re-parse depth, total work) stops the analysis with a code instead of a hang or a crash,
+// and is named in `Analysis::bounds`: what lies past a bound was not looked at, so a caller must
+// never allow a command on the word of an analysis that hit one (the engine escalates).
 // Nothing here throws.
 #pragma once
 
@@ -84,6 +86,13 @@ struct SimpleCommand {
   std::vector<std::string> unresolved;  // sorted, unique reason codes (see `code`)
   std::string language;                 // interpreter one-liners: "python", "javascript", ...
   std::string code;                     // ... and the code text they run
+  // A file this command runs as code (programs.hpp, script_operand): `bash x.sh`, `sh -e x`,
+  // `source x`, `. x`, `python3 x.py`, `node x.js`, `ruby x.rb`, `perl x.pl`, `deno run x.ts`,
+  // a program named by a relative path or an absolute one with a script's extension
+  // (`./run.sh`, `/srv/deploy.sh`), and a shell reading its standard input from a file
+  // (`bash < x.sh`). As expanded (`~` resolved), not yet made absolute; empty
+  // when the command runs no file or its name is not constant.
+  std::string script;
 
   // `program` and argv[1..] joined by single spaces: `/bin/rm -fr /` → "rm -fr /".
   std::string canonical() const;
@@ -95,7 +104,21 @@ struct Analysis {
   // depth-limit where nothing was left to attach them to). Sorted, unique.
   std::vector<std::string> unresolved;
   std::string error;  // the first parse error or bound hit, for humans; empty when none
+  // The bounds the analysis stopped at (`bound::` names, the Options fields), sorted, unique.
+  // Not empty: something the input would run may be missing from `commands`.
+  std::vector<std::string> bounds;
 };
+
+// The bounds, named after their Options fields so a reader can find the number.
+namespace bound {
+inline constexpr std::string_view kBytes = "max_bytes";        // the input's size
+inline constexpr std::string_view kDepth = "max_depth";        // syntactic nesting
+inline constexpr std::string_view kReparse = "max_reparse";    // bodies within bodies
+inline constexpr std::string_view kWork = "max_work";          // bytes parsed, bodies included
+inline constexpr std::string_view kCommands = "max_commands";  // records produced
+inline constexpr std::string_view kValue = "max_value";        // a constant value's length
+inline constexpr std::string_view kFields = "max_fields";      // words of one brace expansion
+}  // namespace bound
 
 struct Options {
   std::string home = "/home/user";     // what `~` and `$HOME` resolve to
@@ -107,6 +130,10 @@ struct Options {
   std::size_t max_value = 64 * 1024;   // a variable's or a command output's constant value
   std::size_t max_fields = 1024;       // words from one brace expansion
 };
+
+// What a bound means, to end "<the command> ..., so it was not fully checked": "is over the
+// 262144-byte analysis bound", "nests deeper than the 64-level analysis bound", ...
+std::string bound_phrase(std::string_view bound, const Options& options = {});
 
 // Analyses `command`. Never throws; every failure is reported in the result.
 Analysis analyse(std::string_view command, const Options& options = {});

@@ -273,6 +273,7 @@ Expansion Expander::fields(const Word& word) {
   expand_parts(word, text, facts);
   result.constant = facts.constant;
   result.over_bound = facts.over_bound;
+  if (facts.over_bound) result.bound = bound::kValue;
 
   // Brace expansion: depth-first on a stack, so alternatives keep their order.
   std::vector<Item> done;
@@ -289,12 +290,16 @@ Expansion Expander::fields(const Word& word) {
       if (done.size() + stack.size() + next.size() > options_.max_fields ||
           bytes > options_.max_work) {
         result.over_bound = true;
+        result.bound = bytes > options_.max_work ? bound::kWork : bound::kFields;
         done.push_back(std::move(item));
         continue;
       }
       for (auto it = next.rbegin(); it != next.rend(); ++it) stack.push_back(std::move(*it));
     } else {
-      result.over_bound = result.over_bound || too_many;
+      if (too_many) {
+        result.over_bound = true;
+        result.bound = bound::kFields;
+      }
       done.push_back(std::move(item));
     }
   }

@@ -40,7 +40,8 @@ struct Field {
 struct Expansion {
   std::vector<Field> fields;
   bool constant = true;
-  bool over_bound = false;  // a brace expansion produced more than Options::max_fields
+  bool over_bound = false;  // a value over max_value, or a brace expansion over max_fields
+  std::string_view bound;   // which (`bound::` name) when over_bound
 };
 
 // Runs a substitution's body (recording its commands) and returns its output when constant.

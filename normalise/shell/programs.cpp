@@ -223,20 +223,27 @@ struct Interpreter {
   std::string_view code_long;   // long options whose value is code
   std::string_view arg_short;   // other options that take a value
   std::string_view subcommand;  // `deno eval CODE`
+  // Script files: whether the first operand is a file the interpreter runs, the subcommand
+  // that must come first (`deno run FILE`), and option letters meaning no file is run
+  // (`python -m MODULE`).
+  bool scripts = false;
+  std::string_view script_subcommand = "";
+  std::string_view no_script_short = "";
 };
 constexpr std::array kInterpreters = {
-    Interpreter{"python", "python", "c", "", "WXmQ", ""},
-    Interpreter{"pypy", "python", "c", "", "WXmQ", ""},
-    Interpreter{"node", "javascript", "ep", "eval print", "r", ""},
-    Interpreter{"nodejs", "javascript", "ep", "eval print", "r", ""},
+    Interpreter{"python", "python", "c", "", "WXmQ", "", true, "", "m"},
+    Interpreter{"pypy", "python", "c", "", "WXmQ", "", true, "", "m"},
+    Interpreter{"node", "javascript", "ep", "eval print", "r", "", true},
+    Interpreter{"nodejs", "javascript", "ep", "eval print", "r", "", true},
+    // `bun x` is as often a package manager's subcommand (`bun install`) as a file.
     Interpreter{"bun", "javascript", "e", "eval print", "r", ""},
-    Interpreter{"deno", "javascript", "", "", "", "eval"},
-    Interpreter{"perl", "perl", "eE", "", "IMmx", ""},
-    Interpreter{"ruby", "ruby", "e", "", "IrCx", ""},
-    Interpreter{"php", "php", "r", "", "cdz", ""},
-    Interpreter{"lua", "lua", "e", "", "l", ""},
-    Interpreter{"Rscript", "r", "e", "", "", ""},
-    Interpreter{"osascript", "applescript", "e", "", "l", ""},
+    Interpreter{"deno", "javascript", "", "", "", "eval", true, "run"},
+    Interpreter{"perl", "perl", "eE", "", "IMmx", "", true},
+    Interpreter{"ruby", "ruby", "e", "", "IrCx", "", true},
+    Interpreter{"php", "php", "r", "", "cdz", "", true},
+    Interpreter{"lua", "lua", "e", "", "l", "", true},
+    Interpreter{"Rscript", "r", "e", "", "", "", true},
+    Interpreter{"osascript", "applescript", "e", "", "l", "", true},
 };
 
 bool matches_prefix(std::string_view program, std::string_view prefix) {
@@ -292,6 +299,73 @@ std::optional<InlineCode> inline_code(std::string_view program,
     }
     if (!found) return std::nullopt;
     return out;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// The script operand of an interpreter call (see script_operand).
+std::optional<std::size_t> interpreter_script(const Interpreter& in,
+                                              const std::vector<std::string>& argv) {
+  std::size_t i = 1;
+  if (!in.script_subcommand.empty()) {
+    if (argv.size() < 2 || argv[1] != in.script_subcommand) return std::nullopt;
+    i = 2;
+  }
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "-") return std::nullopt;  // the program comes on stdin
+    if (a == "--") return i + 1 < argv.size() ? std::optional<std::size_t>(i + 1) : std::nullopt;
+    if (a.size() < 2 || a[0] != '-') return i;
+    if (a[1] == '-') {
+      std::size_t eq = a.find('=');
+      std::string_view name =
+          std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      if (in_words(in.code_long, name)) return std::nullopt;
+      continue;
+    }
+    for (std::size_t k = 1; k < a.size(); ++k) {
+      if (in.code_short.find(a[k]) != std::string_view::npos) return std::nullopt;
+      if (in.no_script_short.find(a[k]) != std::string_view::npos) return std::nullopt;
+      if (in.arg_short.find(a[k]) != std::string_view::npos) {
+        if (k + 1 == a.size()) ++i;  // the value is the next word
+        break;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::optional<std::size_t> script_operand(std::string_view program,
+                                          const std::vector<std::string>& argv) {
+  if (argv.empty()) return std::nullopt;
+  const std::string& word = argv[0];
+  if (word.find('/') != std::string::npos) {
+    if (word[0] != '/') return 0;
+    for (std::string_view ext : {".sh", ".bash", ".zsh", ".ksh", ".py", ".js", ".mjs", ".cjs",
+                                 ".ts", ".rb", ".pl", ".php", ".lua", ".command"}) {
+      if (ends_with(word, ext)) return 0;
+    }
+  }
+  if (program == "source" || program == ".") {
+    return argv.size() > 1 ? std::optional<std::size_t>(1) : std::nullopt;
+  }
+  if (is_shell(program)) {
+    std::optional<ShellInvocation> run = shell_invocation(program, argv);
+    if (run && run->kind == ShellInvocation::Kind::script) return run->index;
+    return std::nullopt;
+  }
+  for (const Interpreter& in : kInterpreters) {
+    if (!matches_prefix(program, in.prefix)) continue;
+    if (!in.scripts) return std::nullopt;
+    return interpreter_script(in, argv);
   }
   return std::nullopt;
 }

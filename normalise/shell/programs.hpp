@@ -63,6 +63,17 @@ struct InlineCode {
 std::optional<InlineCode> inline_code(std::string_view program,
                                       const std::vector<std::string>& argv);
 
+// The file a command runs as code: the argv index of its name, or nullopt. Shells running a file
+// (shell_invocation's `script`), `source FILE` and `. FILE`, the interpreters of the inline-code
+// table given a script operand (`python3 -u x.py`, `node --inspect x.js`, `perl -I lib x.pl`,
+// `ruby x.rb`, `deno run -A x.ts`; not with code given inline, `python -m`, or `-` for stdin),
+// and index 0 when the program itself is named by a relative path (`./run.sh`, `scripts/x`) or
+// by an absolute one with a script's extension (`/srv/deploy.sh`; `/bin/rm` is a binary). The
+// one table of which programs run files, so the engine's content inspection follows every way
+// the analysis reaches a command (`sudo bash x.sh`, `bash -c 'python3 x.py'`, `$(sh x.sh)`).
+std::optional<std::size_t> script_operand(std::string_view program,
+                                          const std::vector<std::string>& argv);
+
 // Programs whose options are whole words after one dash (`find -delete`): their flags are the
 // words, not letters.
 bool single_dash_long_options(std::string_view program);

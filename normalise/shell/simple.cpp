@@ -56,7 +56,10 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
   std::vector<std::pair<std::string, std::optional<std::string>>> assigned;
   for (const syntax::Word& w : c.assignments) {
     Field f = expander.single(w);
-    if (f.over_bound) mark(rec, code::kOverBound);  // reaches the input's codes below if no command
+    if (f.over_bound) {
+      mark(rec, code::kOverBound);  // reaches the input's codes below if no command
+      hit(bound::kValue);
+    }
     rec.assignments.push_back(f.value);
     std::size_t eq = f.written.find('=');
     std::string name = f.written.substr(0, eq);
@@ -74,7 +77,10 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
   std::vector<Field> fields;
   for (const syntax::Word& w : c.words) {
     Expansion e = expander.fields(w);
-    if (e.over_bound) mark(rec, code::kOverBound);
+    if (e.over_bound) {
+      mark(rec, code::kOverBound);
+      hit(e.bound);
+    }
     for (Field& f : e.fields) fields.push_back(std::move(f));
   }
 
@@ -103,7 +109,7 @@ MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance 
             Stdin{false, true, false,
                   t.constant ? MaybeOutput(Output{out.body, Provenance::heredoc}) : std::nullopt};
       } else if (r.fd == 0 && (r.op == "<" || r.op == "<&" || r.op == "<>")) {
-        stdin_source = Stdin{false, false, true, std::nullopt};
+        stdin_source = Stdin{false, false, true, std::nullopt, t.constant ? t.value : ""};
       } else if ((r.fd == 1 || r.fd == -1) && r.op[0] != '<') {
         stdout_redirected = true;
       }
@@ -127,6 +133,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   if (stopped_) return std::nullopt;
   if (out_.commands.size() >= options_.max_commands) {
     stopped_ = true;
+    hit(bound::kCommands);
     if (out_.error.empty())
       out_.error = "more than " + std::to_string(options_.max_commands) + " commands";
     add_code(-1, code::kOverBound);
@@ -226,6 +233,10 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
       rec.code = std::move(code->code);
     }
   }
+  if (std::optional<std::size_t> at = script_operand(rec.program, rec.argv);
+      at && *at < fields.size() && fields[*at].constant) {
+    rec.script = fields[*at].value;  // argv[0] as expanded, not as `exec -a` renamed it
+  }
   const long index = static_cast<long>(out_.commands.size());
   out_.commands.push_back(std::move(rec));
   run_bodies(index, fields, scope, in);
@@ -262,7 +273,10 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
       return run_text(in.constant->text, in.constant->via, fresh, index);
     }
     if (in.piped || in.heredoc) return add_code(index, code::kDynamicBody);
-    if (in.file) return add_code(index, code::kScriptFile);
+    if (in.file) {  // `bash < x.sh` runs x.sh as surely as `bash x.sh`
+      out_.commands[static_cast<std::size_t>(index)].script = in.file_name;
+      return add_code(index, code::kScriptFile);
+    }
     return;
   }
   if (program == "eval") {
@@ -288,7 +302,10 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
 
 void Analyser::find_commands(long index, const SimpleCommand& find_in,
                              const std::vector<Field>& fields, Scope& scope) {
-  if (walk_depth_ >= options_.max_depth) return add_code(index, code::kDepthLimit);
+  if (walk_depth_ >= options_.max_depth) {
+    hit(bound::kDepth);
+    return add_code(index, code::kDepthLimit);
+  }
   ++walk_depth_;  // `find -exec find -exec ...` recurses once per level
   const std::vector<std::string> launchers = find_in.launchers;
   const std::vector<std::string> argv = find_in.argv;

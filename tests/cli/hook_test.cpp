@@ -431,6 +431,15 @@ TEST_CASE("content inspection: scripts run and content written are checked line 
         gemini_doc("vectimus: blocked by vectimus-destruct-001 (in the script `" + script +
                    "`, line 3)" + tail),
         h);
+  // Wherever the shell analysis finds the command that runs it (the interim splitter did not).
+  for (const char* command : {"sudo bash cleanup.sh", "bash -c 'sh cleanup.sh'",
+                              "echo $(sh cleanup.sh)", "bash < cleanup.sh"}) {
+    CAPTURE(command);
+    check(s.hook("claude-code", claude_bash(command, proj)), 0,
+          claude_doc("vectimus: blocked by vectimus-destruct-001 (in the script `" + script +
+                     "`, line 3)" + tail),
+          h);
+  }
   const std::string write = "{\"session_id\":\"s1\",\"transcript_path\":\"/t\",\"cwd\":\"" + proj +
                             "\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Write\","
                             "\"tool_input\":{\"file_path\":\"" +
@@ -491,4 +500,63 @@ TEST_CASE("shell scripts written or run are parsed like a command line; other co
             .out.find("vectimus-destruct-001") != std::string::npos);
   // Prose is not parsed as shell, so the same words in notes are allowed.
   check(s.hook("claude-code", write("notes.md", disguised)), 0, "", "");
+}
+
+namespace {
+// A JSON string's body (no quotes), for commands with quotes and backslashes.
+std::string json_text(const std::string& text) {
+  const std::string quoted = q(text);
+  return quoted.substr(1, quoted.size() - 2);
+}
+// `rm -rf /` inside `levels` nested `bash -c '…'`.
+std::string nested_bash_c(int levels) {
+  std::string body = "rm -rf /";
+  for (int i = 0; i < levels; ++i) {
+    std::string quoted = "'";
+    for (char c : body) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    body = "bash -c " + quoted + "'";
+  }
+  return body;
+}
+}  // namespace
+
+TEST_CASE("a command past an analysis bound asks, whatever the packs say") {
+  // The built-in packs, which allowed both headline cases before: their rules read the analysed
+  // commands, and past a bound there are none to read.
+  Sandbox s;
+  auto hook = [&](const std::string& source, const std::string& payload) {
+    return s.run({"hook", "--source", source}, payload);
+  };
+  auto denied = [](const ProcessResult& r) {
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
+    CHECK(r.out.find("vectimus-destruct-001") != std::string::npos);
+  };
+  const std::string tail = " ; rm -rf /";
+  // 1 MB of echo before `rm -rf /`: over the 256 KiB bound, so nothing of it was analysed.
+  check(hook("claude-code", claude_bash("echo " + std::string(1024 * 1024, 'a') + tail)), 0,
+        claude_doc("vectimus: approval needed: the command is over the 262144-byte analysis "
+                   "bound, so it was not fully checked",
+                   "ask"),
+        "");
+  // At the bound exactly, it is analysed and denied.
+  denied(hook("claude-code",
+              claude_bash("echo " + std::string(256 * 1024 - 5 - tail.size(), 'a') + tail)));
+  // Eight nested `bash -c` levels: past the re-parse bound. Seven: analysed, denied.
+  check(hook("claude-code", claude_bash(json_text(nested_bash_c(8)))), 0,
+        claude_doc("vectimus: approval needed: the command runs code within code deeper than the "
+                   "8-level analysis bound, so it was not fully checked",
+                   "ask"),
+        "");
+  denied(hook("claude-code", claude_bash(json_text(nested_bash_c(7)))));
+  // `vectimus explain` names the bound.
+  const ProcessResult explained =
+      s.run({"explain", "--source", "claude-code"}, claude_bash(json_text(nested_bash_c(8))));
+  CHECK(explained.out.find(R"("bounds":["command: max_reparse"],"observe_mode":false,)") !=
+        std::string::npos);
+  // Where the agent cannot ask, escalate is a deny that says so.
+  check(hook("codex", codex_bash(json_text(nested_bash_c(8)))), 0,
+        claude_doc("[escalate] vectimus: approval needed: the command runs code within code "
+                   "deeper than the 8-level analysis bound, so it was not fully checked"),
+        "");
 }

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <map>
 
-#include "engine/content.hpp"
 #include "engine/engine.hpp"
 #include "normalise/payload.hpp"
 #include "tests/support/test_host.hpp"
@@ -478,18 +477,157 @@ TEST_CASE("content past the limit escalates, unless a line within it already den
   CHECK(d.verdict == Verdict::escalate);
 }
 
-TEST_CASE("scripts_run_by and command_lines") {
-  using engine::scripts_run_by;
-  CHECK(scripts_run_by("bash x.sh && node /abs/app.js; python -m pip install x", "/p") ==
-        std::vector<std::string>{"/p/x.sh", "/abs/app.js"});
-  CHECK(scripts_run_by("/bin/rm -rf / ; ./tools/run ; . ./env.sh", "/p") ==
-        std::vector<std::string>{"/p/tools/run", "/p/env.sh"});
-  CHECK(scripts_run_by("node -e 'x' ; python3 -c 'y' ; sh -c z ; bash - < a", "/p").empty());
-  CHECK(scripts_run_by("sudo sh -e deploy.sh", "/p") == std::vector<std::string>{"/p/deploy.sh"});
-  const auto lines = engine::command_lines("#!/bin/sh\n\n  # c\n ls -la \r\nrm x");
-  REQUIRE(lines.size() == 2);
-  CHECK(lines[0].number == 4);
-  CHECK(lines[0].text == "ls -la");
-  CHECK(lines[1].number == 5);
-  CHECK(lines[1].text == "rm x");
+TEST_CASE("content inspection follows every way the analysis reaches a script") {
+  // The interim splitter saw none of these: a launcher it did not know, a `-c` body, a
+  // substitution, backticks, a `find -exec`, a script run from a heredoc fed to a shell.
+  Fixture f;
+  f.t.write("proj/x.sh", "echo start\nrisky thing\n");
+  f.t.write("proj/x.py", "import os\nos.system('risky')\n");
+  const std::string sh = f.t.path("proj/x.sh");
+  const std::string py = f.t.path("proj/x.py");
+  for (const char* command :
+       {"sudo bash x.sh", "bash -c 'python3 x.py'", "echo $(sh x.sh)", "echo `sh x.sh`",
+        "setsid nohup sh x.sh", "find . -maxdepth 0 -exec sh x.sh {} +",
+        "bash <<'EOF'\\nsh x.sh\\nEOF", "sh -c \\\"eval 'node --inspect x.py'\\\""}) {
+    CAPTURE(command);
+    const auto d = f.decide(f.bash(command));
+    CHECK(d.verdict == Verdict::escalate);
+    const std::string file = std::string(command).find(".py") != std::string::npos ? py : sh;
+    CHECK(d.reason == "vectimus: approval needed: t-escalate (in the script `" + file +
+                          "`, line 2): Risky command");
+  }
+}
+
+namespace {
+
+// JSON string body (no quotes) for the payloads below.
+std::string json_text(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string sh_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// `rm -rf /` reached through `levels` of one mechanism (as in tests/shell/analysis_test.cpp).
+std::string nested(std::string_view how, int levels) {
+  std::string body = "rm -rf /";
+  if (how == "bash -c" || how == "eval") {
+    for (int i = 0; i < levels; ++i) body = std::string(how) + " " + sh_quoted(body);
+  } else if (how == "$(") {
+    body = "echo " + repeat("$(", levels) + body + repeat(")", levels);
+  } else if (how == "`") {
+    body = "echo `" + repeat("$(", levels) + body + repeat(")", levels) + "`";
+  } else if (how == "heredoc") {
+    for (int i = levels; i > 0; --i) {
+      const std::string end = "E" + std::to_string(i);
+      body = "bash <<'" + end + "'\n" + body + "\n" + end;
+    }
+  } else if (how == "padded") {  // a line of `levels` bytes
+    const std::string tail = " ; rm -rf /";
+    body = "echo " + std::string(static_cast<std::size_t>(levels) - 5 - tail.size(), 'a') + tail;
+  }
+  return body;
+}
+
+constexpr const char* kRootRule =
+    "@id(\"root\")\n@description(\"Deleting the root\")\nforbid(principal, action, resource) "
+    "when { context.command == \"rm -rf /\" };\n";
+
+}  // namespace
+
+TEST_CASE("a bound never allows: just under it the command is checked, past it escalated") {
+  Fixture f;
+  f.t.write("packs/core/rules.cedar", kRootRule);
+  const engine::Engine e = f.engine();
+  struct Row {
+    const char* how;
+    int over;  // the first level (bytes for `padded`) past the bound
+    const char* bound;
+    const char* phrase;
+  };
+  const Row rows[] = {
+      {"bash -c", 8, "max_reparse", "runs code within code deeper than the 8-level analysis bound"},
+      {"eval", 8, "max_reparse", "runs code within code deeper than the 8-level analysis bound"},
+      {"heredoc", 8, "max_reparse", "runs code within code deeper than the 8-level analysis bound"},
+      {"$(", 32, "max_depth", "nests deeper than the 64-level analysis bound"},
+      {"`", 31, "max_depth", "nests deeper than the 64-level analysis bound"},
+      {"padded", 256 * 1024 + 1, "max_bytes", "is over the 262144-byte analysis bound"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.how);
+    const auto under = e.decide(f.bash(json_text(nested(row.how, row.over - 1))));
+    CHECK(under.verdict == Verdict::deny);
+    CHECK(under.bounds.empty());
+    const auto over = e.decide(f.bash(json_text(nested(row.how, row.over))));
+    CHECK(over.verdict == Verdict::escalate);
+    CHECK(over.bounds == std::vector<std::string>{std::string("command: ") + row.bound});
+    CHECK(over.reason == std::string("vectimus: approval needed: the command ") + row.phrase +
+                             ", so it was not fully checked");
+  }
+  // A rule that denies another part of the line still denies.
+  const auto both = e.decide(f.bash(json_text(nested("bash -c", 8) + " ; rm -rf /")));
+  CHECK(both.verdict == Verdict::deny);
+  CHECK(both.bounds == std::vector<std::string>{"command: max_reparse"});
+}
+
+TEST_CASE("a bound in a script run or a shell script written escalates; in other content not") {
+  Fixture f;
+  f.t.write("packs/core/rules.cedar", kRootRule);
+  const engine::Engine e = f.engine();
+  const std::string script = f.t.path("proj/deep.sh");
+  f.t.write("proj/deep.sh", "echo start\n" + nested("bash -c", 8) + "\n");
+  auto d = e.decide(f.bash("sudo bash deep.sh"));
+  CHECK(d.verdict == Verdict::escalate);
+  CHECK(d.bounds == std::vector<std::string>{"script " + script + ":2: max_reparse"});
+  CHECK(d.reason == "vectimus: approval needed: line 2 of the script `" + script +
+                        "` runs code within code deeper than the 8-level analysis bound, so it "
+                        "was not fully checked");
+  f.t.write("proj/deep.sh", "echo start\n" + nested("bash -c", 7) + "\n");
+  CHECK(e.decide(f.bash("sudo bash deep.sh")).verdict == Verdict::deny);
+
+  const std::string written = f.t.path("proj/w.sh");
+  const std::string long_line = nested("padded", 300 * 1024);
+  d = e.decide(f.event(
+      "Write", "{\"file_path\":\"" + written + "\",\"content\":\"" + json_text(long_line) + "\"}"));
+  CHECK(d.verdict == Verdict::escalate);
+  CHECK(d.bounds == std::vector<std::string>{"content " + written + ":1: max_bytes"});
+  // The same line in a file that is not a shell script is text, not something that runs.
+  d = e.decide(f.event("Write", "{\"file_path\":\"" + f.t.path("proj/app.min.js") +
+                                    "\",\"content\":\"" + json_text(long_line) + "\"}"));
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.bounds.empty());
+}
+
+TEST_CASE("observe mode allows a command past a bound, and logs it") {
+  Fixture f;
+  f.t.write("packs/core/rules.cedar", kRootRule);
+  f.t.write("proj/.vectimus/config.toml", "[mode]\nobserve = true\n");
+  const auto d = f.decide(f.bash(json_text(nested("eval", 8))));
+  CHECK(d.verdict == Verdict::allow);
+  CHECK(d.evaluated == Verdict::escalate);
+  CHECK(d.bounds == std::vector<std::string>{"command: max_reparse"});
+  CHECK(d.log == std::vector<std::string>{
+                     "vectimus: observe mode, allowed: vectimus: approval needed: the command runs "
+                     "code within code deeper than the 8-level analysis bound, so it was not fully "
+                     "checked"});
 }

@@ -91,6 +91,7 @@ TEST_CASE("shell: a 64 KiB command is analysed within its bounds", "[shell][boun
   auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(a.commands.size() == n);
   CHECK(a.unresolved.empty());
+  // Catches a blow-up, not a slow machine: about 0.07 s when quiet, seventy times under this.
   CHECK(elapsed < std::chrono::seconds(5));
 
   Analysis word = analyse("echo " + std::string(64 * 1024, 'a'));
@@ -190,4 +191,93 @@ TEST_CASE("shell: decoders for constant text piped into shells", "[shell][decode
   bool stopped = false;
   CHECK(echo_decode("a\\0101\\x42\\cdropped", stopped) == "aAB");
   CHECK(stopped);
+}
+
+namespace {
+// Single-quotes `s` for a POSIX shell.
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// `rm -rf /` reached through `levels` of one mechanism, for the bound tests here and in
+// tests/engine and tests/cli (which have copies: each test binary links only its own folder).
+std::string nested(std::string_view how, int levels) {
+  std::string body = "rm -rf /";
+  if (how == "bash -c" || how == "eval") {
+    for (int i = 0; i < levels; ++i) body = std::string(how) + " " + quoted(body);
+  } else if (how == "$(") {
+    body = "echo " + repeat("$(", levels) + body + repeat(")", levels);
+  } else if (how == "`") {
+    body = "echo `" + repeat("$(", levels) + body + repeat(")", levels) + "`";
+  } else if (how == "heredoc") {
+    for (int i = levels; i > 0; --i) {
+      const std::string end = "E" + std::to_string(i);
+      body = "bash <<'" + end + "'\n" + body + "\n" + end;
+    }
+  } else if (how == "padded") {  // a line of `levels` bytes
+    const std::string tail = " ; rm -rf /";
+    body = "echo " + std::string(static_cast<std::size_t>(levels) - 5 - tail.size(), 'a') + tail;
+  }
+  return body;
+}
+
+}  // namespace
+
+namespace {
+bool runs_rm_root(const Analysis& a) {
+  return std::any_of(a.commands.begin(), a.commands.end(),
+                     [](const SimpleCommand& c) { return c.canonical() == "rm -rf /"; });
+}
+}  // namespace
+
+TEST_CASE("shell: each bound is named, and just under it everything is analysed",
+          "[shell][bounds]") {
+  struct Row {
+    const char* how;
+    int over;  // the first level (bytes for `padded`) that stops at the bound
+    std::string_view bound;
+  };
+  const Options defaults;
+  const Row rows[] = {
+      {"bash -c", static_cast<int>(defaults.max_reparse), bound::kReparse},
+      {"eval", static_cast<int>(defaults.max_reparse), bound::kReparse},
+      {"heredoc", static_cast<int>(defaults.max_reparse), bound::kReparse},
+      // Each `$(` is two levels of nesting (the substitution and the list inside it).
+      {"$(", static_cast<int>(defaults.max_depth / 2), bound::kDepth},
+      {"`", static_cast<int>(defaults.max_depth / 2) - 1, bound::kDepth},
+      {"padded", static_cast<int>(defaults.max_bytes) + 1, bound::kBytes},
+  };
+  for (const Row& row : rows) {
+    INFO(row.how);
+    const Analysis under = analyse(nested(row.how, row.over - 1));
+    CHECK(under.bounds.empty());
+    CHECK(runs_rm_root(under));
+    const Analysis over = analyse(nested(row.how, row.over));
+    CHECK(over.bounds == std::vector<std::string>{std::string(row.bound)});
+    CHECK_FALSE(runs_rm_root(over));
+  }
+}
+
+TEST_CASE("shell: the work, count, value and field bounds are named too", "[shell][bounds]") {
+  using Bounds = std::vector<std::string>;
+  // 200 KB run again through five `bash -c` levels: six parses, over the 1 MiB of work.
+  std::string body = "echo " + std::string(200 * 1024, 'a') + "; rm -rf /";
+  for (int i = 0; i < 5; ++i) body = "bash -c " + quoted(body);
+  CHECK(analyse(body).bounds == Bounds{"max_work"});
+  CHECK(analyse(repeat("a\n", 65537)).bounds == Bounds{"max_commands"});
+  CHECK(analyse(repeat("a\n", 65536)).bounds.empty());
+  const std::string big = "x=" + std::string(40000, 'a') + "; ";
+  CHECK(analyse(big + "y=$x$x; echo $y").bounds == Bounds{"max_value"});
+  CHECK(analyse(big + "y=$x; echo $y").bounds.empty());
+  CHECK(analyse("echo {1..1025}").bounds == Bounds{"max_fields"});
+  CHECK(analyse("echo {1..1024}").bounds.empty());
+  CHECK(analyse("for i in {1..5000}; do echo $i; done").bounds.empty());  // a loop's words
+  // Not bounds: what the analysis could not resolve, or could not parse.
+  CHECK(analyse("echo 'unterminated").bounds.empty());
+  CHECK(analyse("curl x | sh; $CMD").bounds.empty());
+  CHECK(bound_phrase(bound::kBytes) == "is over the 262144-byte analysis bound");
+  CHECK(bound_phrase(bound::kReparse) ==
+        "runs code within code deeper than the 8-level analysis bound");
 }

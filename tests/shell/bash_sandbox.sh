@@ -7,15 +7,16 @@
 #   /usr/bin (and /bin, /sbin)  one hard link to STUB (argv_stub.cpp) per program name in WORK/names
 #   /usr/lib, /usr/lib64, /usr/libexec  the host's, bind-mounted read-only (shared libraries)
 #   /.real   copies of the few real programs a stub may exec (bash, env, timeout, base64, ...)
-#   /home/user, /tmp, /etc, /work   a fresh, empty tmpfs for every job (/work is the cwd)
+#   /home/user, /tmp, /etc, /work   a tmpfs each, emptied for every job (/work is the cwd)
 #   /dev     null, zero, urandom and fd links only; /proc for the new pid namespace
 #   /rec/log the argv records of the stubs and of the builtin recorders in /.real/wrap.sh
 # Nothing of the host is writable from inside, and nothing of the host but those libraries is
 # visible. For job N (WORK/jobs/N.cmd, the command text) it writes WORK/out/N.rec (records),
 # N.rc (exit status of the job's bash, 137 when SECONDS ran out) and N.err (its stderr).
+# SECONDS only bounds a hang (bash_agreement.cpp says why it is generous).
 set -u
 PATH=$PATH:/usr/sbin:/sbin
-WORK=$1 STUB=$2 SECONDS_PER_JOB=${3:-2}
+WORK=$1 STUB=$2 SECONDS_PER_JOB=${3:-20}
 R=$WORK/root
 fail() { echo "bash_sandbox: $*" >&2; exit 3; }
 
@@ -29,6 +30,10 @@ for d in lib lib64 libx32 lib32 usr/lib usr/lib64 usr/libexec; do
   elif [ -d "/$d" ]; then
     mkdir -p "$R/$d" && mount --rbind "/$d" "$R/$d" && mount -o remount,bind,ro "$R/$d" || fail "bind /$d"
   fi
+done
+# /home, /tmp, /etc and /work: one tmpfs each, emptied before every job.
+for d in home tmp etc work; do
+  mount -t tmpfs -o size=16m,mode=755 "job-$d" "$R/$d" || fail "tmpfs $d"
 done
 for f in null zero urandom; do
   : > "$R/dev/$f" && mount --bind "/dev/$f" "$R/dev/$f" || fail "bind /dev/$f"
@@ -85,7 +90,10 @@ for cmdfile in "$WORK"/jobs/*.cmd; do
   [ -e "$cmdfile" ] || continue
   job=${cmdfile##*/}
   job=${job%.cmd}
-  for d in home tmp etc work; do mount -t tmpfs -o size=16m,mode=755 "job-$d" "$R/$d" || fail "tmpfs $d"; done
+  # Emptied rather than mounted afresh for every job: eight mount operations per job were about
+  # a sixth of the test's run time (67 s against 56 s on the same machine).
+  find "$R/home" "$R/tmp" "$R/etc" "$R/work" -mindepth 1 -delete &&
+    chmod 755 "$R/home" "$R/tmp" "$R/etc" "$R/work" || fail "cannot empty the job's folders"
   mkdir -p "$R/home/user"
   # Files the command reads by redirection exist (empty), so a redirection does not stop it.
   while IFS= read -r -d '' f; do
@@ -103,13 +111,14 @@ for cmdfile in "$WORK"/jobs/*.cmd; do
     PATH=/usr/bin BASH_ENV=/.real/wrap.sh /.real/bash -c "$text" \
     < /dev/null > "$WORK/out/$job.out" 2> "$WORK/out/$job.err"
   echo $? > "$WORK/out/$job.rc"
-  # Background jobs (`ls & rm x`) may outlive the job's bash: wait for them to record.
-  for _ in $(seq 200); do
+  # Background jobs (`ls & rm x`) may outlive the job's bash: wait for them to record, as long
+  # as a job may take (a busy machine can be slow to finish them; a quiet one never waits).
+  deadline=$((SECONDS + SECONDS_PER_JOB))
+  while (( SECONDS < deadline )); do
     procs=("$R"/proc/[0-9]*)
     (( ${#procs[@]} <= 1 )) && break
     sleep 0.01
   done
   mv "$R/rec/log" "$WORK/out/$job.rec"
-  for d in home tmp etc work; do umount -l "$R/$d"; done
 done
 exit 0
