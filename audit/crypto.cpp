@@ -62,6 +62,12 @@ bool pem_body(std::string_view text, std::string_view label, std::string& body) 
   return true;
 }
 
+// The fixed DER of an Ed25519 key (RFC 8410): PKCS#8 v1 `PrivateKeyInfo` and
+// `SubjectPublicKeyInfo`, each followed by the 32 raw bytes. Read directly: OpenSSL 3's generic
+// PEM decoders cost about a millisecond, and the hook loads its key on every call.
+constexpr std::string_view kPkcs8Prefix("\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20", 16);
+constexpr std::string_view kSpkiPrefix("\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12);
+
 std::string wrap64(const std::string& b64) {
   std::string out;
   for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
@@ -253,6 +259,10 @@ Result<Ed25519Key> read_private_key_pem(std::string_view text) {
     }
     return ed25519_from_seed(seed);
   }
+  if (std::string der; pem_body(text, "PRIVATE KEY", body) && base64_decode(body, der) &&
+                      der.size() == kPkcs8Prefix.size() + 32 && der.rfind(kPkcs8Prefix, 0) == 0) {
+    return ed25519_from_seed(std::string_view(der).substr(kPkcs8Prefix.size()));
+  }
   const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   const Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
@@ -274,6 +284,9 @@ Result<std::string> read_public_key_pem(std::string_view text) {
     std::string raw;
     if (!base64_decode(body, raw)) return make_error("key", "the public key is not valid base64");
     if (raw.size() == 32) return raw;  // the other tool's raw key
+    if (raw.size() == kSpkiPrefix.size() + 32 && raw.rfind(kSpkiPrefix, 0) == 0) {
+      return raw.substr(kSpkiPrefix.size());
+    }
   }
   const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   const Pkey pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));

@@ -10,6 +10,10 @@ namespace {
 
 Result<Issued> issue(const Host& host, const std::string& home, const std::string& project_root,
                      const ReceiptFacts& facts, const IssueOptions& options) {
+  if (home.empty()) {
+    return make_error("key", "no home folder (HOME is not set), so no place for the signing key");
+  }
+  if (project_root.empty()) return make_error("io", "no project folder to write the receipt in");
   Result<SigningKey> key = load_or_create_signing_key(host, home);
   if (!key) return std::move(key).take_errors();
   if (IoStatus s = publish_public_key(host, project_root, *key); !s.ok()) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "audit/crypto.hpp"  // sha256_hex, for the policy set hash
 #include "audit/receipt.hpp"
 #include "support/host.hpp"
 #include "support/result.hpp"

@@ -240,6 +240,10 @@ class Checker {
       }
       ++report_.checkpoints_checked;
       if (c.where.rfind("the kept", 0) == 0) kept.insert(cp->size);
+      if (c.where == "the signed head" &&
+          (cp->size != state_.range.size() || cp->root != state_.range.root())) {
+        problem("edited", "", cp->size, "the log state's tree does not match its signed head");
+      }
       roots[cp->size];
       parsed.emplace_back(std::move(c), std::move(cp).value());
     }

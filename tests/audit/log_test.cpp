@@ -134,3 +134,22 @@ TEST_CASE("Log: every interrupted append is named once and repaired by the next"
     CHECK(fs::exists(t.last.path) == forward);
   }
 }
+
+TEST_CASE("Log: prune --days removes older days only; the log still verifies", "[audit][log]") {
+  testing::AuditProject p;
+  std::vector<Issued> issued;
+  for (int day = 0; day < 3; ++day) {
+    ReceiptFacts f = testing::AuditProject::facts("day " + std::to_string(day));
+    f.timestamp_ns += int64_t{day} * 86'400'000'000'000;
+    issued.push_back(*issue_receipt(p.th.host, p.home(), p.project(), f));
+  }
+  CHECK(issued[2].path.find("/2026-01-03/") != std::string::npos);
+  REQUIRE(*prune_receipts(p.th.host, LogPaths(p.receipts()), "2026-01-02") == 1);
+  CHECK_FALSE(fs::exists(issued[0].path));
+  CHECK(fs::exists(issued[1].path));
+  const LogReport r = verify_log(p.th.host, p.receipts(), {p.home(), {}});
+  INFO(all(r));
+  CHECK(r.ok());
+  CHECK(r.pruned == 1);
+  CHECK_FALSE((*list_receipts(p.th.host, LogPaths(p.receipts())))[0].present);
+}
