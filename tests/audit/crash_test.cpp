@@ -59,6 +59,26 @@ TEST_CASE("Crash: 4 processes x 100 appends at once give a log that verifies", "
   CHECK_FALSE(r.interrupted.has_value());
 }
 
+TEST_CASE("Crash: 4 processes racing to make the first key and the log make one of each", "[audit][crash]") {
+  testing::AuditProject p;
+  std::vector<pid_t> kids;
+  for (int k = 0; k < 4; ++k) kids.push_back(spawn_appender(p, 5, -1));
+  for (pid_t pid : kids) {
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  int keys = 0;
+  for (const auto& e : std::filesystem::directory_iterator(p.home() + "/.vectimus/keys")) {
+    keys += e.path().extension() == ".key" ? 1 : 0;
+  }
+  CHECK(keys == 1);
+  const LogReport r = verify_log(p.th.host, p.receipts(), {p.home(), {}});
+  INFO(all(r));
+  CHECK(r.ok());
+  CHECK(r.size == 20);
+}
+
 TEST_CASE("Crash: 50 SIGKILLs at random points; verify names at most one interrupted append", "[audit][crash]") {
   testing::AuditProject p;
   REQUIRE(p.issue("first").ok());
