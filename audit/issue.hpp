@@ -26,7 +26,7 @@ struct Issued {
 };
 
 struct IssueOptions {
-  bool durable = true;  // fsync the log record too (receipt and head are always flushed)
+  bool durable = true;  // fsync the receipt file and the log record (the head always is)
 };
 
 Result<Issued> issue_receipt(const Host& host, const std::string& home,

@@ -317,7 +317,10 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
   if (IoStatus s = host.fs->make_directories(join_path(paths.receipts, day), 0755); !s.ok()) {
     return io_error("cannot create the receipt folder", s);
   }
-  if (IoStatus s = host.fs->replace(file, built->file_text, 0644); !s.ok()) {
+  // A new file under a random name: one append creates it, with no temporary file, rename or
+  // (unless durable) flush. A kill mid-write leaves a partial file, which the next append finds
+  // does not hash to the pending leaf, and removes (a roll back).
+  if (IoStatus s = host.fs->append(file, built->file_text, 0644, options.durable); !s.ok()) {
     return io_error("cannot write the receipt", s);
   }
   if (IoStatus s = host.fs->append(paths.entries, format_entry(entry), 0644, options.durable); !s.ok()) {

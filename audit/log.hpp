@@ -12,7 +12,7 @@
 //   log/lock           held (flock) by every writer
 //
 // An append, under the lock: (1) state with `pending` (atomic replace), (2) the receipt file
-// (atomic replace), (3) the entries record (one O_APPEND write), (4) the kept checkpoint when
+// (a new file, one write), (3) the entries record (one O_APPEND write), (4) the kept checkpoint when
 // due, (5) state with the new size, range and checkpoint and no `pending` (atomic replace). A
 // process killed anywhere leaves either a clean state or a `pending` line naming the one
 // interrupted append; the next append finishes it (its record is in entries, or its receipt
@@ -71,7 +71,7 @@ Result<LogState> parse_state(std::string_view text);
 Result<std::optional<LogState>> read_log_state(const Host& host, const LogPaths& paths);
 
 struct AppendOptions {
-  bool durable = true;  // fsync the entries record (receipt and state are always flushed)
+  bool durable = true;  // fsync the receipt file and the entries record (state always is)
 };
 
 // A receipt made for its place in the log: the file's text and the log entry (its canonical
