@@ -289,8 +289,8 @@ LogReport verify_log(const Host& host, const std::string& receipts_dir,
 }
 
 std::string render_problem(const LogProblem& p) {
-  std::string out = p.kind + ":";
-  if (!p.receipt_id.empty()) out += " receipt " + p.receipt_id;
+  std::string out = p.kind;
+  if (!p.receipt_id.empty()) out += ": receipt " + p.receipt_id;
   if (p.index) out += (p.receipt_id.empty() ? " at log size " : " at index ") + std::to_string(*p.index);
   return out + ": " + p.detail;
 }
