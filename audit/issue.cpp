@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "audit/crypto.hpp"
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 
 namespace vectimus::audit {
 namespace {

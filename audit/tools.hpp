@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "audit/keys.hpp"
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 #include "support/host.hpp"
 
 namespace vectimus::audit {

@@ -6,7 +6,7 @@
 
 #include "audit/json.hpp"
 #include "audit/keys.hpp"
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 #include "audit/note.hpp"
 #include "audit/receipt.hpp"
 

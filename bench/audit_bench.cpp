@@ -13,7 +13,7 @@
 
 #include "audit/issue.hpp"
 #include "audit/keys.hpp"
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 #include "audit/note.hpp"
 #include "support/host.hpp"
 

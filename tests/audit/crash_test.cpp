@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <random>
 
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 #include "audit/tools.hpp"
 #include "audit/verify_log.hpp"
 #include "tests/audit/audit_fixture.hpp"

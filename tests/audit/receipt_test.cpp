@@ -4,7 +4,7 @@
 
 #include "audit/crypto.hpp"
 #include "audit/issue.hpp"
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 #include "tests/audit/audit_fixture.hpp"
 
 using namespace vectimus;

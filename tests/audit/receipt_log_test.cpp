@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "audit/keys.hpp"
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 #include "audit/tools.hpp"
 #include "audit/verify_log.hpp"
 #include "tests/audit/audit_fixture.hpp"

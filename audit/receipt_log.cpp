@@ -1,4 +1,4 @@
-#include "audit/log.hpp"
+#include "audit/receipt_log.hpp"
 
 #include <cstdio>
 
