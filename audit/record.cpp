@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "audit/digest.hpp"
+#include "audit/crypto.hpp"
 #include "audit/redact.hpp"
 #include "support/json_writer.hpp"
 

@@ -14,6 +14,8 @@ void add_hook_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
 void add_explain_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app, int& exit_code);
+void add_verify_command(CLI::App& app, int& exit_code);    // verify RECEIPT, verify --log
+void add_receipts_command(CLI::App& app, int& exit_code);  // receipts list|show|prune|prove|bundle
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

@@ -1,0 +1,301 @@
+#include "audit/crypto.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <memory>
+
+namespace vectimus::audit {
+namespace {
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using Bio = std::unique_ptr<BIO, BioFree>;
+
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string bio_text(BIO* bio) {
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+Pkey private_pkey(const Ed25519Key& key) {
+  return Pkey(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(key.seed.data()),
+      key.seed.size()));
+}
+
+std::string raw_public(EVP_PKEY* pkey) {
+  std::string out(32, '\0');
+  std::size_t len = out.size();
+  if (EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(out.data()), &len) != 1 ||
+      len != 32) {
+    return {};
+  }
+  return out;
+}
+
+// The base64 body of a PEM block with the given label, whitespace removed; false when absent.
+bool pem_body(std::string_view text, std::string_view label, std::string& body) {
+  const std::string begin = "-----BEGIN " + std::string(label) + "-----";
+  const std::string end = "-----END " + std::string(label) + "-----";
+  const std::size_t b = text.find(begin);
+  if (b == std::string_view::npos) return false;
+  const std::size_t e = text.find(end, b);
+  if (e == std::string_view::npos) return false;
+  body.clear();
+  for (char c : text.substr(b + begin.size(), e - b - begin.size())) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') body += c;
+  }
+  return true;
+}
+
+// The fixed DER of an Ed25519 key (RFC 8410): PKCS#8 v1 `PrivateKeyInfo` and
+// `SubjectPublicKeyInfo`, each followed by the 32 raw bytes. Read directly: OpenSSL 3's generic
+// PEM decoders cost about a millisecond, and the hook loads its key on every call.
+constexpr std::string_view kPkcs8Prefix("\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20", 16);
+constexpr std::string_view kSpkiPrefix("\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12);
+
+std::string wrap64(const std::string& b64) {
+  std::string out;
+  for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string sha256(std::string_view bytes) {
+  std::string out(32, '\0');
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
+             EVP_sha256(), nullptr);
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) { return hex(sha256(bytes)); }
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += kB64[(n >> 6) & 63];
+    out += kB64[n & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (rest == 2) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += rest == 2 ? kB64[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+bool base64_decode(std::string_view text, std::string& out) {
+  out.clear();
+  if (text.size() % 4 != 0) return false;
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = text[i + static_cast<std::size_t>(k)];
+      if (c == '=' && last && k >= 2) {
+        v[k] = 0;
+        ++pad;
+        continue;
+      }
+      if (pad > 0) return false;  // data after padding
+      v[k] = value(c);
+      if (v[k] < 0) return false;
+    }
+    const uint32_t n = (static_cast<uint32_t>(v[0]) << 18) | (static_cast<uint32_t>(v[1]) << 12) |
+                       (static_cast<uint32_t>(v[2]) << 6) | static_cast<uint32_t>(v[3]);
+    out += static_cast<char>((n >> 16) & 0xff);
+    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
+    if (pad < 1) out += static_cast<char>(n & 0xff);
+  }
+  return true;
+}
+
+Result<std::string> random_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    return make_error("crypto", "the system's random number generator is not available");
+  }
+  return out;
+}
+
+Result<std::string> uuid4() {
+  Result<std::string> r = random_bytes(16);
+  if (!r) return r;
+  std::string b = std::move(r).value();
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const std::string h = hex(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+Result<Ed25519Key> ed25519_generate() {
+  Result<std::string> seed = random_bytes(32);
+  if (!seed) return std::move(seed).take_errors();
+  return ed25519_from_seed(*seed);
+}
+
+Result<Ed25519Key> ed25519_from_seed(std::string_view seed) {
+  if (seed.size() != 32) return make_error("key", "an Ed25519 private key is 32 bytes");
+  Ed25519Key key{std::string(seed), {}};
+  const Pkey pkey = private_pkey(key);
+  if (!pkey) return make_error("key", "OpenSSL refused the Ed25519 private key");
+  key.public_key = raw_public(pkey.get());
+  if (key.public_key.empty()) return make_error("key", "cannot derive the Ed25519 public key");
+  return key;
+}
+
+Result<std::string> ed25519_sign(const Ed25519Key& key, std::string_view message) {
+  const Pkey pkey = private_pkey(key);
+  const MdCtx ctx(EVP_MD_CTX_new());
+  std::string sig(64, '\0');
+  std::size_t len = sig.size();
+  if (!pkey || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
+      len != 64) {
+    return make_error("crypto", "Ed25519 signing failed");
+  }
+  return sig;
+}
+
+bool ed25519_verify(std::string_view public_key, std::string_view message,
+                    std::string_view signature) {
+  if (public_key.size() != 32 || signature.size() != 64) return false;
+  const Pkey pkey(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()), 32));
+  const MdCtx ctx(EVP_MD_CTX_new());
+  if (!pkey || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
+    return false;
+  }
+  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                          signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                          message.size()) == 1;
+}
+
+std::string private_key_pem(const Ed25519Key& key) {
+  const Pkey pkey = private_pkey(key);
+  const Bio bio(BIO_new(BIO_s_mem()));
+  if (!pkey || !bio ||
+      PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return {};
+  }
+  return bio_text(bio.get());
+}
+
+std::string public_key_pem(std::string_view public_key) {
+  const Pkey pkey(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()),
+      public_key.size()));
+  const Bio bio(BIO_new(BIO_s_mem()));
+  if (!pkey || !bio || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1) return {};
+  return bio_text(bio.get());
+}
+
+std::string legacy_private_key_pem(const Ed25519Key& key) {
+  return "-----BEGIN ED25519 PRIVATE KEY-----\n" + wrap64(base64_encode(key.seed)) +
+         "-----END ED25519 PRIVATE KEY-----\n";
+}
+
+std::string legacy_public_key_pem(std::string_view public_key) {
+  return "-----BEGIN PUBLIC KEY-----\n" + wrap64(base64_encode(public_key)) +
+         "-----END PUBLIC KEY-----\n";
+}
+
+Result<Ed25519Key> read_private_key_pem(std::string_view text) {
+  std::string body;
+  if (pem_body(text, "ED25519 PRIVATE KEY", body)) {
+    std::string seed;
+    if (!base64_decode(body, seed) || seed.size() != 32) {
+      return make_error("key", "an `ED25519 PRIVATE KEY` block must hold base64 of 32 bytes");
+    }
+    return ed25519_from_seed(seed);
+  }
+  if (std::string der; pem_body(text, "PRIVATE KEY", body) && base64_decode(body, der) &&
+                      der.size() == kPkcs8Prefix.size() + 32 && der.rfind(kPkcs8Prefix, 0) == 0) {
+    return ed25519_from_seed(std::string_view(der).substr(kPkcs8Prefix.size()));
+  }
+  const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  const Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
+    return make_error("key", "not an Ed25519 private key in PEM (PKCS#8 `PRIVATE KEY` or "
+                             "`ED25519 PRIVATE KEY`)");
+  }
+  std::string seed(32, '\0');
+  std::size_t len = seed.size();
+  if (EVP_PKEY_get_raw_private_key(pkey.get(), reinterpret_cast<unsigned char*>(seed.data()),
+                                   &len) != 1 || len != 32) {
+    return make_error("key", "cannot read the Ed25519 private key");
+  }
+  return ed25519_from_seed(seed);
+}
+
+Result<std::string> read_public_key_pem(std::string_view text) {
+  std::string body;
+  if (pem_body(text, "PUBLIC KEY", body)) {
+    std::string raw;
+    if (!base64_decode(body, raw)) return make_error("key", "the public key is not valid base64");
+    if (raw.size() == 32) return raw;  // the other tool's raw key
+    if (raw.size() == kSpkiPrefix.size() + 32 && raw.rfind(kSpkiPrefix, 0) == 0) {
+      return raw.substr(kSpkiPrefix.size());
+    }
+  }
+  const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  const Pkey pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
+    return make_error("key", "not an Ed25519 public key in PEM");
+  }
+  std::string raw = raw_public(pkey.get());
+  if (raw.empty()) return make_error("key", "cannot read the Ed25519 public key");
+  return raw;
+}
+
+}  // namespace vectimus::audit

@@ -1,0 +1,36 @@
+// The one call the pipeline makes per decision: sign a receipt and append it to the project's
+// log. Everything else in audit/ (keys, canonical JSON, the Merkle log, verification) sits
+// behind it.
+//
+// issue_receipt() loads (or, on first need, makes) the user's key in `<home>/.vectimus/keys/`,
+// publishes its public half into `<project>/.vectimus/keys/`, and appends the receipt under the
+// log's lock (audit/log.hpp). No exception leaves it: a read-only folder, a full disk or a
+// broken key is a Diagnostic naming the file and the system's reason; the caller decides
+// whether the decision stands.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "audit/crypto.hpp"  // sha256_hex, for the policy set hash
+#include "audit/receipt.hpp"
+#include "support/host.hpp"
+#include "support/result.hpp"
+
+namespace vectimus::audit {
+
+struct Issued {
+  std::string receipt_id;  // vtms-<uuid4>: cite it in the deny reason
+  uint64_t log_index = 0;
+  std::string path;  // the receipt file
+};
+
+struct IssueOptions {
+  bool durable = true;  // fsync the receipt file and the log record (the head always is)
+};
+
+Result<Issued> issue_receipt(const Host& host, const std::string& home,
+                             const std::string& project_root, const ReceiptFacts& facts,
+                             const IssueOptions& options = {});
+
+}  // namespace vectimus::audit
