@@ -32,9 +32,9 @@ std::string bio_text(BIO* bio) {
 }
 
 Pkey private_pkey(const Ed25519Key& key) {
-  return Pkey(EVP_PKEY_new_raw_private_key(
-      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(key.seed.data()),
-      key.seed.size()));
+  return Pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                           reinterpret_cast<const unsigned char*>(key.seed.data()),
+                                           key.seed.size()));
 }
 
 std::string raw_public(EVP_PKEY* pkey) {
@@ -65,7 +65,8 @@ bool pem_body(std::string_view text, std::string_view label, std::string& body) 
 // The fixed DER of an Ed25519 key (RFC 8410): PKCS#8 v1 `PrivateKeyInfo` and
 // `SubjectPublicKeyInfo`, each followed by the 32 raw bytes. Read directly: OpenSSL 3's generic
 // PEM decoders cost about a millisecond, and the hook loads its key on every call.
-constexpr std::string_view kPkcs8Prefix("\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20", 16);
+constexpr std::string_view kPkcs8Prefix(
+    "\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20", 16);
 constexpr std::string_view kSpkiPrefix("\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12);
 
 std::string wrap64(const std::string& b64) {
@@ -84,7 +85,9 @@ std::string sha256(std::string_view bytes) {
   return out;
 }
 
-std::string sha256_hex(std::string_view bytes) { return hex(sha256(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return hex(sha256(bytes));
+}
 
 std::string hex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -213,7 +216,8 @@ bool ed25519_verify(std::string_view public_key, std::string_view message,
   const Pkey pkey(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()), 32));
   const MdCtx ctx(EVP_MD_CTX_new());
-  if (!pkey || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
+  if (!pkey || !ctx ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
     return false;
   }
   return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
@@ -260,19 +264,21 @@ Result<Ed25519Key> read_private_key_pem(std::string_view text) {
     return ed25519_from_seed(seed);
   }
   if (std::string der; pem_body(text, "PRIVATE KEY", body) && base64_decode(body, der) &&
-                      der.size() == kPkcs8Prefix.size() + 32 && der.rfind(kPkcs8Prefix, 0) == 0) {
+                       der.size() == kPkcs8Prefix.size() + 32 && der.rfind(kPkcs8Prefix, 0) == 0) {
     return ed25519_from_seed(std::string_view(der).substr(kPkcs8Prefix.size()));
   }
   const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   const Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
-    return make_error("key", "not an Ed25519 private key in PEM (PKCS#8 `PRIVATE KEY` or "
-                             "`ED25519 PRIVATE KEY`)");
+    return make_error("key",
+                      "not an Ed25519 private key in PEM (PKCS#8 `PRIVATE KEY` or "
+                      "`ED25519 PRIVATE KEY`)");
   }
   std::string seed(32, '\0');
   std::size_t len = seed.size();
   if (EVP_PKEY_get_raw_private_key(pkey.get(), reinterpret_cast<unsigned char*>(seed.data()),
-                                   &len) != 1 || len != 32) {
+                                   &len) != 1 ||
+      len != 32) {
     return make_error("key", "cannot read the Ed25519 private key");
   }
   return ed25519_from_seed(seed);

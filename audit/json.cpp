@@ -1,5 +1,7 @@
 #include "audit/json.hpp"
 
+#include "support/json_writer.hpp"  // append_json_string: the escaping RFC 8785 asks for
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -36,32 +38,6 @@ std::string exponent_form(const std::string& digits, int exponent, int min_exp_d
   return out + e;
 }
 
-void append_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xf];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
 // UTF-16 code units of a UTF-8 string (already validated by the parser or written by us).
 std::u16string utf16(std::string_view s) {
   std::u16string out;
@@ -69,9 +45,16 @@ std::u16string utf16(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     uint32_t cp = c;
     std::size_t len = 1;
-    if (c >= 0xf0) { cp = c & 0x07; len = 4; }
-    else if (c >= 0xe0) { cp = c & 0x0f; len = 3; }
-    else if (c >= 0xc0) { cp = c & 0x1f; len = 2; }
+    if (c >= 0xf0) {
+      cp = c & 0x07;
+      len = 4;
+    } else if (c >= 0xe0) {
+      cp = c & 0x0f;
+      len = 3;
+    } else if (c >= 0xc0) {
+      cp = c & 0x1f;
+      len = 2;
+    }
     for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
     }
@@ -103,7 +86,8 @@ std::vector<const Member*> sorted_members(const JsonValue& v, Canon canon) {
   for (const Member& m : v.members) out.push_back(&m);
   if (canon == Canon::python) {
     // Code point order is UTF-8 byte order.
-    std::sort(out.begin(), out.end(), [](const Member* a, const Member* b) { return a->first < b->first; });
+    std::sort(out.begin(), out.end(),
+              [](const Member* a, const Member* b) { return a->first < b->first; });
   } else {
     std::vector<std::pair<std::u16string, const Member*>> keyed;
     for (const Member* m : out) keyed.emplace_back(utf16(m->first), m);
@@ -125,7 +109,7 @@ void write(std::string& out, const JsonValue& v, Canon canon, int indent, bool p
     case JsonValue::Kind::boolean: out += v.boolean ? "true" : "false"; return;
     case JsonValue::Kind::integer:
     case JsonValue::Kind::number: out += number_text(v, canon); return;
-    case JsonValue::Kind::string: append_escaped(out, v.text); return;
+    case JsonValue::Kind::string: append_json_string(out, v.text); return;
     case JsonValue::Kind::array: {
       out += '[';
       for (std::size_t i = 0; i < v.items.size(); ++i) {
@@ -144,7 +128,7 @@ void write(std::string& out, const JsonValue& v, Canon canon, int indent, bool p
         if (!first) out += ',';
         first = false;
         newline(indent + 1);
-        append_escaped(out, m->first);
+        append_json_string(out, m->first);
         out += pretty ? ": " : ":";
         write(out, m->second, canon, indent + 1, pretty);
       }

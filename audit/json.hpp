@@ -24,10 +24,10 @@ struct JsonValue {
   enum class Kind : uint8_t { null, boolean, integer, number, string, array, object };
   Kind kind = Kind::null;
   bool boolean = false;
-  std::string text;  // string: its (unescaped UTF-8) value; integer: its decimal digits
-  double number = 0;  // number and integer
-  std::vector<JsonValue> items;                             // array
-  std::vector<std::pair<std::string, JsonValue>> members;   // object, in document order
+  std::string text;              // string: its (unescaped UTF-8) value; integer: its decimal digits
+  double number = 0;             // number and integer
+  std::vector<JsonValue> items;  // array
+  std::vector<std::pair<std::string, JsonValue>> members;  // object, in document order
 
   static JsonValue string_value(std::string s);
   static JsonValue integer_value(int64_t i);

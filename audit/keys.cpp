@@ -24,7 +24,8 @@ Result<SigningKey> read_signing_key(const Host& host, const std::string& path) {
   if (!text) return std::move(text).take_errors();
   Result<Ed25519Key> key = read_private_key_pem(*text);
   if (!key) {
-    return make_error("key", "the signing key `" + path + "` is broken: " + key.errors()[0].message);
+    return make_error("key",
+                      "the signing key `" + path + "` is broken: " + key.errors()[0].message);
   }
   SigningKey out{std::move(key).value(), {}};
   out.id = key_id(out.key.public_key);
@@ -77,7 +78,8 @@ Result<SigningKey> load_or_create_signing_key(const Host& host, const std::strin
       !s.ok()) {
     return make_error("io", "cannot write the public key: " + s.error);
   }
-  if (IoStatus s = host.fs->replace(join_path(dir, out.id + ".key"), private_key_pem(out.key), 0600);
+  if (IoStatus s =
+          host.fs->replace(join_path(dir, out.id + ".key"), private_key_pem(out.key), 0600);
       !s.ok()) {
     return make_error("io", "cannot write the signing key: " + s.error);
   }

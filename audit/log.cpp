@@ -50,7 +50,9 @@ void merge_gap_lines(std::string_view text, std::optional<Gap>& into) {
   }
 }
 
-std::string utc_day(int64_t ns) { return iso_timestamp(ns).substr(0, 10); }
+std::string utc_day(int64_t ns) {
+  return iso_timestamp(ns).substr(0, 10);
+}
 
 }  // namespace
 

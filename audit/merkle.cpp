@@ -8,7 +8,9 @@ namespace vectimus::audit {
 namespace {
 
 // The largest power of two strictly below n (n > 1).
-uint64_t split_point(uint64_t n) { return std::bit_floor(n - 1); }
+uint64_t split_point(uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 std::string subtree_root(const std::vector<std::string>& leaves, uint64_t begin, uint64_t end) {
   if (end - begin == 1) return leaves[begin];
@@ -48,7 +50,9 @@ std::string node_hash(std::string_view left, std::string_view right) {
   return sha256(buf);
 }
 
-std::string empty_root() { return sha256(""); }
+std::string empty_root() {
+  return sha256("");
+}
 
 bool CompactRange::assign(uint64_t size, std::vector<std::string> hashes) {
   if (hashes.size() != static_cast<std::size_t>(std::popcount(size))) return false;

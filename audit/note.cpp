@@ -43,7 +43,8 @@ std::string note_vkey(std::string_view key_name, std::string_view public_key) {
   const uint32_t h = note_key_hash(key_name, public_key);
   const std::string be = {static_cast<char>(h >> 24), static_cast<char>(h >> 16),
                           static_cast<char>(h >> 8), static_cast<char>(h)};
-  return std::string(key_name) + "+" + hex(be) + "+" + base64_encode("\x01" + std::string(public_key));
+  return std::string(key_name) + "+" + hex(be) + "+" +
+         base64_encode("\x01" + std::string(public_key));
 }
 
 Result<std::string> sign_note(std::string_view text, std::string_view key_name,
@@ -72,7 +73,8 @@ Result<SignedNote> parse_note(std::string_view note) {
     }
     line.remove_prefix(kDash.size());
     const std::size_t space = line.find(' ');
-    if (space == std::string_view::npos) return make_error("note", "a signature line has no key name");
+    if (space == std::string_view::npos)
+      return make_error("note", "a signature line has no key name");
     std::string blob;
     if (!base64_decode(line.substr(space + 1), blob) || blob.size() < 5) {
       return make_error("note", "a signature is not valid base64");

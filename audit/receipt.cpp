@@ -42,7 +42,9 @@ std::string upper(std::string s) {
   return s;
 }
 
-JsonValue str(const std::string& s) { return JsonValue::string_value(s); }
+JsonValue str(const std::string& s) {
+  return JsonValue::string_value(s);
+}
 
 // The bytes the fingerprint is computed over: `fingerprint` "" and no `signature`.
 std::string fingerprint_of(JsonValue receipt, Canon canon) {
@@ -67,7 +69,9 @@ std::string receipt_timestamp(int64_t ns) {
   return out + "Z";
 }
 
-std::string receipt_day(int64_t ns) { return receipt_timestamp(ns).substr(0, 10); }
+std::string receipt_day(int64_t ns) {
+  return receipt_timestamp(ns).substr(0, 10);
+}
 
 Result<JsonValue> make_receipt(const ReceiptFacts& f, const std::string& receipt_id,
                                const SigningKey& key, const LogPosition& position) {
@@ -86,7 +90,10 @@ Result<JsonValue> make_receipt(const ReceiptFacts& f, const std::string& receipt
   if (f.command) context.set("command", str(*f.command));
   if (f.file_path) context.set("file_path", str(*f.file_path));
   if (f.url) context.set("url", str(*f.url));
-  const std::string summary = f.command ? *f.command : f.file_path ? *f.file_path : f.url ? *f.url : "";
+  const std::string summary = f.command     ? *f.command
+                              : f.file_path ? *f.file_path
+                              : f.url       ? *f.url
+                                            : "";
   JsonValue& action = r.set("action", JsonValue::object_value());
   action.set("tool", str(f.tool));
   action.set("normalised_tool", str(f.normalised_tool));
@@ -101,7 +108,8 @@ Result<JsonValue> make_receipt(const ReceiptFacts& f, const std::string& receipt
   JsonValue& decision = r.set("decision", JsonValue::object_value());
   decision.set("outcome", str(upper(f.outcome)));
   decision.set("reason", str(f.reason.empty() ? "All checks passed" : f.reason));
-  decision.set("evaluation_time_ms", JsonValue::number_value(std::round(f.evaluation_time_ms * 10) / 10));
+  decision.set("evaluation_time_ms",
+               JsonValue::number_value(std::round(f.evaluation_time_ms * 10) / 10));
 
   JsonValue& log = r.set("log", JsonValue::object_value());
   log.set("origin", str(position.origin));
@@ -117,14 +125,17 @@ Result<JsonValue> make_receipt(const ReceiptFacts& f, const std::string& receipt
   return r;
 }
 
-std::string receipt_entry(const JsonValue& receipt) { return canonical_json(receipt, Canon::jcs); }
+std::string receipt_entry(const JsonValue& receipt) {
+  return canonical_json(receipt, Canon::jcs);
+}
 
 ReceiptCheck check_receipt(const JsonValue& receipt, const KeyLookup& key_for) {
   ReceiptCheck out;
   out.receipt_id = std::string(receipt.string_at("receipt_id"));
   out.fingerprint = std::string(receipt.string_at("fingerprint"));
   out.spec_version = std::string(receipt.string_at("spec_version"));
-  if (const JsonValue* d = receipt.find("decision")) out.outcome = std::string(d->string_at("outcome"));
+  if (const JsonValue* d = receipt.find("decision"))
+    out.outcome = std::string(d->string_at("outcome"));
   if (const JsonValue* log = receipt.find("log");
       log != nullptr && log->find("index") != nullptr &&
       log->find("index")->kind == JsonValue::Kind::integer && log->find("index")->number >= 0) {
@@ -153,7 +164,8 @@ ReceiptCheck check_receipt(const JsonValue& receipt, const KeyLookup& key_for) {
   const std::string_view value = sig->string_at("value");
   if (value.substr(0, 7) != "base64:") return fail("signature value must start with `base64:`");
   std::string raw_sig;
-  if (!base64_decode(value.substr(7), raw_sig)) return fail("invalid base64 in the signature value");
+  if (!base64_decode(value.substr(7), raw_sig))
+    return fail("invalid base64 in the signature value");
   out.signer = std::string(sig->string_at("public_key_id"));
   Result<PublicKey> key = key_for(out.signer);
   if (!key) return fail(key.errors()[0].message);

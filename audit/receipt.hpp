@@ -25,7 +25,7 @@ inline constexpr std::string_view kLegacySpecVersion = "1.0";
 
 // What the pipeline knows about one decision.
 struct ReceiptFacts {
-  int64_t timestamp_ns = 0;  // when the decision was made, UTC
+  int64_t timestamp_ns = 0;    // when the decision was made, UTC
   std::string principal_type;  // "developer" | "agent"
   std::string principal_id;
   std::string tool;             // the agent's raw tool name

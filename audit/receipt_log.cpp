@@ -100,8 +100,8 @@ Result<bool> write_state(const Host& host, const LogPaths& paths, const LogState
 
 // Adds `leaf` to the tree, signs the new checkpoint, keeps it when due, and writes the state
 // without `pending`: the moment the append becomes part of the log.
-Result<bool> commit(const Host& host, const LogPaths& paths, const SigningKey& key,
-                    LogState& state, const std::string& leaf) {
+Result<bool> commit(const Host& host, const LogPaths& paths, const SigningKey& key, LogState& state,
+                    const std::string& leaf) {
   state.range.append(leaf);
   const Checkpoint cp{state.origin, state.range.size(), state.range.root()};
   Result<std::string> note = sign_note(checkpoint_text(cp), state.origin, key.key);
@@ -141,7 +141,8 @@ Result<bool> recover(const Host& host, const LogPaths& paths, const SigningKey& 
   if (!entries) return std::move(entries).take_errors();
   const uint64_t count = entries->size();
   if (torn) {
-    if (IoStatus s = host.fs->replace(paths.entries, r.text.substr(0, count * kEntrySize), 0644); !s.ok()) {
+    if (IoStatus s = host.fs->replace(paths.entries, r.text.substr(0, count * kEntrySize), 0644);
+        !s.ok()) {
       return io_error("cannot repair the receipt log", s);
     }
   }
@@ -261,7 +262,8 @@ Result<LogState> parse_state(std::string_view text) {
     } else {
       ok = false;
     }
-    if (!ok) return make_error("log", "the log state has a malformed line `" + std::string(line) + "`");
+    if (!ok)
+      return make_error("log", "the log state has a malformed line `" + std::string(line) + "`");
   }
   if (!magic || state.origin.empty()) return make_error("log", "the log state has no origin");
   if (!state.range.assign(size, std::move(range))) {
@@ -323,7 +325,8 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
   if (IoStatus s = host.fs->append(file, built->file_text, 0644, options.durable); !s.ok()) {
     return io_error("cannot write the receipt", s);
   }
-  if (IoStatus s = host.fs->append(paths.entries, format_entry(entry), 0644, options.durable); !s.ok()) {
+  if (IoStatus s = host.fs->append(paths.entries, format_entry(entry), 0644, options.durable);
+      !s.ok()) {
     return io_error("cannot append to the receipt log", s);
   }
   if (Result<bool> r = commit(host, paths, key, state, entry.leaf); !r) {

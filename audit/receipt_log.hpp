@@ -12,8 +12,8 @@
 //   log/lock           held (flock) by every writer
 //
 // An append, under the lock: (1) state with `pending` (atomic replace), (2) the receipt file
-// (a new file, one write), (3) the entries record (one O_APPEND write), (4) the kept checkpoint when
-// due, (5) state with the new size, range and checkpoint and no `pending` (atomic replace). A
+// (a new file, one write), (3) the entries record (one O_APPEND write), (4) the kept checkpoint
+// when due, (5) state with the new size, range and checkpoint and no `pending` (atomic replace). A
 // process killed anywhere leaves either a clean state or a `pending` line naming the one
 // interrupted append; the next append finishes it (its record is in entries, or its receipt
 // file is complete) or rolls it back, before its own.

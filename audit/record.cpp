@@ -48,8 +48,7 @@ void write_matched_lines(RecordWriter& r, const engine::Decision& d, const std::
   for (const auto& req : d.requests) {
     const auto& p = req.planned;
     if (p.origin != "content" || p.content_path != path || p.from_script != from_script ||
-        req.matched.empty() ||
-        std::find(seen.begin(), seen.end(), p.content_line) != seen.end()) {
+        req.matched.empty() || std::find(seen.begin(), seen.end(), p.content_line) != seen.end()) {
       continue;
     }
     seen.push_back(p.content_line);

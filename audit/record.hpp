@@ -13,8 +13,8 @@
 #include <string>
 
 #include "engine/engine.hpp"
-#include "support/host.hpp"
 #include "normalise/event.hpp"
+#include "support/host.hpp"
 
 namespace vectimus::audit {
 

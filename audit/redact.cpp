@@ -39,25 +39,16 @@ struct TokenShape {
 constexpr auto kTokens = std::to_array<TokenShape>({
     {"AKIA", Alphabet::upper_digits, 16, 16},  // AWS access key id
     {"ASIA", Alphabet::upper_digits, 16, 16},  // AWS temporary key id
-    {"github_pat_", Alphabet::word, 22, 255},
-    {"ghp_", Alphabet::alnum, 36, 255},
-    {"gho_", Alphabet::alnum, 36, 255},
-    {"ghu_", Alphabet::alnum, 36, 255},
-    {"ghs_", Alphabet::alnum, 36, 255},
-    {"ghr_", Alphabet::alnum, 36, 255},
-    {"glpat-", Alphabet::url_safe, 20, 255},
-    {"xoxb-", Alphabet::url_safe, 10, 255},
-    {"xoxp-", Alphabet::url_safe, 10, 255},
-    {"xoxa-", Alphabet::url_safe, 10, 255},
-    {"xoxr-", Alphabet::url_safe, 10, 255},
-    {"xoxs-", Alphabet::url_safe, 10, 255},
+    {"github_pat_", Alphabet::word, 22, 255}, {"ghp_", Alphabet::alnum, 36, 255},
+    {"gho_", Alphabet::alnum, 36, 255},       {"ghu_", Alphabet::alnum, 36, 255},
+    {"ghs_", Alphabet::alnum, 36, 255},       {"ghr_", Alphabet::alnum, 36, 255},
+    {"glpat-", Alphabet::url_safe, 20, 255},  {"xoxb-", Alphabet::url_safe, 10, 255},
+    {"xoxp-", Alphabet::url_safe, 10, 255},   {"xoxa-", Alphabet::url_safe, 10, 255},
+    {"xoxr-", Alphabet::url_safe, 10, 255},   {"xoxs-", Alphabet::url_safe, 10, 255},
     {"AIza", Alphabet::url_safe, 35, 35},  // Google API key
-    {"sk_live_", Alphabet::alnum, 16, 255},
-    {"rk_live_", Alphabet::alnum, 16, 255},
-    {"sk-ant-", Alphabet::url_safe, 20, 255},
-    {"sk-", Alphabet::url_safe, 20, 255},  // OpenAI
-    {"npm_", Alphabet::alnum, 36, 36},
-    {"hf_", Alphabet::alnum, 30, 255},
+    {"sk_live_", Alphabet::alnum, 16, 255},   {"rk_live_", Alphabet::alnum, 16, 255},
+    {"sk-ant-", Alphabet::url_safe, 20, 255}, {"sk-", Alphabet::url_safe, 20, 255},  // OpenAI
+    {"npm_", Alphabet::alnum, 36, 36},        {"hf_", Alphabet::alnum, 30, 255},
     {"eyJ", Alphabet::jwt, 30, 4096},  // JWT: checked for its two dots below
 });
 
@@ -65,8 +56,20 @@ constexpr auto kTokens = std::to_array<TokenShape>({
 // (`GITHUB_TOKEN=x`) or keys (`"api_key": "x"`), matched case-insensitively at the end of a
 // word, so `DB_PASSWORD` and `x-api-key` count.
 constexpr auto kSecretNames = std::to_array<std::string_view>({
-    "password", "passwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
-    "access-key", "private_key", "private-key", "client_secret", "client-secret", "auth_token",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "access-key",
+    "private_key",
+    "private-key",
+    "client_secret",
+    "client-secret",
+    "auth_token",
     "credentials",
 });
 
@@ -116,8 +119,7 @@ std::size_t value_end(std::string_view text, std::size_t at) {
   std::size_t end = at;
   while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
          text[end] != '"' && text[end] != '\'' && text[end] != '\\' && text[end] != ';' &&
-         text[end] != '&' &&
-         text[end] != '|' && text[end] != ',' && text[end] != '}') {
+         text[end] != '&' && text[end] != '|' && text[end] != ',' && text[end] != '}') {
     ++end;
   }
   return end;
@@ -210,12 +212,12 @@ std::string redact(std::string_view text, uint32_t& count) {
       const std::string_view word = text.substr(i, word_end - i);
       bool secret = false;
       for (std::string_view name : kSecretNames) {
-        secret = secret || (word.size() >= name.size() &&
-                            iequals(text, word_end - name.size(), name));
+        secret =
+            secret || (word.size() >= name.size() && iequals(text, word_end - name.size(), name));
       }
       const bool flag = word.starts_with("--");
-      const std::size_t value = secret ? secret_value_start(text, word_end, flag)
-                                       : std::string_view::npos;
+      const std::size_t value =
+          secret ? secret_value_start(text, word_end, flag) : std::string_view::npos;
       const std::size_t end = value == std::string_view::npos ? value : value_end(text, value);
       if (value != std::string_view::npos && end > value &&
           text.substr(value, end - value) != "\"\"") {

@@ -68,7 +68,8 @@ Result<ListedReceipt> find_receipt(const Host& host, const LogPaths& paths,
   return make_error("log", "receipt `" + receipt_id + "` is not in the log at `" + paths.log + "`");
 }
 
-Result<uint64_t> prune_receipts(const Host& host, const LogPaths& paths, const std::string& before_day) {
+Result<uint64_t> prune_receipts(const Host& host, const LogPaths& paths,
+                                const std::string& before_day) {
   Result<FileLock> lock = host.fs->lock(paths.lock, 0644);
   if (!lock) return std::move(lock).take_errors();
   Result<std::vector<ListedReceipt>> all = list_receipts(host, paths);
@@ -101,9 +102,11 @@ Result<std::string> prove_receipt(const Host& host, const LogPaths& paths,
     leaves.push_back((*entries)[i].leaf);
     if ((*entries)[i].receipt_id == receipt_id) index = i;
   }
-  if (!index) return make_error("log", "receipt `" + receipt_id + "` is not under the log's signed head");
+  if (!index)
+    return make_error("log", "receipt `" + receipt_id + "` is not under the log's signed head");
   if (merkle_root(leaves) != state->range.root()) {
-    return make_error("log", "the log's records do not match its head; run `vectimus verify --log`");
+    return make_error("log",
+                      "the log's records do not match its head; run `vectimus verify --log`");
   }
   return proof_text(leaves, *index, size, state->checkpoint);
 }
@@ -132,7 +135,8 @@ Result<uint64_t> check_proof(const std::string& receipt_text, const std::string&
     at = nl + 1;
   }
   if (!lines.empty() && lines.front().rfind("extra ", 0) == 0) lines.erase(lines.begin());
-  if (lines.empty() || lines.front().rfind("index ", 0) != 0) return make_error("proof", "no index line");
+  if (lines.empty() || lines.front().rfind("index ", 0) != 0)
+    return make_error("proof", "no index line");
   uint64_t index = 0;
   const std::string_view digits = std::string_view(lines.front()).substr(6);
   if (std::from_chars(digits.data(), digits.data() + digits.size(), index).ptr !=
@@ -142,7 +146,8 @@ Result<uint64_t> check_proof(const std::string& receipt_text, const std::string&
   std::vector<std::string> path;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::string h;
-    if (!base64_decode(lines[i], h) || h.size() != 32) return make_error("proof", "a proof hash is not base64 of 32 bytes");
+    if (!base64_decode(lines[i], h) || h.size() != 32)
+      return make_error("proof", "a proof hash is not base64 of 32 bytes");
     path.push_back(std::move(h));
   }
   Result<SignedNote> note = parse_note(proof.substr(blank + 2));
@@ -150,30 +155,37 @@ Result<uint64_t> check_proof(const std::string& receipt_text, const std::string&
   Result<Checkpoint> cp = parse_checkpoint(note->text);
   if (!cp) return std::move(cp).take_errors();
   if (cp->origin != check.log->origin) {
-    return make_error("proof", "the checkpoint is of `" + cp->origin + "`, the receipt of `" + check.log->origin + "`");
+    return make_error("proof", "the checkpoint is of `" + cp->origin + "`, the receipt of `" +
+                                   check.log->origin + "`");
   }
-  if (Result<std::string> who = verify_note(*note, cp->origin, keys); !who) return std::move(who).take_errors();
-  if (index != check.log->index) return make_error("proof", "the proof is for another index than the receipt's");
+  if (Result<std::string> who = verify_note(*note, cp->origin, keys); !who)
+    return std::move(who).take_errors();
+  if (index != check.log->index)
+    return make_error("proof", "the proof is for another index than the receipt's");
   if (!verify_inclusion(leaf_hash(receipt_entry(*receipt)), index, cp->size, path, cp->root)) {
     return make_error("proof", "the inclusion proof does not lead to the checkpoint's root");
   }
   return cp->size;
 }
 
-Result<uint64_t> write_bundle(const Host& host, const std::string& project_root, const std::string& out) {
+Result<uint64_t> write_bundle(const Host& host, const std::string& project_root,
+                              const std::string& out) {
   const LogPaths from = LogPaths::for_project(project_root);
   const LogPaths to(join_path(out, "receipts"));
   Result<LogState> state = require_state(host, from);
   if (!state) return std::move(state).take_errors();
-  for (const std::string& dir : {to.checkpoints, join_path(out, "keys"), join_path(out, "proofs")}) {
-    if (IoStatus s = host.fs->make_directories(dir, 0755); !s.ok()) return make_error("io", s.error);
+  for (const std::string& dir :
+       {to.checkpoints, join_path(out, "keys"), join_path(out, "proofs")}) {
+    if (IoStatus s = host.fs->make_directories(dir, 0755); !s.ok())
+      return make_error("io", s.error);
   }
   Result<std::vector<ListedReceipt>> all = list_receipts(host, from);
   if (!all) return std::move(all).take_errors();
   std::vector<std::string> leaves;
   Result<std::vector<LogEntry>> entries = read_entries(host, from);
   if (!entries) return std::move(entries).take_errors();
-  for (uint64_t i = 0; i < state->range.size() && i < entries->size(); ++i) leaves.push_back((*entries)[i].leaf);
+  for (uint64_t i = 0; i < state->range.size() && i < entries->size(); ++i)
+    leaves.push_back((*entries)[i].leaf);
   uint64_t copied = 0;
   for (const ListedReceipt& l : *all) {
     if (!l.present) continue;
@@ -197,14 +209,17 @@ Result<uint64_t> write_bundle(const Host& host, const std::string& project_root,
   }
   std::string vkeys;
   for (const PublicKey& k : public_keys_in(host, project_keys_dir(project_root))) {
-    (void)host.fs->replace(join_path(join_path(out, "keys"), k.id + ".pub"), public_key_pem(k.raw), 0644);
+    (void)host.fs->replace(join_path(join_path(out, "keys"), k.id + ".pub"), public_key_pem(k.raw),
+                           0644);
     vkeys += "    " + note_vkey(state->origin, k.raw) + "\n";
   }
   (void)host.fs->replace(join_path(out, "checkpoint"), state->checkpoint, 0644);
   const std::string readme =
       "# vectimus evidence bundle\n\n"
-      "Log origin: `" + state->origin + "`, " + std::to_string(state->range.size()) +
-      " receipts under the signed head, " + std::to_string(copied) + " receipt files here.\n\n"
+      "Log origin: `" +
+      state->origin + "`, " + std::to_string(state->range.size()) +
+      " receipts under the signed head, " + std::to_string(copied) +
+      " receipt files here.\n\n"
       "- `receipts/YYYY-MM-DD/<id>.json`: one signed receipt per decision (spec 2.0: Ed25519 over\n"
       "  the RFC 8785 canonical JSON of the receipt without `signature`).\n"
       "- `receipts/log/`: the Merkle log (RFC 6962): `entries` (leaf hash, id, day per record),\n"
@@ -215,7 +230,8 @@ Result<uint64_t> write_bundle(const Host& host, const std::string& project_root,
       "## How to check\n\n"
       "    vectimus verify --log receipts                 # everything, problems named\n"
       "    vectimus verify receipts/DAY/ID.json --public-key keys/KEY.pub\n"
-      "    vectimus verify receipts/DAY/ID.json --proof proofs/ID.tlog-proof --public-key keys/KEY.pub\n\n"
+      "    vectimus verify receipts/DAY/ID.json --proof proofs/ID.tlog-proof --public-key "
+      "keys/KEY.pub\n\n"
       "By hand: write the receipt without its `signature` member as RFC 8785 canonical JSON to\n"
       "`msg`, base64-decode the signature value (after `base64:`) to `sig`, then\n\n"
       "    openssl pkeyutl -verify -pubin -inkey keys/KEY.pub -rawin -in msg -sigfile sig\n\n"

@@ -31,7 +31,8 @@ Result<ListedReceipt> find_receipt(const Host& host, const LogPaths& paths,
 
 // Removes the receipt files of days before `before_day` (YYYY-MM-DD; empty: every day).
 // Returns how many were removed.
-Result<uint64_t> prune_receipts(const Host& host, const LogPaths& paths, const std::string& before_day);
+Result<uint64_t> prune_receipts(const Host& host, const LogPaths& paths,
+                                const std::string& before_day);
 
 // A C2SP tlog-proof (`c2sp.org/tlog-proof@v1`) for `receipt_id` under the signed head.
 Result<std::string> prove_receipt(const Host& host, const LogPaths& paths,

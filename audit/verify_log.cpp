@@ -6,9 +6,9 @@
 
 #include "audit/json.hpp"
 #include "audit/keys.hpp"
-#include "audit/receipt_log.hpp"
 #include "audit/note.hpp"
 #include "audit/receipt.hpp"
+#include "audit/receipt_log.hpp"
 
 namespace vectimus::audit {
 namespace {
@@ -25,7 +25,8 @@ struct ReceiptFile {
 
 bool is_day(std::string_view name) {
   if (name.size() != 10 || name[4] != '-' || name[7] != '-') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::string parent_dir(std::string dir) {
@@ -41,7 +42,8 @@ class Checker {
       : host_(host), paths_(dir), options_(options) {
     keys_ = public_keys_in(host, join_path(parent_dir(dir), "keys"));
     if (!options.home.empty()) {
-      for (PublicKey& k : public_keys_in(host, home_keys_dir(options.home))) keys_.push_back(std::move(k));
+      for (PublicKey& k : public_keys_in(host, home_keys_dir(options.home)))
+        keys_.push_back(std::move(k));
     }
   }
 
@@ -62,7 +64,8 @@ class Checker {
   }
 
  private:
-  void problem(std::string kind, std::string id, std::optional<uint64_t> index, std::string detail) {
+  void problem(std::string kind, std::string id, std::optional<uint64_t> index,
+               std::string detail) {
     report_.problems.push_back({std::move(kind), std::move(id), index, std::move(detail)});
   }
 
@@ -87,8 +90,9 @@ class Checker {
     const uint64_t size = state_.range.size();
     if (state_.pending) {
       const PendingAppend& p = *state_.pending;
-      report_.interrupted = LogProblem{"interrupted", p.entry.receipt_id, p.index,
-                                       "an append was cut short; the next append finishes or rolls it back"};
+      report_.interrupted =
+          LogProblem{"interrupted", p.entry.receipt_id, p.index,
+                     "an append was cut short; the next append finishes or rolls it back"};
       // The interrupted append's record may or may not have landed: it is not part of the log.
       if (entries_.size() == size + 1 && entries_.back().leaf == p.entry.leaf) entries_.pop_back();
       torn = false;
@@ -96,8 +100,8 @@ class Checker {
     if (torn) problem("truncated", "", entries_.size(), "the log ends in a partial record");
     if (entries_.size() > size) {
       for (uint64_t i = size; i < entries_.size(); ++i) {
-        problem("inserted", entries_[i].receipt_id, i, "a log record past the signed head (size " +
-                                                           std::to_string(size) + ")");
+        problem("inserted", entries_[i].receipt_id, i,
+                "a log record past the signed head (size " + std::to_string(size) + ")");
       }
       entries_.resize(size);
     } else if (entries_.size() < size) {
@@ -169,11 +173,12 @@ class Checker {
       }
       ReceiptFile& f = it->second;
       f.referenced = true;
-      const std::optional<uint64_t> claimed = f.check.log ? std::optional(f.check.log->index) : std::nullopt;
+      const std::optional<uint64_t> claimed =
+          f.check.log ? std::optional(f.check.log->index) : std::nullopt;
       if (claimed && *claimed != i) {
         problem("reordered", e.receipt_id, i,
-                "the log records it at index " + std::to_string(i) + " but it was issued at index " +
-                    std::to_string(*claimed));
+                "the log records it at index " + std::to_string(i) +
+                    " but it was issued at index " + std::to_string(*claimed));
       } else if (f.leaf != e.leaf) {
         problem("edited", e.receipt_id, i,
                 f.check.valid ? "its bytes differ from the log's record"
@@ -181,7 +186,8 @@ class Checker {
       } else if (!f.check.valid) {
         problem("edited", e.receipt_id, i, f.check.problem);
       } else if (f.check.log && f.check.log->origin != state_.origin) {
-        problem("inserted", e.receipt_id, i, "it was issued for the log `" + f.check.log->origin + "`");
+        problem("inserted", e.receipt_id, i,
+                "it was issued for the log `" + f.check.log->origin + "`");
       }
     }
   }
@@ -190,7 +196,8 @@ class Checker {
     for (const auto& [id, f] : files_) {
       if (f.referenced) continue;
       if (state_.pending && state_.pending->entry.receipt_id == id) continue;
-      const std::optional<uint64_t> claimed = f.check.log ? std::optional(f.check.log->index) : std::nullopt;
+      const std::optional<uint64_t> claimed =
+          f.check.log ? std::optional(f.check.log->index) : std::nullopt;
       if (claimed && *claimed >= entries_.size() && *claimed < state_.range.size()) {
         problem("truncated", id, claimed, "its record was cut from the end of the log");
       } else {
@@ -218,14 +225,16 @@ class Checker {
       claims.push_back({"the kept checkpoint `" + name + "`", r.text});
     }
     for (std::size_t i = 0; i < options_.extra_checkpoints.size(); ++i) {
-      claims.push_back({"the given checkpoint " + std::to_string(i + 1), options_.extra_checkpoints[i]});
+      claims.push_back(
+          {"the given checkpoint " + std::to_string(i + 1), options_.extra_checkpoints[i]});
     }
     // Roots of the records' tree at each size a claim names, in one pass over the leaves.
     std::map<uint64_t, std::string> roots;
     std::vector<std::pair<Claim, Checkpoint>> parsed;
     for (Claim& c : claims) {
       Result<SignedNote> note = parse_note(c.text);
-      Result<Checkpoint> cp = note ? parse_checkpoint(note->text) : Result<Checkpoint>(note.errors());
+      Result<Checkpoint> cp =
+          note ? parse_checkpoint(note->text) : Result<Checkpoint>(note.errors());
       if (!cp) {
         problem("damaged", "", std::nullopt, c.where + ": " + cp.errors()[0].message);
         continue;
@@ -256,15 +265,18 @@ class Checker {
     const bool leaf_problems = !report_.problems.empty();
     for (const auto& [claim, cp] : parsed) {
       if (cp.size > entries_.size()) {
-        problem("truncated", "", cp.size, claim.where + " covers " + std::to_string(cp.size) +
-                                               " receipts; the log holds " + std::to_string(entries_.size()));
+        problem("truncated", "", cp.size,
+                claim.where + " covers " + std::to_string(cp.size) + " receipts; the log holds " +
+                    std::to_string(entries_.size()));
       } else if (roots[cp.size] != cp.root && !leaf_problems) {
-        problem("forked", "", cp.size, claim.where + " (size " + std::to_string(cp.size) +
-                                           ") has a root the log's first leaves do not give");
+        problem("forked", "", cp.size,
+                claim.where + " (size " + std::to_string(cp.size) +
+                    ") has a root the log's first leaves do not give");
       }
     }
     for (uint64_t s = kKeepEvery; s <= state_.range.size(); s += kKeepEvery) {
-      if (kept.count(s) == 0) problem("deleted", "", s, "the kept checkpoint of size " + std::to_string(s) + " is gone");
+      if (kept.count(s) == 0)
+        problem("deleted", "", s, "the kept checkpoint of size " + std::to_string(s) + " is gone");
     }
   }
 
@@ -291,7 +303,8 @@ LogReport verify_log(const Host& host, const std::string& receipts_dir,
 std::string render_problem(const LogProblem& p) {
   std::string out = p.kind;
   if (!p.receipt_id.empty()) out += ": receipt " + p.receipt_id;
-  if (p.index) out += (p.receipt_id.empty() ? " at log size " : " at index ") + std::to_string(*p.index);
+  if (p.index)
+    out += (p.receipt_id.empty() ? " at log size " : " at index ") + std::to_string(*p.index);
   return out + ": " + p.detail;
 }
 

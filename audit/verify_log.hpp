@@ -26,14 +26,14 @@ namespace vectimus::audit {
 
 struct LogProblem {
   std::string kind;
-  std::string receipt_id;        // empty when the problem is not one receipt's
+  std::string receipt_id;  // empty when the problem is not one receipt's
   std::optional<uint64_t> index;
   std::string detail;
 };
 
 struct LogReport {
   std::string origin;
-  uint64_t size = 0;            // leaves under the signed head
+  uint64_t size = 0;  // leaves under the signed head
   uint64_t receipts_checked = 0;
   uint64_t pruned = 0;
   uint64_t checkpoints_checked = 0;

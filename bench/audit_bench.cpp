@@ -13,8 +13,8 @@
 
 #include "audit/issue.hpp"
 #include "audit/keys.hpp"
-#include "audit/receipt_log.hpp"
 #include "audit/note.hpp"
+#include "audit/receipt_log.hpp"
 #include "support/host.hpp"
 
 using namespace vectimus;
@@ -25,10 +25,14 @@ namespace {
 // The real file system, except that nothing is flushed to disk.
 class NoSyncFileSystem final : public FileSystem {
  public:
-  FileRead read(const std::string& p, std::size_t max) const override { return real().read(p, max); }
+  FileRead read(const std::string& p, std::size_t max) const override {
+    return real().read(p, max);
+  }
   bool is_directory(const std::string& p) const override { return real().is_directory(p); }
   bool exists(const std::string& p) const override { return real().exists(p); }
-  std::vector<std::string> list(const std::string& d, bool dirs) const override { return real().list(d, dirs); }
+  std::vector<std::string> list(const std::string& d, bool dirs) const override {
+    return real().list(d, dirs);
+  }
   IoStatus append(const std::string& p, std::string_view b, unsigned m, bool) const override {
     return real().append(p, b, m, false);
   }
@@ -41,14 +45,20 @@ class NoSyncFileSystem final : public FileSystem {
     if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) return {"cannot replace " + path};
     return {};
   }
-  IoStatus make_directories(const std::string& p, unsigned m) const override { return real().make_directories(p, m); }
-  IoStatus set_mode(const std::string& p, unsigned m) const override { return real().set_mode(p, m); }
+  IoStatus make_directories(const std::string& p, unsigned m) const override {
+    return real().make_directories(p, m);
+  }
+  IoStatus set_mode(const std::string& p, unsigned m) const override {
+    return real().set_mode(p, m);
+  }
   IoStatus remove(const std::string& p) const override { return real().remove(p); }
   std::optional<uint64_t> size(const std::string& p) const override { return real().size(p); }
   IoStatus rename(const std::string& from, const std::string& to) const override {
     return real().rename(from, to);
   }
-  Result<FileLock> lock(const std::string& p, unsigned m) const override { return real().lock(p, m); }
+  Result<FileLock> lock(const std::string& p, unsigned m) const override {
+    return real().lock(p, m);
+  }
 
  private:
   static const FileSystem& real() { return real_file_system(); }
@@ -60,7 +70,8 @@ struct Fixture {
   NoSyncFileSystem nosync;
   Host host;
   explicit Fixture(bool durable) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vectimus-bench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "vectimus-bench-XXXXXX").string();
     root = ::mkdtemp(pattern.data());
     std::filesystem::create_directories(root + "/project");
     host = real_host();
@@ -121,7 +132,8 @@ BENCHMARK(BM_Checkpoint);
 void BM_ReceiptWrite(benchmark::State& state) {
   Fixture fx(state.range(0) != 0);
   const std::string text(900, 'r');
-  for (auto _ : state) benchmark::DoNotOptimize(fx.host.fs->replace(fx.project() + "/r.json", text, 0644));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(fx.host.fs->replace(fx.project() + "/r.json", text, 0644));
 }
 BENCHMARK(BM_ReceiptWrite)->ArgName("fsync")->Arg(1)->Arg(0);
 
@@ -129,7 +141,8 @@ void BM_LogRecordAppend(benchmark::State& state) {
   Fixture fx(true);
   const std::string record(kEntrySize, 'e');
   const bool durable = state.range(0) != 0;
-  for (auto _ : state) benchmark::DoNotOptimize(fx.host.fs->append(fx.project() + "/entries", record, 0644, durable));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(fx.host.fs->append(fx.project() + "/entries", record, 0644, durable));
 }
 BENCHMARK(BM_LogRecordAppend)->ArgName("fsync")->Arg(1)->Arg(0);
 

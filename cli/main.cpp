@@ -18,10 +18,14 @@ struct Command {
 
 // Every command, in the order `--help` lists them.
 constexpr Command kCommands[] = {
-    {"cedar", vectimus::cli::add_cedar_command},     {"lint", vectimus::cli::add_lint_command},
-    {"hook", vectimus::cli::add_hook_command},       {"test", vectimus::cli::add_test_command},
-    {"explain", vectimus::cli::add_explain_command}, {"eval", vectimus::cli::add_eval_command},
-    {"verify", vectimus::cli::add_verify_command},   {"receipts", vectimus::cli::add_receipts_command},
+    {"cedar", vectimus::cli::add_cedar_command},
+    {"lint", vectimus::cli::add_lint_command},
+    {"hook", vectimus::cli::add_hook_command},
+    {"test", vectimus::cli::add_test_command},
+    {"explain", vectimus::cli::add_explain_command},
+    {"eval", vectimus::cli::add_eval_command},
+    {"verify", vectimus::cli::add_verify_command},
+    {"receipts", vectimus::cli::add_receipts_command},
 };
 
 }  // namespace

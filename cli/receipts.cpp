@@ -31,7 +31,8 @@ int run(const std::string& what, const ReceiptsOptions& opt) {
     Result<std::vector<audit::ListedReceipt>> all = audit::list_receipts(host, paths);
     if (!all) return report(all.errors());
     for (const audit::ListedReceipt& l : *all) {
-      std::cout << l.index << '\t' << l.receipt_id << '\t' << l.day << (l.present ? "" : "\tpruned") << '\n';
+      std::cout << l.index << '\t' << l.receipt_id << '\t' << l.day << (l.present ? "" : "\tpruned")
+                << '\n';
     }
     return kExitOk;
   }
@@ -40,7 +41,8 @@ int run(const std::string& what, const ReceiptsOptions& opt) {
     if (!l) return report(l.errors());
     FileRead r = host.fs->read(l->path, 1 << 20);
     if (r.status != FileRead::Status::ok) {
-      std::cerr << "error: receipt `" << opt.id << "` (index " << l->index << ") has no file: pruned or lost\n";
+      std::cerr << "error: receipt `" << opt.id << "` (index " << l->index
+                << ") has no file: pruned or lost\n";
       return kExitBadInput;
     }
     std::cout << r.text;
@@ -71,7 +73,8 @@ int run(const std::string& what, const ReceiptsOptions& opt) {
   }
   Result<uint64_t> n = audit::write_bundle(host, project, opt.out);
   if (!n) return report(n.errors());
-  std::cout << "bundle `" << opt.out << "`: " << *n << " receipts, keys, checkpoints, proofs, README.md\n";
+  std::cout << "bundle `" << opt.out << "`: " << *n
+            << " receipts, keys, checkpoints, proofs, README.md\n";
   return kExitOk;
 }
 
@@ -79,7 +82,8 @@ int run(const std::string& what, const ReceiptsOptions& opt) {
 
 void add_receipts_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<ReceiptsOptions>();
-  auto* cmd = app.add_subcommand("receipts", "List, show, prune, prove and bundle the project's receipts");
+  auto* cmd =
+      app.add_subcommand("receipts", "List, show, prune, prove and bundle the project's receipts");
   cmd->add_option("--project", opt->project, "the project folder (default: the working folder)");
   cmd->require_subcommand(1);
   auto add = [&](const char* name, const char* help) {
@@ -95,7 +99,9 @@ void add_receipts_command(CLI::App& app, int& exit_code) {
   auto* prove = add("prove", "Write a C2SP tlog-proof of one receipt");
   prove->add_option("id", opt->id, "receipt id")->required();
   prove->add_option("-o,--output", opt->out, "the proof file (default: stdout)");
-  add("bundle", "Write an auditor's bundle folder")->add_option("dir", opt->out, "the new folder")->required();
+  add("bundle", "Write an auditor's bundle folder")
+      ->add_option("dir", opt->out, "the new folder")
+      ->required();
 }
 
 }  // namespace vectimus::cli

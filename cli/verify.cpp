@@ -25,10 +25,13 @@ struct VerifyOptions {
   std::vector<std::string> checkpoints;
 };
 
-std::string home_of(const Host& host) { return host.env->get("HOME").value_or(""); }
+std::string home_of(const Host& host) {
+  return host.env->get("HOME").value_or("");
+}
 
 int verify_log_command(const Host& host, const VerifyOptions& opt) {
-  const std::string dir = opt.target.empty() ? join_path(host.cwd, ".vectimus/receipts") : opt.target;
+  const std::string dir =
+      opt.target.empty() ? join_path(host.cwd, ".vectimus/receipts") : opt.target;
   audit::VerifyLogOptions options;
   options.home = home_of(host);
   for (const std::string& path : opt.checkpoints) {
@@ -40,12 +43,15 @@ int verify_log_command(const Host& host, const VerifyOptions& opt) {
     options.extra_checkpoints.push_back(std::move(r.text));
   }
   const audit::LogReport report = audit::verify_log(host, dir, options);
-  if (report.interrupted) std::cout << "INTERRUPTED: " << audit::render_problem(*report.interrupted) << '\n';
-  for (const audit::LogProblem& p : report.problems) std::cout << "INVALID: " << audit::render_problem(p) << '\n';
+  if (report.interrupted)
+    std::cout << "INTERRUPTED: " << audit::render_problem(*report.interrupted) << '\n';
+  for (const audit::LogProblem& p : report.problems)
+    std::cout << "INVALID: " << audit::render_problem(p) << '\n';
   std::cout << (report.ok() ? "VALID" : "INVALID") << '\n'
             << "Log:         " << report.origin << '\n'
             << "Size:        " << report.size << '\n'
-            << "Receipts:    " << report.receipts_checked << " checked, " << report.pruned << " pruned\n"
+            << "Receipts:    " << report.receipts_checked << " checked, " << report.pruned
+            << " pruned\n"
             << "Checkpoints: " << report.checkpoints_checked << " checked\n";
   return report.ok() ? kExitOk : kExitBadInput;
 }
@@ -59,11 +65,14 @@ int verify_receipt_command(const Host& host, const VerifyOptions& opt) {
   }
   Result<audit::JsonValue> json = audit::parse_json(r.text);
   if (!json || json->kind != audit::JsonValue::Kind::object) {
-    std::cerr << "Error reading receipt: " << (json ? "not a JSON object" : json.errors()[0].message) << '\n';
+    std::cerr << "Error reading receipt: "
+              << (json ? "not a JSON object" : json.errors()[0].message) << '\n';
     return kExitBadInput;
   }
   const std::string home = home_of(host);
-  auto key_for = [&](const std::string& id) { return audit::find_public_key(host, id, opt.public_key, home); };
+  auto key_for = [&](const std::string& id) {
+    return audit::find_public_key(host, id, opt.public_key, home);
+  };
   const audit::ReceiptCheck check = audit::check_receipt(*json, key_for);
   if (!check.valid) {
     std::cout << "INVALID: " << check.problem << "\nReceipt: " << check.receipt_id << '\n';
@@ -77,15 +86,17 @@ int verify_receipt_command(const Host& host, const VerifyOptions& opt) {
     for (const std::string& dir : {audit::project_keys_dir(host.cwd), audit::home_keys_dir(home)}) {
       for (audit::PublicKey& k : audit::public_keys_in(host, dir)) keys.push_back(std::move(k));
     }
-    Result<uint64_t> size = p.status == FileRead::Status::ok
-                                ? audit::check_proof(r.text, p.text, keys)
-                                : Result<uint64_t>(make_error("io", "cannot read `" + opt.proof + "`"));
+    Result<uint64_t> size =
+        p.status == FileRead::Status::ok
+            ? audit::check_proof(r.text, p.text, keys)
+            : Result<uint64_t>(make_error("io", "cannot read `" + opt.proof + "`"));
     if (!size) {
-      std::cout << "INVALID: " << size.errors()[0].message << "\nReceipt: " << check.receipt_id << '\n';
+      std::cout << "INVALID: " << size.errors()[0].message << "\nReceipt: " << check.receipt_id
+                << '\n';
       return kExitBadInput;
     }
-    log_line = "In log:      " + check.log->origin + " at index " + std::to_string(check.log->index) +
-               " of " + std::to_string(*size) + "\n";
+    log_line = "In log:      " + check.log->origin + " at index " +
+               std::to_string(check.log->index) + " of " + std::to_string(*size) + "\n";
   }
   std::cout << "VALID\n"
             << "Receipt:     " << check.receipt_id << '\n'
@@ -105,7 +116,8 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--public-key", opt->public_key, "the public key file to verify with");
   cmd->add_option("--proof", opt->proof, "a tlog-proof of the receipt (`vectimus receipts prove`)");
   cmd->add_flag("--log", opt->log, "verify the whole log (default folder: ./.vectimus/receipts)");
-  cmd->add_option("--checkpoint", opt->checkpoints, "with --log: a signed checkpoint kept elsewhere");
+  cmd->add_option("--checkpoint", opt->checkpoints,
+                  "with --log: a signed checkpoint kept elsewhere");
   cmd->callback([opt, &exit_code] {
     const Host host = real_host();
     if (!opt->log && opt->target.empty()) {

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "support/host.hpp"
 #include "engine/packs.hpp"
+#include "support/host.hpp"
 
 namespace vectimus::engine {
 

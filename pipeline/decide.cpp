@@ -82,7 +82,8 @@ Outcome Session::decide_event(normalise::Event event) {
   if (engine->config().debug) {
     for (const std::string& line : d.debug_log) out.human += line + "\n";
   }
-  if (d.verdict != engine::Verdict::allow) out.human += disable_hint(*engine, out.matched_rule_ids());
+  if (d.verdict != engine::Verdict::allow)
+    out.human += disable_hint(*engine, out.matched_rule_ids());
   out.event = std::move(event);
   return out;
 }
@@ -125,8 +126,8 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
     out.human = std::string("vectimus: internal error: ") + e.what() + "\n";
     out.answer = hook_answer(dialect, std::nullopt, out.verdict, out.reason);
   } catch (...) {
-    out = refused(Stage::internal_error, dialect, "vectimus: internal error, the call is denied",
-                  {});
+    out =
+        refused(Stage::internal_error, dialect, "vectimus: internal error, the call is denied", {});
     out.human = "vectimus: internal error\n";
     out.answer = hook_answer(dialect, std::nullopt, out.verdict, out.reason);
   }

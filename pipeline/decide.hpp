@@ -40,13 +40,13 @@ struct Outcome {
   Stage stage = Stage::internal_error;
   normalise::Dialect dialect = normalise::Dialect::unknown;  // how to answer
   std::optional<normalise::Event> event;                     // from load_error on
-  std::optional<std::string> project;  // the event's project root, when it has one
-  const engine::Engine* engine = nullptr;                    // decided: the engine used
-  std::optional<engine::Decision> decision;                  // decided
-  engine::Verdict verdict = engine::Verdict::deny;           // what the agent is told
-  std::string reason;                                        // for the agent; empty on allow
-  Answer answer;                                             // the exact hook answer
-  Diagnostics diagnostics;  // payload_error, load_error: the full errors
+  std::optional<std::string> project;               // the event's project root, when it has one
+  const engine::Engine* engine = nullptr;           // decided: the engine used
+  std::optional<engine::Decision> decision;         // decided
+  engine::Verdict verdict = engine::Verdict::deny;  // what the agent is told
+  std::string reason;                               // for the agent; empty on allow
+  Answer answer;                                    // the exact hook answer
+  Diagnostics diagnostics;                          // payload_error, load_error: the full errors
   // For the human on stderr: what observe mode let through, the debug log (when enabled), and
   // how to turn the matched rules off. Never shown to the agent (answer.err is the agent's).
   std::string human;

@@ -43,8 +43,7 @@ std::string_view recorded_verdict(const Outcome& out) {
 
 }  // namespace
 
-void leave_evidence(const Host& host, std::string_view source, double evaluation_ms,
-                    Outcome& out) {
+void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out) {
   const std::string home = host.env->get("HOME").value_or("");
   const int64_t now = host.now_ns();
   audit::RecordFacts facts;
@@ -81,8 +80,10 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   if (out.engine != nullptr && out.engine->config().audit_required &&
       out.verdict != engine::Verdict::deny) {
     out.verdict = engine::Verdict::deny;
-    out.reason = "vectimus: the audit record could not be written and `[audit] required` is set, "
-                 "so the call is denied: " + written.error;
+    out.reason =
+        "vectimus: the audit record could not be written and `[audit] required` is set, "
+        "so the call is denied: " +
+        written.error;
   }
 }
 

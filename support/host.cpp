@@ -2,17 +2,17 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <pwd.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -149,8 +149,7 @@ class RealFileSystem final : public FileSystem {
     return status;
   }
 
-  IoStatus replace(const std::string& path, std::string_view bytes,
-                   unsigned mode) const override {
+  IoStatus replace(const std::string& path, std::string_view bytes, unsigned mode) const override {
     // The temporary file is in the same folder, so rename(2) is atomic; its name is unique to
     // this process, so concurrent replacers do not write into each other's temporary file.
     const std::string temp = path + ".tmp." + std::to_string(::getpid());
@@ -195,7 +194,8 @@ class RealFileSystem final : public FileSystem {
   }
 
   IoStatus rename(const std::string& from, const std::string& to) const override {
-    if (::rename(from.c_str(), to.c_str()) != 0) return failed("cannot rename `" + from + "` to", to);
+    if (::rename(from.c_str(), to.c_str()) != 0)
+      return failed("cannot rename `" + from + "` to", to);
     return {};
   }
 

@@ -31,7 +31,8 @@ testing::ProcessResult run_cli(const testing::AuditProject& p, std::vector<std::
 }
 
 std::string key_file(const testing::AuditProject& p) {
-  for (const auto& e : fs::directory_iterator(p.project() + "/.vectimus/keys")) return e.path().string();
+  for (const auto& e : fs::directory_iterator(p.project() + "/.vectimus/keys"))
+    return e.path().string();
   return {};
 }
 
@@ -67,7 +68,8 @@ TEST_CASE("verify: VALID with the receipt's lines, INVALID with the reason", "[a
 }
 
 TEST_CASE("openssl pkeyutl verifies one of our receipts by hand", "[audit][cli]") {
-  if (!fs::exists("/usr/bin/openssl")) FAIL("the openssl command line is missing: apt-get install openssl");
+  if (!fs::exists("/usr/bin/openssl"))
+    FAIL("the openssl command line is missing: apt-get install openssl");
   testing::AuditProject p;
   const Issued issued = *p.issue("git push --force");
   JsonValue receipt = *parse_json(slurp(issued.path));
@@ -76,19 +78,21 @@ TEST_CASE("openssl pkeyutl verifies one of our receipts by hand", "[audit][cli]"
   receipt.erase("signature");
   const std::string msg = p.tree.write("msg", canonical_json(receipt, Canon::jcs));
   const std::string sigfile = p.tree.write("sig", sig);
-  testing::ProcessResult r = testing::run_process(
-      {"/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key_file(p), "-rawin", "-in", msg, "-sigfile", sigfile});
+  testing::ProcessResult r =
+      testing::run_process({"/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
+                            key_file(p), "-rawin", "-in", msg, "-sigfile", sigfile});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Signature Verified Successfully") != std::string::npos);
   spill(msg, slurp(msg) + " ");
-  r = testing::run_process(
-      {"/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key_file(p), "-rawin", "-in", msg, "-sigfile", sigfile});
+  r = testing::run_process({"/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
+                            key_file(p), "-rawin", "-in", msg, "-sigfile", sigfile});
   CHECK(r.exit_code != 0);
   // And openssl reads our private key file as a standard PKCS#8 Ed25519 key.
   for (const auto& e : fs::directory_iterator(p.home() + "/.vectimus/keys")) {
     if (e.path().extension() != ".key") continue;
-    r = testing::run_process({"/usr/bin/openssl", "pkey", "-in", e.path().string(), "-noout", "-text"});
+    r = testing::run_process(
+        {"/usr/bin/openssl", "pkey", "-in", e.path().string(), "-noout", "-text"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("ED25519 Private-Key") != std::string::npos);
   }
@@ -127,7 +131,8 @@ TEST_CASE("verify --log, receipts list, prove, verify --proof, prune, bundle", "
   fs::remove(issued[1].path);
   r = run_cli(p, {"verify", "--log"});
   CHECK(r.exit_code == 1);
-  CHECK(r.out.find("INVALID: deleted: receipt " + issued[1].receipt_id + " at index 1: ") != std::string::npos);
+  CHECK(r.out.find("INVALID: deleted: receipt " + issued[1].receipt_id + " at index 1: ") !=
+        std::string::npos);
 
   r = run_cli(p, {"receipts", "prune", "--all"});
   CHECK(r.exit_code == 0);

@@ -32,7 +32,8 @@ pid_t spawn_appender(const testing::AuditProject& p, int count, int fd) {
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
   for (int i = 0; count < 0 || i < count; ++i) {
-    if (!p.issue("child " + std::to_string(::getpid()) + " " + std::to_string(i), false).ok()) ::_exit(3);
+    if (!p.issue("child " + std::to_string(::getpid()) + " " + std::to_string(i), false).ok())
+      ::_exit(3);
     if (fd >= 0 && ::write(fd, "x", 1) != 1) ::_exit(4);
   }
   ::_exit(0);
@@ -59,7 +60,8 @@ TEST_CASE("Crash: 4 processes x 100 appends at once give a log that verifies", "
   CHECK_FALSE(r.interrupted.has_value());
 }
 
-TEST_CASE("Crash: 4 processes racing to make the first key and the log make one of each", "[audit][crash]") {
+TEST_CASE("Crash: 4 processes racing to make the first key and the log make one of each",
+          "[audit][crash]") {
   testing::AuditProject p;
   std::vector<pid_t> kids;
   for (int k = 0; k < 4; ++k) kids.push_back(spawn_appender(p, 5, -1));
@@ -79,7 +81,8 @@ TEST_CASE("Crash: 4 processes racing to make the first key and the log make one 
   CHECK(r.size == 20);
 }
 
-TEST_CASE("Crash: 50 SIGKILLs at random points; verify names at most one interrupted append", "[audit][crash]") {
+TEST_CASE("Crash: 50 SIGKILLs at random points; verify names at most one interrupted append",
+          "[audit][crash]") {
   testing::AuditProject p;
   REQUIRE(p.issue("first").ok());
   std::mt19937 rng(11);

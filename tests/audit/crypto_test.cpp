@@ -21,7 +21,8 @@ unsigned mode_of(const std::string& path) {
 
 std::string unhex(const std::string& h) {
   std::string out;
-  for (std::size_t i = 0; i < h.size(); i += 2) out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
+  for (std::size_t i = 0; i < h.size(); i += 2)
+    out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
   return out;
 }
 
@@ -49,7 +50,8 @@ TEST_CASE("Ed25519: RFC 8032 test 1, sign and verify", "[audit][crypto]") {
   const Result<std::string> sig = ed25519_sign(*key, "");
   REQUIRE(sig.ok());
   CHECK(hex(*sig) ==
-        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46b"
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701c"
+        "f9b46b"
         "d25bf5f0595bbe24655141438e7a100b");
   CHECK(ed25519_verify(key->public_key, "", *sig));
   CHECK_FALSE(ed25519_verify(key->public_key, "x", *sig));
@@ -66,7 +68,9 @@ TEST_CASE("Keys in PEM: PKCS#8 and SPKI, and the other tool's raw format", "[aud
   CHECK(*read_public_key_pem(spki) == key->public_key);
   CHECK(read_private_key_pem(legacy_private_key_pem(*key))->public_key == key->public_key);
   CHECK(*read_public_key_pem(legacy_public_key_pem(key->public_key)) == key->public_key);
-  CHECK_FALSE(read_private_key_pem("-----BEGIN ED25519 PRIVATE KEY-----\nAAAA\n-----END ED25519 PRIVATE KEY-----\n").ok());
+  CHECK_FALSE(read_private_key_pem(
+                  "-----BEGIN ED25519 PRIVATE KEY-----\nAAAA\n-----END ED25519 PRIVATE KEY-----\n")
+                  .ok());
   CHECK_FALSE(read_private_key_pem("garbage").ok());
 }
 
@@ -101,7 +105,8 @@ TEST_CASE("Signed notes: C2SP example vkey, sign and verify", "[audit][crypto]")
         "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
   const Result<SignedNote> example = parse_note(
       "This is an example message.\n\n\xe2\x80\x94 example.com/foo "
-      "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n");
+      "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
+      "\n");
   REQUIRE(example.ok());
   CHECK(verify_note(*example, "example.com/foo", {PublicKey{raw.substr(1), "k", ""}}).ok());
 
@@ -116,5 +121,6 @@ TEST_CASE("Signed notes: C2SP example vkey, sign and verify", "[audit][crypto]")
   CHECK(verify_note(*parsed, cp.origin, {PublicKey{key->public_key, "k", ""}}).ok());
   std::string forged = *note;
   forged[forged.find("\n3\n") + 1] = '4';
-  CHECK_FALSE(verify_note(*parse_note(forged), cp.origin, {PublicKey{key->public_key, "k", ""}}).ok());
+  CHECK_FALSE(
+      verify_note(*parse_note(forged), cp.origin, {PublicKey{key->public_key, "k", ""}}).ok());
 }

@@ -48,8 +48,8 @@ TEST_CASE("RFC 8785 section 3.2.3: keys sort by UTF-16 code units", "[audit][jso
     "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control",
     "\u00f6": "Latin Small Letter O With Diaeresis"})";
   const std::string out = jcs(input);
-  const char* order[] = {"\\r", "\"1\"", "\xc2\x80", "\xc3\xb6", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-                         "\xef\xac\xb3"};
+  const char* order[] = {
+      "\\r", "\"1\"", "\xc2\x80", "\xc3\xb6", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xac\xb3"};
   std::size_t at = 0;
   for (const char* key : order) {
     const std::size_t found = out.find(key);
@@ -123,5 +123,6 @@ TEST_CASE("Parsing rejects what a receipt must not be", "[audit][json]") {
   CHECK_FALSE(parse_json("not json").ok());
   const Result<JsonValue> v = parse_json("{\"x\": {\"y\": [true, null]}}");
   REQUIRE(v.ok());
-  CHECK(pretty_json(*v, Canon::jcs) == "{\n  \"x\": {\n    \"y\": [\n      true,\n      null\n    ]\n  }\n}\n");
+  CHECK(pretty_json(*v, Canon::jcs) ==
+        "{\n  \"x\": {\n    \"y\": [\n      true,\n      null\n    ]\n  }\n}\n");
 }

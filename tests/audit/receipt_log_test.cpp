@@ -64,7 +64,8 @@ TEST_CASE("Log: a tlog-proof with the receipt and the key is enough offline", "[
   for (const Issued& i : issued) {
     const Result<std::string> proof = prove_receipt(p.th.host, paths, i.receipt_id);
     REQUIRE(proof.ok());
-    CHECK(proof->rfind("c2sp.org/tlog-proof@v1\nindex " + std::to_string(i.log_index) + "\n", 0) == 0);
+    CHECK(proof->rfind("c2sp.org/tlog-proof@v1\nindex " + std::to_string(i.log_index) + "\n", 0) ==
+          0);
     const Result<uint64_t> size = check_proof(slurp(i.path), *proof, keys);
     INFO((size.ok() ? std::string() : size.errors()[0].message));
     CHECK(size.ok());
@@ -105,13 +106,15 @@ struct Interrupted {
     bool torn = false;
     s.pending = PendingAppend{parse_entries(entries_after, torn)->back(), 3};
     spill(state_path, format_state(s));
-    if (point <= 1) fs::remove(last.path);                                   // before the receipt file
-    if (point <= 2) spill(p.receipts() + "/log/entries", entries_before);     // before the record
+    if (point <= 1) fs::remove(last.path);  // before the receipt file
+    if (point <= 2) spill(p.receipts() + "/log/entries", entries_before);  // before the record
     if (point == 5) {  // a partial receipt file: killed inside its one write
       spill(last.path, slurp(last.path).substr(0, 100));
       spill(p.receipts() + "/log/entries", entries_before);
     }
-    if (point == 3) spill(p.receipts() + "/log/entries", entries_before + entries_after.substr(entries_before.size(), 50));  // torn record
+    if (point == 3)
+      spill(p.receipts() + "/log/entries",
+            entries_before + entries_after.substr(entries_before.size(), 50));  // torn record
   }
   LogReport verify() const { return verify_log(p.th.host, p.receipts(), {p.home(), {}}); }
 };

@@ -37,7 +37,8 @@ void spill(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
-bool names(const LogReport& r, const std::string& kind, const std::string& id, std::optional<uint64_t> index) {
+bool names(const LogReport& r, const std::string& kind, const std::string& id,
+           std::optional<uint64_t> index) {
   for (const LogProblem& p : r.problems) {
     if (p.kind == kind && p.receipt_id == id && p.index == index) return true;
   }
@@ -112,7 +113,8 @@ TEST_CASE("Tamper: inserted receipt file, and inserted log record", "[audit][tam
   Issued5 t;
   // A genuine receipt, signed by the same key, from another project: not in this log.
   testing::AuditProject other;
-  fs::copy(t.p.home(), other.home(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy(t.p.home(), other.home(),
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   const Issued foreign = *other.issue("echo hi");
   fs::copy_file(foreign.path, t.p.receipts() + "/2026-01-01/" + foreign.receipt_id + ".json");
   LogReport r = t.verify();
@@ -144,9 +146,12 @@ TEST_CASE("Tamper: forked log, against a checkpoint kept elsewhere", "[audit][ta
   const std::string checkpoint = head.substr(head.find("\n\n") + 2);
   // Someone with the key restores an older copy (3 receipts) and writes a different history.
   testing::AuditProject fork;
-  fs::copy(t.p.home(), fork.home(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  fs::copy(t.p.project(), fork.project(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  spill(fork.receipts() + "/log/entries", slurp(fork.receipts() + "/log/entries").substr(0, 3 * kEntrySize));
+  fs::copy(t.p.home(), fork.home(),
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy(t.p.project(), fork.project(),
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  spill(fork.receipts() + "/log/entries",
+        slurp(fork.receipts() + "/log/entries").substr(0, 3 * kEntrySize));
   {
     // Rewind the head to size 3: rebuild the state from the first three records.
     std::string state = slurp(fork.receipts() + "/log/state");
@@ -157,7 +162,8 @@ TEST_CASE("Tamper: forked log, against a checkpoint kept elsewhere", "[audit][ta
     for (const LogEntry& e : entries) s.range.append(e.leaf);
     s.checkpoint.clear();
     spill(fork.receipts() + "/log/state", format_state(s));
-    fs::remove(t.issued[3].path.substr(0, 0) + fork.receipts() + "/2026-01-01/" + t.issued[3].receipt_id + ".json");
+    fs::remove(t.issued[3].path.substr(0, 0) + fork.receipts() + "/2026-01-01/" +
+               t.issued[3].receipt_id + ".json");
     fs::remove(fork.receipts() + "/2026-01-01/" + t.issued[4].receipt_id + ".json");
   }
   for (int i = 0; i < 3; ++i) REQUIRE(fork.issue("other " + std::to_string(i)).ok());

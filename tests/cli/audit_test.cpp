@@ -71,8 +71,9 @@ TEST_CASE("each hook decision leaves one record, with secrets redacted") {
   TempTree t;
   t.mkdir("home");
   t.mkdir("work");
-  const ProcessResult r = hook(t, bash_payload("GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345 "
-                                               "danger"));
+  const ProcessResult r =
+      hook(t, bash_payload("GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345 "
+                           "danger"));
   REQUIRE(r.exit_code == 0);
   CHECK(has(r.out, "\"permissionDecision\":\"deny\""));
   const auto lines = records(t.path("home/.vectimus/logs"));
@@ -148,8 +149,9 @@ TEST_CASE("8 hook processes x 50 events into one log: every record whole") {
   CHECK(ids.size() == lines.size());
 }
 
-TEST_CASE("a log folder that cannot be written: the decision stands, stderr says why, the next "
-          "record notes the gap") {
+TEST_CASE(
+    "a log folder that cannot be written: the decision stands, stderr says why, the next "
+    "record notes the gap") {
   TempTree t;
   t.mkdir("home");
   t.mkdir("work");
@@ -181,8 +183,8 @@ TEST_CASE("[audit] required: a call whose record cannot be written is denied") {
   t.mkdir("home");
   t.mkdir("work");
   t.write("blocked", "a file where the log folder should be");
-  t.write("work/vectimus.toml", "[audit]\nrequired = true\nlog_dir = \"" + t.path("blocked/logs") +
-                                    "\"\n");
+  t.write("work/vectimus.toml",
+          "[audit]\nrequired = true\nlog_dir = \"" + t.path("blocked/logs") + "\"\n");
   const ProcessResult r = hook(t, bash_payload("ls"));
   CHECK(r.exit_code == 0);
   CHECK(has(r.out, "\"permissionDecision\":\"deny\""));

@@ -331,8 +331,8 @@ TEST_CASE("escalate to Claude Code asks only in the permission modes where a per
           claude_doc("[escalate] " + reason), h);
   }
   // Gemini CLI would wait forever for a confirmation: never an ask.
-  check(s.hook("gemini-cli", gemini_bash("risky"), "levels"), 0,
-        gemini_doc("[escalate] " + reason), h);
+  check(s.hook("gemini-cli", gemini_bash("risky"), "levels"), 0, gemini_doc("[escalate] " + reason),
+        h);
 }
 
 TEST_CASE("observe: rules and the global mode log on stderr and allow") {

@@ -17,30 +17,13 @@ using vectimus::testing::TestHost;
 
 namespace {
 
-constexpr const char* kPack = R"(
-@id("t-deny")
-@description("Dangerous command")
-forbid(principal, action == Vectimus::Action::"shell_command", resource)
-when { context.command like "*danger*" };
-
-@id("t-escalate")
-@description("Risky command")
-@enforcement("escalate")
-forbid(principal, action == Vectimus::Action::"shell_command", resource)
-when { context.command like "*risky*" };
-)";
+// The end-to-end tests' pack: `levels-deny` on "*danger*", `levels-escalate` on "*risky*".
+const std::string kLevels = std::string(VECTIMUS_SOURCE_DIR) + "/tests/packs/levels";
 
 struct Fixture {
   TempTree tree;
   TestHost host{tree.mkdir("work"), tree.mkdir("home")};
-  std::string packs;
-
-  Fixture() {
-    tree.write("packs/t/pack.toml",
-               "[pack]\nname = \"t\"\nversion = \"1\"\ndescription = \"t\"\nauthor = \"t\"\n");
-    tree.write("packs/t/rules.cedar", kPack);
-    packs = tree.path("packs/t");
-  }
+  std::string packs = kLevels;
   std::optional<pipeline::Session> session;  // an Outcome points into its Session's engine
 
   pipeline::Outcome decide(const std::string& source, const std::string& bytes) {
@@ -85,7 +68,10 @@ TEST_CASE("an unreadable payload is denied; an unknown dialect exits 2", "[pipel
 
 TEST_CASE("packs that do not load deny every call, naming file:line:col", "[pipeline]") {
   Fixture f;
+  f.tree.write("packs/t/pack.toml",
+               "[pack]\nname = \"t\"\nversion = \"1\"\ndescription = \"t\"\nauthor = \"t\"\n");
   f.tree.write("packs/t/broken.cedar", "forbid(principal, action, resource) when { ( };\n");
+  f.packs = f.tree.path("packs/t");
   const auto out = f.decide("claude-code", claude_bash("ls"));
   CHECK(out.stage == Stage::load_error);
   CHECK(out.verdict == engine::Verdict::deny);
@@ -99,13 +85,15 @@ TEST_CASE("a decided call carries its event, decision, rule ids and hint", "[pip
   const auto out = f.decide("claude-code", claude_bash("echo danger"));
   REQUIRE(out.stage == Stage::decided);
   CHECK(out.verdict == engine::Verdict::deny);
-  CHECK(out.matched_rule_ids() == std::vector<std::string>{"t-deny"});
-  CHECK(out.reason == "vectimus: blocked by t-deny: Dangerous command");
+  CHECK(out.matched_rule_ids() == std::vector<std::string>{"levels-deny"});
+  CHECK(out.reason ==
+        "vectimus: blocked by levels-deny: Dangerous command. Instead: Run something safe");
   // The hint goes to the human only; the agent's reason never says how to turn a rule off.
   CHECK(out.human.find("to turn this off") != std::string::npos);
   CHECK(out.reason.find("turn this off") == std::string::npos);
-  CHECK(pipeline::summary_json(out) ==
-        R"({"decision":"deny","rules":["t-deny"],"reason":)" "\"" + out.reason + "\"}");
+  CHECK(pipeline::summary_json(out) == R"({"decision":"deny","rules":["levels-deny"],"reason":)"
+                                       "\"" +
+                                           out.reason + "\"}");
 }
 
 TEST_CASE("escalate asks only where an ask stops the call", "[pipeline]") {
@@ -114,8 +102,8 @@ TEST_CASE("escalate asks only where an ask stops the call", "[pipeline]") {
     std::string mode;  // "" = no permission_mode in the payload
     bool ask;
   };
-  const Row rows[] = {{"", true},          {"default", true},           {"acceptEdits", true},
-                      {"plan", true},      {"auto", false},             {"bypassPermissions", false},
+  const Row rows[] = {{"", true},        {"default", true}, {"acceptEdits", true},
+                      {"plan", true},    {"auto", false},   {"bypassPermissions", false},
                       {"dontAsk", false}};
   for (const Row& row : rows) {
     for (const std::string source : {"claude-code", "claude-agent-sdk"}) {

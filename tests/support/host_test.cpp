@@ -38,8 +38,8 @@ TEST_CASE("append from concurrent processes keeps every record whole", "[host]")
     if (pid == 0) {
       // Records of different lengths, each far larger than a pipe's atomic size would need.
       for (int i = 0; i < kRecords; ++i) {
-        const std::string record =
-            std::to_string(p) + ":" + std::to_string(i) + ":" + std::string(100 + 37 * p, 'x') + "\n";
+        const std::string record = std::to_string(p) + ":" + std::to_string(i) + ":" +
+                                   std::string(100 + 37 * p, 'x') + "\n";
         if (!real_file_system().append(log, record, 0600, false).ok()) ::_exit(1);
       }
       ::_exit(0);

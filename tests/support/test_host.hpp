@@ -1,5 +1,6 @@
 // A Host over real files in a TempTree, with a map of environment variables and fake identity
-// look-ups and a clock that stands still, so no engine test reads the developer's real ~/.vectimus or runs git.
+// look-ups and a clock that stands still, so no engine test reads the developer's real ~/.vectimus
+// or runs git.
 #pragma once
 
 #include <cstdint>
