@@ -14,25 +14,6 @@ std::string hostname() {
   return name;
 }
 
-// The log folder: `[audit] log_dir`, else `[logging] dir` (the config resolves relative ones),
-// else ~/.vectimus/logs. Without a loaded config (a payload or pack that did not load) the
-// environment's VECTIMUS_LOG_DIR still counts.
-std::string log_dir(const Host& host, const Outcome& out, const std::string& home) {
-  std::string dir;
-  if (out.engine != nullptr) {
-    const engine::Config& config = out.engine->config();
-    dir = config.audit_log_dir.empty() ? config.log_dir : config.audit_log_dir;
-  } else if (auto env = host.env->get("VECTIMUS_LOG_DIR")) {
-    dir = *env;
-  }
-  if (dir.empty()) return join_path(home.empty() ? "/tmp" : home, ".vectimus/logs");
-  if (dir.front() == '~' && (dir.size() == 1 || dir[1] == '/') && !home.empty()) {
-    return home + dir.substr(1);
-  }
-  if (dir.front() == '/') return dir;
-  return join_path(out.project.value_or(host.cwd), dir);
-}
-
 std::string_view recorded_verdict(const Outcome& out) {
   if (out.decision && out.decision->observe_mode &&
       out.decision->evaluated != engine::Verdict::allow) {
@@ -42,6 +23,22 @@ std::string_view recorded_verdict(const Outcome& out) {
 }
 
 }  // namespace
+
+std::string audit_log_folder(const Host& host, const engine::Config* config,
+                             const std::optional<std::string>& project, const std::string& home) {
+  std::string dir;
+  if (config != nullptr) {
+    dir = config->audit_log_dir.empty() ? config->log_dir : config->audit_log_dir;
+  } else if (auto env = host.env->get("VECTIMUS_LOG_DIR")) {
+    dir = *env;
+  }
+  if (dir.empty()) return join_path(home.empty() ? "/tmp" : home, ".vectimus/logs");
+  if (dir.front() == '~' && (dir.size() == 1 || dir[1] == '/') && !home.empty()) {
+    return home + dir.substr(1);
+  }
+  if (dir.front() == '/') return dir;
+  return join_path(project.value_or(host.cwd), dir);
+}
 
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out) {
   const std::string home = host.env->get("HOME").value_or("");
@@ -60,7 +57,8 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   facts.hostname = hostname();
 
   audit::LogSettings settings;
-  settings.dir = log_dir(host, out, home);
+  settings.dir = audit_log_folder(
+      host, out.engine != nullptr ? &out.engine->config() : nullptr, out.project, home);
   if (out.engine != nullptr) {
     settings.max_file_bytes = uint64_t{out.engine->config().audit_max_file_size_mb} << 20;
   }

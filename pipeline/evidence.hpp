@@ -1,12 +1,16 @@
 // What a decision leaves behind: the audit record (audit/log.hpp), written after the decision
 // and before the answer, so no answer leaves without its evidence.
 //
-// Where: `[log] dir` / `VECTIMUS_LOG_DIR` (a relative folder is taken from the project root,
+// Where: `[audit] log_dir` / `[logging] dir` / `VECTIMUS_LOG_DIR` (a relative folder is taken from the project root,
 // else the process's folder), default `~/.vectimus/logs`. When the record cannot be written the
 // decision stands, `human` (stderr) says why, and the next record that is written notes the gap.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
+
+#include "engine/config.hpp"
 
 #include "pipeline/decide.hpp"
 #include "support/host.hpp"
@@ -16,5 +20,12 @@ namespace vectimus::pipeline {
 // Writes the record of `outcome`, decided from a payload of `source` in `evaluation_ms`.
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms,
                     Outcome& outcome);
+
+// The audit log folder: `[audit] log_dir`, else `[logging] dir` (the config resolves relative
+// ones), else ~/.vectimus/logs. Without a loaded config (`config` null: a payload or pack that
+// did not load) the environment's VECTIMUS_LOG_DIR still counts, taken from `project` (else the
+// process's folder) when relative.
+std::string audit_log_folder(const Host& host, const engine::Config* config,
+                             const std::optional<std::string>& project, const std::string& home);
 
 }  // namespace vectimus::pipeline
