@@ -17,6 +17,9 @@ struct EmbeddedFile {
 
 // Every `policies/*/pack.toml` and `policies/*/*.cedar`, sorted by path.
 std::span<const EmbeddedFile> builtin_pack_files();
+// "sha256:" + SHA-256 of the built-in `.cedar` texts concatenated in that order: the receipts'
+// policy_set_hash (pipeline/evidence.cpp), computed at build time.
+std::string_view builtin_policy_set_hash();
 
 // One built-in pack's manifest as vectimus_packc read it, in builtin_pack_files() order. No
 // `license` or `requires`: no built-in pack sets them, and vectimus_packc fails if one does.

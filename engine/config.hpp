@@ -78,7 +78,7 @@ struct Config {
   std::size_t audit_max_file_size_mb = 100;
   bool audit_required = false;
   // Not built yet: accepted, kept, used by nothing.
-  bool receipts_enabled = false;
+  bool receipts_enabled = true;  // ci-cd.md: receipts for every evaluation
   std::size_t receipts_retention_days = 0;
   std::string server_host = "0.0.0.0";
   std::size_t server_port = 8420;

@@ -2,8 +2,13 @@
 
 #include <unistd.h>
 
+#include "audit/crypto.hpp"
+#include "audit/issue.hpp"
 #include "audit/log.hpp"
 #include "audit/record.hpp"
+#include "audit/redact.hpp"
+#include "engine/builtin.hpp"
+#include "pipeline/answer.hpp"
 
 namespace vectimus::pipeline {
 namespace {
@@ -20,6 +25,65 @@ std::string_view recorded_verdict(const Outcome& out) {
     return "observe";
   }
   return engine::verdict_name(out.verdict);
+}
+
+// The identity for the evidence when no rule asked for one: everything but `git config`, whose
+// process start would double the hook's cost (payload email, VECTIMUS_PRINCIPAL, the OS user).
+engine::Identity identity_without_git(const Host& host, const engine::Config& config,
+                                      const normalise::Event& event,
+                                      const std::optional<std::string>& project) {
+  Host without_git = host;
+  without_git.git_email = [](const std::string&) -> std::optional<std::string> {
+    return std::nullopt;
+  };
+  return engine::resolve_identity(without_git, config, event, project);
+}
+
+// "sha256:" + SHA-256 of the active policy text: every loaded pack's .cedar files, in load
+// order. The built-in packs' is computed at build time (engine/embed.cmake).
+std::string policy_set_hash(const engine::PolicyPacks& packs) {
+  if (packs.compiled) return std::string(engine::builtin_policy_set_hash());
+  std::string text;
+  for (const engine::Pack& pack : packs.packs) {
+    for (const SourcePtr& file : pack.files) text += file->text;
+  }
+  return "sha256:" + audit::sha256_hex(text);
+}
+
+audit::ReceiptFacts receipt_facts(const Outcome& out, const audit::RecordFacts& record,
+                                  double evaluation_ms) {
+  audit::ReceiptFacts f;
+  f.timestamp_ns = record.timestamp_ns;
+  if (out.decision) {
+    const engine::Identity& id = out.decision->identity;
+    f.principal_type = id.type == engine::IdentityType::agent ? "agent" : "developer";
+    f.principal_id = id.id;
+  } else {
+    f.principal_type = "developer";
+    f.principal_id = "unknown";
+  }
+  uint32_t redacted = 0;
+  const auto redacted_copy = [&](const std::optional<std::string>& text) {
+    return text ? std::optional<std::string>(audit::redact(*text, redacted)) : std::nullopt;
+  };
+  if (out.event) {
+    f.tool = out.event->raw_tool_name;
+    f.normalised_tool = std::string(normalise::action_type_name(out.event->action_type));
+    f.command = redacted_copy(out.event->command);
+    f.file_path = redacted_copy(out.event->file_path);
+    f.url = redacted_copy(out.event->url);
+  }
+  if (out.engine != nullptr) {
+    const engine::PolicyPacks& packs = out.engine->packs();
+    f.policy_set_hash = policy_set_hash(packs);
+    if (!packs.packs.empty()) f.policy_pack_version = packs.packs.front().manifest.version;
+    const std::vector<std::string> matched = out.matched_rule_ids();
+    if (!matched.empty()) f.matched_policy_id = matched.front();
+  }
+  f.outcome = record.verdict;
+  f.reason = audit::redact(out.reason, redacted);
+  f.evaluation_time_ms = evaluation_ms;
+  return f;
 }
 
 }  // namespace
@@ -43,6 +107,10 @@ std::string audit_log_folder(const Host& host, const engine::Config* config,
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out) {
   const std::string home = host.env->get("HOME").value_or("");
   const int64_t now = host.now_ns();
+  const engine::Config* config = out.engine != nullptr ? &out.engine->config() : nullptr;
+  if (out.decision && out.decision->identity.origin == "unresolved" && out.event) {
+    out.decision->identity = identity_without_git(host, *config, *out.event, out.project);
+  }
   audit::RecordFacts facts;
   facts.event = out.event ? &*out.event : nullptr;
   facts.source = std::string(source);
@@ -56,32 +124,47 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   if (out.project) facts.branch = audit::git_branch(host, *out.project);
   facts.hostname = hostname();
 
-  audit::LogSettings settings;
-  settings.dir = audit_log_folder(
-      host, out.engine != nullptr ? &out.engine->config() : nullptr, out.project, home);
-  if (out.engine != nullptr) {
-    settings.max_file_bytes = uint64_t{out.engine->config().audit_max_file_size_mb} << 20;
+  // The receipt first: the record carries its id and log index.
+  std::vector<std::string> failures;
+  if (out.project && (config == nullptr || config->receipts_enabled)) {
+    Result<audit::Issued> issued =
+        audit::issue_receipt(host, home, *out.project, receipt_facts(out, facts, evaluation_ms));
+    if (issued) {
+      facts.receipt_id = issued->receipt_id;
+      facts.log_index = issued->log_index;
+    } else {
+      failures.push_back("the receipt could not be written: " +
+                         short_diagnostic(issued.errors().front()));
+    }
   }
+
+  audit::LogSettings settings;
+  settings.dir = audit_log_folder(host, config, out.project, home);
+  if (config != nullptr) settings.max_file_bytes = uint64_t{config->audit_max_file_size_mb} << 20;
   const audit::AuditLog log(host, settings, home);
   facts.gap = log.claim_gap();
-  const IoStatus written = log.append(audit::audit_record(facts), now);
-  if (written.ok()) return;
-  // The decision stands; the human learns why, and the next record carries the gap.
-  audit::Gap gap = facts.gap.value_or(audit::Gap{});
-  const std::string at = audit::iso_timestamp(now);
-  if (gap.missed == 0) gap.first_at = at;
-  gap.missed += 1;
-  gap.last_at = at;
-  gap.why = written.error;
-  log.note_missed(gap);
-  out.human += "vectimus: the audit record could not be written: " + written.error + "\n";
-  if (out.engine != nullptr && out.engine->config().audit_required &&
+  if (const IoStatus written = log.append(audit::audit_record(facts), now); !written.ok()) {
+    // The next record that is written carries the gap.
+    audit::Gap gap = facts.gap.value_or(audit::Gap{});
+    const std::string at = audit::iso_timestamp(now);
+    if (gap.missed == 0) gap.first_at = at;
+    gap.missed += 1;
+    gap.last_at = at;
+    gap.why = written.error;
+    log.note_missed(gap);
+    failures.push_back("the audit record could not be written: " + written.error);
+  }
+
+  // The decision stands unless `[audit] required` says evidence is a condition of the call.
+  for (const std::string& failure : failures) out.human += "vectimus: " + failure + "\n";
+  if (!failures.empty() && config != nullptr && config->audit_required &&
       out.verdict != engine::Verdict::deny) {
     out.verdict = engine::Verdict::deny;
     out.reason =
-        "vectimus: the audit record could not be written and `[audit] required` is set, "
-        "so the call is denied: " +
-        written.error;
+        "vectimus: `[audit] required` is set and " + failures.front() + ", so the call is denied";
+  }
+  if (out.verdict != engine::Verdict::allow && facts.receipt_id) {
+    out.reason += " (receipt " + *facts.receipt_id + ")";
   }
 }
 

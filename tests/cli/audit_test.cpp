@@ -188,7 +188,7 @@ TEST_CASE("[audit] required: a call whose record cannot be written is denied") {
   const ProcessResult r = hook(t, bash_payload("ls"));
   CHECK(r.exit_code == 0);
   CHECK(has(r.out, "\"permissionDecision\":\"deny\""));
-  CHECK(has(r.out, "`[audit] required` is set, so the call is denied: "));
+  CHECK(has(r.out, "`[audit] required` is set and the audit record could not be written: "));
   CHECK(has(r.err, "vectimus: the audit record could not be written: "));
   // Without `required` the same call is allowed.
   t.write("work/vectimus.toml", "[audit]\nlog_dir = \"" + t.path("blocked/logs") + "\"\n");

@@ -19,6 +19,7 @@
 
 using vectimus::testing::ProcessResult;
 using vectimus::testing::TempTree;
+using vectimus::testing::without_receipt_ids;
 
 namespace {
 
@@ -155,7 +156,7 @@ struct Sandbox {
     std::vector<std::string> out;
     for (const std::string& payload : unrelated()) {
       const ProcessResult r = hook(payload);
-      out.push_back(std::to_string(r.exit_code) + "\n" + r.out + r.err);
+      out.push_back(std::to_string(r.exit_code) + "\n" + without_receipt_ids(r.out) + r.err);
     }
     return out;
   }
@@ -197,9 +198,10 @@ TEST_CASE(
     // Its own rules apply (the project's copy replaces the home one: same name, no duplicate).
     auto r = s.hook(s.write("config/production_database.yml", "host: db\n"));
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"vectimus: "
-                     "blocked by custom-001: Block writes to production database config. "
-                     "Instead: Propose config changes via a pull request for human review\"") !=
+    CHECK(without_receipt_ids(r.out).find(
+              "\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"vectimus: "
+              "blocked by custom-001: Block writes to production database config. "
+              "Instead: Propose config changes via a pull request for human review\"") !=
           std::string::npos);
     r = s.hook(s.write("staging-config.yml", "x: 1\n"));
     CHECK(r.out.find("approval needed: custom-002: Flag writes to staging environment config") !=
@@ -234,12 +236,13 @@ TEST_CASE("server.md's vectimus.toml in the working folder loads and decides as 
   const auto r = s.run({"lint", s.t.path("proj/vectimus.toml")});
   CHECK(r.exit_code == 0);
   const std::string file = s.t.path("proj/vectimus.toml");
-  CHECK(r.out == file +
-                     ":2:1: warning: `[server] host` has no effect yet\nhost = \"0.0.0.0\"\n"
-                     "^~~~\nhelp: server bind address: accepted, but not built yet\n" +
-                     file +
-                     ":3:1: warning: `[server] port` has no effect yet\nport = 8420\n"
-                     "^~~~\nhelp: server bind port: accepted, but not built yet\n");
+  CHECK(without_receipt_ids(r.out) ==
+        file +
+            ":2:1: warning: `[server] host` has no effect yet\nhost = \"0.0.0.0\"\n"
+            "^~~~\nhelp: server bind address: accepted, but not built yet\n" +
+            file +
+            ":3:1: warning: `[server] port` has no effect yet\nport = 8420\n"
+            "^~~~\nhelp: server bind port: accepted, but not built yet\n");
 }
 
 TEST_CASE("architecture.md's config, as ~/.vectimus/config.toml or ./vectimus.toml, loads") {
@@ -281,7 +284,7 @@ TEST_CASE("a misspelt key in a docs config still denies every call, naming file:
   s.copy_builtin_packs("proj/policies");
   const auto r = s.hook(s.bash("ls -la"));
   CHECK(r.exit_code == 0);
-  CHECK(r.out ==
+  CHECK(without_receipt_ids(r.out) ==
         "{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":"
         "\"deny\",\"permissionDecisionReason\":\"vectimus: policies could not be loaded, so every "
         "call is denied: " +

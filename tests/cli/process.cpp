@@ -8,6 +8,7 @@
 #include <array>
 #include <csignal>
 #include <cstdlib>
+#include <regex>
 #include <stdexcept>
 
 namespace vectimus::testing {
@@ -111,6 +112,11 @@ ProcessResult run_process(const std::vector<std::string>& original, const std::s
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+std::string without_receipt_ids(std::string text) {
+  static const std::regex kCitation(R"( \(receipt vtms-[0-9a-f-]{36}\))");
+  return std::regex_replace(text, kCitation, "");
 }
 
 }  // namespace vectimus::testing

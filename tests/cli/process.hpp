@@ -23,4 +23,8 @@ struct ProcessOptions {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
                           const ProcessOptions& options);
 
+// `text` without the ` (receipt vtms-…)` a hook adds to every reason that is not an allow: the
+// ids are random, so tests that compare whole answers compare them without.
+std::string without_receipt_ids(std::string text);
+
 }  // namespace vectimus::testing
