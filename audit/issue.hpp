@@ -26,7 +26,7 @@ struct Issued {
 };
 
 struct IssueOptions {
-  bool durable = true;  // fsync the receipt file and the log record (the head always is)
+  bool durable = true;  // fsync the receipt file, the log record and the log head
 };
 
 Result<Issued> issue_receipt(const Host& host, const std::string& home,

@@ -91,8 +91,9 @@ void ensure_gitignore(const Host& host, const std::string& project_root) {
   (void)host.fs->replace(path, text, 0644);  // best effort: the receipts matter more
 }
 
-Result<bool> write_state(const Host& host, const LogPaths& paths, const LogState& state) {
-  if (IoStatus s = host.fs->replace(paths.state, format_state(state), 0644); !s.ok()) {
+Result<bool> write_state(const Host& host, const LogPaths& paths, const LogState& state,
+                         bool durable) {
+  if (IoStatus s = host.fs->replace(paths.state, format_state(state), 0644, durable); !s.ok()) {
     return io_error("cannot write the receipt log's state", s);
   }
   return true;
@@ -101,7 +102,7 @@ Result<bool> write_state(const Host& host, const LogPaths& paths, const LogState
 // Adds `leaf` to the tree, signs the new checkpoint, keeps it when due, and writes the state
 // without `pending`: the moment the append becomes part of the log.
 Result<bool> commit(const Host& host, const LogPaths& paths, const SigningKey& key, LogState& state,
-                    const std::string& leaf) {
+                    const std::string& leaf, bool durable) {
   state.range.append(leaf);
   const Checkpoint cp{state.origin, state.range.size(), state.range.root()};
   Result<std::string> note = sign_note(checkpoint_text(cp), state.origin, key.key);
@@ -116,7 +117,7 @@ Result<bool> commit(const Host& host, const LogPaths& paths, const SigningKey& k
   }
   state.checkpoint = std::move(note).value();
   state.pending.reset();
-  return write_state(host, paths, state);
+  return write_state(host, paths, state, durable);
 }
 
 // The leaf hash of a receipt file, or "" when it is missing, partial or not JSON.
@@ -130,7 +131,7 @@ std::string file_leaf(const Host& host, const std::string& path) {
 
 // Finishes (the record or the receipt file made it) or rolls back the append `pending` names.
 Result<bool> recover(const Host& host, const LogPaths& paths, const SigningKey& key,
-                     LogState& state) {
+                     LogState& state, bool durable) {
   const PendingAppend p = *state.pending;
   FileRead r = host.fs->read(paths.entries, kMaxLogFile);
   if (r.status != FileRead::Status::ok && r.status != FileRead::Status::missing) {
@@ -147,7 +148,7 @@ Result<bool> recover(const Host& host, const LogPaths& paths, const SigningKey& 
     }
   }
   if (count == p.index + 1 && entries->back().leaf == p.entry.leaf) {
-    return commit(host, paths, key, state, p.entry.leaf);
+    return commit(host, paths, key, state, p.entry.leaf, durable);
   }
   if (count != p.index) {
     return make_error("log", "the receipt log `" + paths.log + "` is damaged (" +
@@ -156,15 +157,16 @@ Result<bool> recover(const Host& host, const LogPaths& paths, const SigningKey& 
   }
   const std::string file = paths.receipt_file(p.entry.day, p.entry.receipt_id);
   if (file_leaf(host, file) == p.entry.leaf) {
-    if (IoStatus s = host.fs->append(paths.entries, format_entry(p.entry), 0644, true); !s.ok()) {
+    if (IoStatus s = host.fs->append(paths.entries, format_entry(p.entry), 0644, durable);
+        !s.ok()) {
       return io_error("cannot append to the receipt log", s);
     }
-    return commit(host, paths, key, state, p.entry.leaf);
+    return commit(host, paths, key, state, p.entry.leaf, durable);
   }
   (void)host.fs->remove(file);
   if ((p.index + 1) % kKeepEvery == 0) (void)host.fs->remove(paths.kept_checkpoint(p.index + 1));
   state.pending.reset();
-  return write_state(host, paths, state);
+  return write_state(host, paths, state, durable);
 }
 
 }  // namespace
@@ -306,14 +308,16 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
     ensure_gitignore(host, project_root);
   }
   if (state.pending) {
-    if (Result<bool> r = recover(host, paths, key, state); !r) return std::move(r).take_errors();
+    if (Result<bool> r = recover(host, paths, key, state, options.durable); !r) return std::move(r).take_errors();
   }
   const uint64_t index = state.range.size();
   Result<BuiltReceipt> built = make(state.origin, index);
   if (!built) return std::move(built).take_errors();
   const LogEntry entry{leaf_hash(built->entry), receipt_id, day};
   state.pending = PendingAppend{entry, index};
-  if (Result<bool> r = write_state(host, paths, state); !r) return std::move(r).take_errors();
+  if (Result<bool> r = write_state(host, paths, state, options.durable); !r) {
+    return std::move(r).take_errors();
+  }
 
   const std::string file = paths.receipt_file(day, receipt_id);
   if (IoStatus s = host.fs->make_directories(join_path(paths.receipts, day), 0755); !s.ok()) {
@@ -329,7 +333,7 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
       !s.ok()) {
     return io_error("cannot append to the receipt log", s);
   }
-  if (Result<bool> r = commit(host, paths, key, state, entry.leaf); !r) {
+  if (Result<bool> r = commit(host, paths, key, state, entry.leaf, options.durable); !r) {
     return std::move(r).take_errors();
   }
   return Appended{index, file};

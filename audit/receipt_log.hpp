@@ -71,7 +71,10 @@ Result<LogState> parse_state(std::string_view text);
 Result<std::optional<LogState>> read_log_state(const Host& host, const LogPaths& paths);
 
 struct AppendOptions {
-  bool durable = true;  // fsync the receipt file and the entries record (state always is)
+  // fsync the receipt file, the entries record and the state (a kept checkpoint always is).
+  // Without it a killed process still loses nothing (the page cache has it); a machine that
+  // loses power may lose the last appends, never the log's shape.
+  bool durable = true;
 };
 
 // A receipt made for its place in the log: the file's text and the log entry (its canonical

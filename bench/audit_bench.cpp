@@ -36,14 +36,8 @@ class NoSyncFileSystem final : public FileSystem {
   IoStatus append(const std::string& p, std::string_view b, unsigned m, bool) const override {
     return real().append(p, b, m, false);
   }
-  IoStatus replace(const std::string& path, std::string_view bytes, unsigned mode) const override {
-    const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) return {"cannot create " + temp};
-    const bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    ::close(fd);
-    if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) return {"cannot replace " + path};
-    return {};
+  IoStatus replace(const std::string& p, std::string_view b, unsigned m, bool) const override {
+    return real().replace(p, b, m, false);
   }
   IoStatus make_directories(const std::string& p, unsigned m) const override {
     return real().make_directories(p, m);

@@ -77,6 +77,7 @@ struct Config {
   std::string audit_log_dir;  // resolved; over log_dir when set
   std::size_t audit_max_file_size_mb = 100;
   bool audit_required = false;
+  bool audit_durable = false;
   // Not built yet: accepted, kept, used by nothing.
   bool receipts_enabled = true;  // ci-cd.md: receipts for every evaluation
   std::size_t receipts_retention_days = 0;

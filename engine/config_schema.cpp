@@ -59,6 +59,9 @@ const ConfigKey kSchema[] = {
      "audit log folder (over logging.dir)"},
     {"audit.max_file_size_mb", K::integer, &Config::audit_max_file_size_mb, M::replace, true, "",
      "100", "size at which a day's audit log file continues in the next one"},
+    {"audit.durable", K::boolean, &Config::audit_durable, M::replace, true, "", "false",
+     "true: fsync each audit record, receipt and log head before answering (survives a power "
+     "loss; costs a disk flush per call)"},
     {"audit.required", K::boolean, &Config::audit_required, M::replace, true, "", "false",
      "true: a call whose audit record cannot be written is denied (regulated CI)"},
     {"server.host", K::string, &Config::server_host, M::replace, false, "VECTIMUS_HOST",

@@ -128,7 +128,8 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   std::vector<std::string> failures;
   if (out.project && (config == nullptr || config->receipts_enabled)) {
     Result<audit::Issued> issued =
-        audit::issue_receipt(host, home, *out.project, receipt_facts(out, facts, evaluation_ms));
+        audit::issue_receipt(host, home, *out.project, receipt_facts(out, facts, evaluation_ms),
+                             {config != nullptr && config->audit_durable});
     if (issued) {
       facts.receipt_id = issued->receipt_id;
       facts.log_index = issued->log_index;
@@ -140,7 +141,10 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
 
   audit::LogSettings settings;
   settings.dir = audit_log_folder(host, config, out.project, home);
-  if (config != nullptr) settings.max_file_bytes = uint64_t{config->audit_max_file_size_mb} << 20;
+  if (config != nullptr) {
+    settings.max_file_bytes = uint64_t{config->audit_max_file_size_mb} << 20;
+    settings.durable = config->audit_durable;
+  }
   const audit::AuditLog log(host, settings, home);
   facts.gap = log.claim_gap();
   if (const IoStatus written = log.append(audit::audit_record(facts), now); !written.ok()) {

@@ -149,7 +149,8 @@ class RealFileSystem final : public FileSystem {
     return status;
   }
 
-  IoStatus replace(const std::string& path, std::string_view bytes, unsigned mode) const override {
+  IoStatus replace(const std::string& path, std::string_view bytes, unsigned mode,
+                   bool durable) const override {
     // The temporary file is in the same folder, so rename(2) is atomic; its name is unique to
     // this process, so concurrent replacers do not write into each other's temporary file.
     const std::string temp = path + ".tmp." + std::to_string(::getpid());
@@ -160,7 +161,7 @@ class RealFileSystem final : public FileSystem {
       status = failed("cannot set the mode of", temp);
     } else if (!write_all(fd, bytes)) {
       status = failed("cannot write", temp);
-    } else if (::fsync(fd) != 0) {
+    } else if (durable && ::fsync(fd) != 0) {
       status = failed("cannot flush", temp);
     }
     if (::close(fd) != 0 && status.ok()) status = failed("cannot close", temp);

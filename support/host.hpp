@@ -69,10 +69,12 @@ class FileSystem {
   // `mode` when missing. `durable`: fsync before returning.
   virtual IoStatus append(const std::string& path, std::string_view bytes, unsigned mode,
                           bool durable) const = 0;
-  // Replaces `path` whole or not at all: writes a temporary file beside it, flushes it to disk,
-  // then renames it over `path`. A reader sees the old or the new content, never a mix.
-  virtual IoStatus replace(const std::string& path, std::string_view bytes,
-                           unsigned mode) const = 0;
+  // Replaces `path` whole or not at all: writes a temporary file beside it, flushes it to disk
+  // (unless not `durable`), then renames it over `path`. A reader sees the old or the new
+  // content, never a mix; a crash of the machine (not of the process) may lose a replace that
+  // was not durable.
+  virtual IoStatus replace(const std::string& path, std::string_view bytes, unsigned mode,
+                           bool durable = true) const = 0;
   // Creates `path` and its missing parents with `mode` (existing folders keep theirs).
   virtual IoStatus make_directories(const std::string& path, unsigned mode) const = 0;
   virtual IoStatus set_mode(const std::string& path, unsigned mode) const = 0;
