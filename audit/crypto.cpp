@@ -1,9 +1,14 @@
 #include "audit/crypto.hpp"
 
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 
 #include <memory>
 
@@ -31,7 +36,21 @@ std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(len));
 }
 
+// Called before any use of OpenSSL. It must not read the system's openssl.cnf: that file is not
+// ours to depend on (a provider or policy set there would change what we sign and check). Nor
+// does it register every legacy cipher and digest name or load the error strings: we fetch
+// Ed25519 and SHA-256 from the default provider, and those tables cost a hook about a
+// millisecond to build.
+void init_openssl() {
+  static const bool done =
+      OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+                              OPENSSL_INIT_NO_ADD_ALL_DIGESTS | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS,
+                          nullptr) == 1;
+  (void)done;
+}
+
 Pkey private_pkey(const Ed25519Key& key) {
+  init_openssl();
   return Pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
                                            reinterpret_cast<const unsigned char*>(key.seed.data()),
                                            key.seed.size()));
@@ -80,6 +99,7 @@ std::string wrap64(const std::string& b64) {
 std::string sha256(std::string_view bytes) {
   std::string out(32, '\0');
   unsigned int len = 0;
+  init_openssl();
   EVP_Digest(bytes.data(), bytes.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
              EVP_sha256(), nullptr);
   return out;
@@ -161,10 +181,20 @@ bool base64_decode(std::string_view text, std::string& out) {
   return true;
 }
 
+// From the kernel (getrandom(2)), not OpenSSL's RAND_bytes: seeding OpenSSL's DRBG fetches
+// every cipher of the default provider, which costs a hook about as much as the rest of its
+// evidence together. The kernel's generator is what OpenSSL seeds from anyway.
 Result<std::string> random_bytes(std::size_t n) {
   std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    return make_error("crypto", "the system's random number generator is not available");
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::getrandom(out.data() + got, n - got, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      return make_error("crypto", std::string("the kernel's random number generator failed: ") +
+                                      std::strerror(errno));
+    }
+    got += static_cast<std::size_t>(r);
   }
   return out;
 }
@@ -213,6 +243,7 @@ Result<std::string> ed25519_sign(const Ed25519Key& key, std::string_view message
 bool ed25519_verify(std::string_view public_key, std::string_view message,
                     std::string_view signature) {
   if (public_key.size() != 32 || signature.size() != 64) return false;
+  init_openssl();
   const Pkey pkey(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()), 32));
   const MdCtx ctx(EVP_MD_CTX_new());
@@ -236,6 +267,7 @@ std::string private_key_pem(const Ed25519Key& key) {
 }
 
 std::string public_key_pem(std::string_view public_key) {
+  init_openssl();
   const Pkey pkey(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()),
       public_key.size()));
@@ -267,6 +299,7 @@ Result<Ed25519Key> read_private_key_pem(std::string_view text) {
                        der.size() == kPkcs8Prefix.size() + 32 && der.rfind(kPkcs8Prefix, 0) == 0) {
     return ed25519_from_seed(std::string_view(der).substr(kPkcs8Prefix.size()));
   }
+  init_openssl();
   const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   const Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
@@ -294,6 +327,7 @@ Result<std::string> read_public_key_pem(std::string_view text) {
       return raw.substr(kSpkiPrefix.size());
     }
   }
+  init_openssl();
   const Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   const Pkey pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {

@@ -308,7 +308,8 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
     ensure_gitignore(host, project_root);
   }
   if (state.pending) {
-    if (Result<bool> r = recover(host, paths, key, state, options.durable); !r) return std::move(r).take_errors();
+    if (Result<bool> r = recover(host, paths, key, state, options.durable); !r)
+      return std::move(r).take_errors();
   }
   const uint64_t index = state.range.size();
   Result<BuiltReceipt> built = make(state.origin, index);

@@ -252,24 +252,8 @@ std::string iso_timestamp(int64_t ns) {
 }
 
 std::string random_uuid() {
-  unsigned char b[16] = {};
-  std::size_t got = 0;
-  while (got < sizeof b) {
-    const ssize_t n = ::getrandom(b + got, sizeof b - got, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the bytes stay as they are: an id, not a secret
-    got += static_cast<std::size_t>(n);
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
-  }
-  return out;
+  Result<std::string> id = uuid4();
+  return id ? std::move(id).value() : std::string("00000000-0000-4000-8000-000000000000");
 }
 
 std::optional<std::string> git_branch(const Host& host, const std::string& root) {

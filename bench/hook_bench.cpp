@@ -7,6 +7,12 @@
 // and the largest peak RSS of any vectimus run. Given a second vectimus binary (an earlier build),
 // it is run interleaved too, so a change is judged against its "before" in one sitting.
 //
+// The hook leaves its evidence as in use: the main run is an event in a project (a git work
+// tree), so it writes the audit record and signs a receipt into the project's log, nothing
+// flushed (`[audit] durable` off, the default). Beside it, the same event with `durable` on
+// (every file fsynced), with `[receipts] enabled = false` (the record only), and outside any
+// project (no receipt possible): the differences are what each part of the evidence costs.
+//
 // Run: build/<preset>/bench/hook_bench [runs] [other-vectimus]   (default 400 runs of each)
 // The hook runs with HOME and its working folder in a fresh temp dir, so no user config or
 // project packs are read: this is the built-in packs' cost.
@@ -26,16 +32,33 @@
 
 namespace {
 
-constexpr const char* kPayload =
-    R"({"session_id":"bench","transcript_path":"/tmp/t.jsonl","cwd":"/nonexistent/shop",)"
-    R"("permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash",)"
-    R"("tool_input":{"command":"ls -la src","description":"List files"},"tool_use_id":"toolu_1"})";
+// A benign Bash event whose cwd is `cwd`.
+std::string payload_in(const std::string& cwd) {
+  return R"({"session_id":"bench","transcript_path":"/tmp/t.jsonl","cwd":")" + cwd +
+         R"(","permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash",)"
+         R"("tool_input":{"command":"ls -la src","description":"List files"},)"
+         R"("tool_use_id":"toolu_1"})";
+}
+
+// A project folder (a git work tree) under `dir`, with `config` as its .vectimus/config.toml.
+std::string make_project(const std::string& dir, const std::string& name,
+                         const std::string& config) {
+  const std::string root = dir + "/" + name;
+  std::filesystem::create_directories(root + "/.git");
+  std::filesystem::create_directories(root + "/.vectimus");
+  if (!config.empty()) {
+    FILE* f = std::fopen((root + "/.vectimus/config.toml").c_str(), "w");
+    if (f == nullptr || std::fputs(config.c_str(), f) < 0) std::abort();
+    std::fclose(f);
+  }
+  return root;
+}
 
 long peak_rss_kib = 0;  // largest max RSS of any vectimus run (wait4's rusage)
 
 // Runs argv with `input` on stdin, stdout/stderr discarded; returns microseconds to exit.
 double run_once(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                const std::string& cwd, const std::string& payload = kPayload) {
+                const std::string& cwd, const std::string& payload) {
   int in[2];
   if (pipe(in) != 0) std::abort();
   posix_spawn_file_actions_t actions;
@@ -94,35 +117,48 @@ int main(int argc, char** argv) {
   const std::vector<std::string> static_baseline = {READ_STDIN_STATIC_BINARY};
   std::vector<std::string> other;
   if (argc > 2) other = {argv[2], "hook", "--source", "claude-code"};
+  const std::string in_project = payload_in(make_project(dir, "proj", ""));
+  const std::string durable =
+      payload_in(make_project(dir, "proj-durable", "[audit]\ndurable = true\n"));
+  const std::string record_only =
+      payload_in(make_project(dir, "proj-record-only", "[receipts]\nenabled = false\n"));
+  const std::string no_project = payload_in("/nonexistent/shop");
   for (int i = 0; i < 20; ++i) {  // warm the page cache
-    run_once(hook, env, dir);
-    run_once(baseline, env, dir);
-    run_once(static_baseline, env, dir);
-    if (!other.empty()) run_once(other, env, dir);
+    run_once(hook, env, dir, in_project);
+    run_once(baseline, env, dir, in_project);
+    run_once(static_baseline, env, dir, in_project);
+    if (!other.empty()) run_once(other, env, dir, in_project);
   }
   // The empty-stdin hook run allows without loading any pack: process start-up alone.
   // The --no-index run shows what building the rule index at start costs.
-  std::vector<double> hook_us, base_us, static_us, empty_us, no_index_us, other_us;
+  std::vector<double> hook_us, base_us, static_us, empty_us, no_index_us, other_us, durable_us,
+      record_only_us, no_project_us;
   for (int i = 0; i < runs; ++i) {
-    hook_us.push_back(run_once(hook, env, dir));
-    base_us.push_back(run_once(baseline, env, dir));
-    static_us.push_back(run_once(static_baseline, env, dir));
+    hook_us.push_back(run_once(hook, env, dir, in_project));
+    base_us.push_back(run_once(baseline, env, dir, in_project));
+    static_us.push_back(run_once(static_baseline, env, dir, in_project));
     empty_us.push_back(run_once(hook, env, dir, ""));
-    no_index_us.push_back(run_once(no_index, env, dir));
-    if (!other.empty()) other_us.push_back(run_once(other, env, dir));
+    no_index_us.push_back(run_once(no_index, env, dir, in_project));
+    durable_us.push_back(run_once(hook, env, dir, durable));
+    record_only_us.push_back(run_once(hook, env, dir, record_only));
+    no_project_us.push_back(run_once(hook, env, dir, no_project));
+    if (!other.empty()) other_us.push_back(run_once(other, env, dir, in_project));
   }
   std::filesystem::remove_all(dir);
   const double h = median(hook_us);
   const double b = median(base_us);
   const double sb = median(static_us);
   std::printf("runs: %d each, interleaved\n", runs);
-  std::printf("vectimus hook (benign Bash event): median %.0f us\n", h);
+  std::printf("vectimus hook (benign Bash event, record + receipt): median %.0f us\n", h);
   std::printf("read-stdin baseline, static:       median %.0f us\n", sb);
   std::printf("read-stdin baseline, dynamic:      median %.0f us\n", b);
   std::printf("vectimus hook, empty stdin:        median %.0f us (start-up, no packs loaded)\n",
               median(empty_us));
   std::printf("vectimus hook --no-index:           median %.0f us (every rule, no index built)\n",
               median(no_index_us));
+  std::printf("  with [audit] durable (fsync):     median %.0f us\n", median(durable_us));
+  std::printf("  record only (no receipt):         median %.0f us\n", median(record_only_us));
+  std::printf("  outside a project (record only):  median %.0f us\n", median(no_project_us));
   if (!other_us.empty()) {
     const double o = median(other_us);
     std::printf("other vectimus (%s): median %.0f us, %.2fx the static baseline\n", argv[2], o,
