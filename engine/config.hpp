@@ -77,6 +77,7 @@ struct Config {
   std::string audit_log_dir;  // resolved; over log_dir when set
   std::size_t audit_max_file_size_mb = 100;
   bool audit_required = false;
+  std::string audit_syslog;  // a copy of each record goes there (support/endpoint.hpp); empty: none
   // Not built yet: accepted, kept, used by nothing.
   bool receipts_enabled = false;
   std::size_t receipts_retention_days = 0;
