@@ -4,6 +4,8 @@
 
 #include "audit/log.hpp"
 #include "audit/record.hpp"
+#include "audit/syslog.hpp"
+#include "support/endpoint.hpp"
 
 namespace vectimus::pipeline {
 namespace {
@@ -20,6 +22,36 @@ std::string_view recorded_verdict(const Outcome& out) {
     return "observe";
   }
   return engine::verdict_name(out.verdict);
+}
+
+// Sends `record` to `[audit] syslog`, if set. It is sent whether or not the local write
+// succeeded: the copy exists for when the local log cannot be trusted, and an agent that makes
+// the log folder unwritable must not silence the collector too (the collector then holds the
+// record, the next local one notes the gap). A failed send leaves the decision as it was and
+// says why on stderr; with `[audit] required` it denies, as a failed write does. The record
+// still says what the engine decided: the trail may show a call allowed that was denied for
+// want of evidence, never one denied that was allowed.
+void export_record(const audit::RecordFacts& facts, std::string_view record, Outcome& out) {
+  // Without a loaded config (a payload or pack that did not load) no target is known.
+  if (out.engine == nullptr || out.engine->config().audit_syslog.empty()) return;
+  const engine::Config& config = out.engine->config();
+  const auto to = parse_endpoint(config.audit_syslog);  // checked when the config was read
+  IoStatus sent{to ? std::string() : to.errors().front().message};
+  if (to) {
+    const audit::DecisionExport decision{facts.verdict, facts.receipt_id, facts.log_index,
+                                         out.matched_rule_ids(), record};
+    const audit::SyslogHeader header{facts.timestamp_ns, facts.hostname, ::getpid()};
+    sent = audit::send_syslog(*to, audit::decision_message(header, decision));
+  }
+  if (sent.ok()) return;
+  out.human += "vectimus: the audit record could not be sent to syslog: " + sent.error + "\n";
+  if (config.audit_required && out.verdict != engine::Verdict::deny) {
+    out.verdict = engine::Verdict::deny;
+    out.reason =
+        "vectimus: the audit record could not be sent to `[audit] syslog` and `[audit] "
+        "required` is set, so the call is denied: " +
+        sent.error;
+  }
 }
 
 }  // namespace
@@ -57,14 +89,16 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   facts.hostname = hostname();
 
   audit::LogSettings settings;
-  settings.dir = audit_log_folder(
-      host, out.engine != nullptr ? &out.engine->config() : nullptr, out.project, home);
+  settings.dir = audit_log_folder(host, out.engine != nullptr ? &out.engine->config() : nullptr,
+                                  out.project, home);
   if (out.engine != nullptr) {
     settings.max_file_bytes = uint64_t{out.engine->config().audit_max_file_size_mb} << 20;
   }
   const audit::AuditLog log(host, settings, home);
   facts.gap = log.claim_gap();
-  const IoStatus written = log.append(audit::audit_record(facts), now);
+  const std::string record = audit::audit_record(facts);
+  const IoStatus written = log.append(record, now);
+  export_record(facts, record, out);
   if (written.ok()) return;
   // The decision stands; the human learns why, and the next record carries the gap.
   audit::Gap gap = facts.gap.value_or(audit::Gap{});
