@@ -219,7 +219,8 @@ Result<std::string> checkpoint_message(const SyslogHeader& header, std::string_v
     return make_error("io", "the checkpoint to export is not a signed checkpoint: " +
                                 checkpoint.errors().front().message);
   }
-  // Notice: a checkpoint is routine, but it is what the copy exists for; kept with decisions.
+  // A notice: routine, but what the copy exists for, so a collector that keeps the notices of
+  // decisions keeps the checkpoints too.
   std::string out = header_text(header, kSeverityNotice, "checkpoint");
   out += "[" + std::string(kSdId) + sd_param("origin", checkpoint->origin) +
          sd_param("tree_size", std::to_string(checkpoint->size)) + "] ";

@@ -24,6 +24,19 @@ std::string_view recorded_verdict(const Outcome& out) {
   return engine::verdict_name(out.verdict);
 }
 
+// A copy of `what` (the audit record, a kept checkpoint) that could not be sent to `[audit]
+// syslog`: stderr says why; with `[audit] required` the call is denied.
+void export_failed(std::string_view what, const std::string& why, Outcome& out) {
+  out.human += "vectimus: " + std::string(what) + " could not be sent to syslog: " + why + "\n";
+  if (out.engine->config().audit_required && out.verdict != engine::Verdict::deny) {
+    out.verdict = engine::Verdict::deny;
+    out.reason = "vectimus: " + std::string(what) +
+                 " could not be sent to `[audit] syslog` and `[audit] required` is set, so the "
+                 "call is denied: " +
+                 why;
+  }
+}
+
 // Sends `record` to `[audit] syslog`, if set. It is sent whether or not the local write
 // succeeded: the copy exists for when the local log cannot be trusted, and an agent that makes
 // the log folder unwritable must not silence the collector too (the collector then holds the
@@ -43,15 +56,7 @@ void export_record(const audit::RecordFacts& facts, std::string_view record, Out
     const audit::SyslogHeader header{facts.timestamp_ns, facts.hostname, ::getpid()};
     sent = audit::send_syslog(*to, audit::decision_message(header, decision));
   }
-  if (sent.ok()) return;
-  out.human += "vectimus: the audit record could not be sent to syslog: " + sent.error + "\n";
-  if (config.audit_required && out.verdict != engine::Verdict::deny) {
-    out.verdict = engine::Verdict::deny;
-    out.reason =
-        "vectimus: the audit record could not be sent to `[audit] syslog` and `[audit] "
-        "required` is set, so the call is denied: " +
-        sent.error;
-  }
+  if (!sent.ok()) export_failed("the audit record", sent.error, out);
 }
 
 }  // namespace
