@@ -32,7 +32,7 @@ Result<Issued> issue(const Host& host, const std::string& home, const std::strin
   Result<Appended> appended =
       append_to_log(host, project_root, signer, receipt_id, day, make, {options.durable});
   if (!appended) return std::move(appended).take_errors();
-  return Issued{receipt_id, appended->index, appended->path};
+  return Issued{receipt_id, appended->index, appended->path, appended->kept_checkpoint};
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "audit/crypto.hpp"  // sha256_hex, for the policy set hash
@@ -23,6 +24,8 @@ struct Issued {
   std::string receipt_id;  // vtms-<uuid4>: cite it in the deny reason
   uint64_t log_index = 0;
   std::string path;  // the receipt file
+  // The signed checkpoint this append kept for good (every 100th), for a copy elsewhere.
+  std::optional<std::string> kept_checkpoint;
 };
 
 struct IssueOptions {

@@ -337,7 +337,9 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
   if (Result<bool> r = commit(host, paths, key, state, entry.leaf, options.durable); !r) {
     return std::move(r).take_errors();
   }
-  return Appended{index, file};
+  Appended appended{index, file, std::nullopt};
+  if ((index + 1) % kKeepEvery == 0) appended.kept_checkpoint = state.checkpoint;
+  return appended;
 }
 
 }  // namespace vectimus::audit

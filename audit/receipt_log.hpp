@@ -88,6 +88,7 @@ using ReceiptMaker = std::function<Result<BuiltReceipt>(const std::string& origi
 struct Appended {
   uint64_t index = 0;
   std::string path;
+  std::optional<std::string> kept_checkpoint;  // the signed note, when this append kept one
 };
 
 // Appends one receipt, built by `make` for its position, to the project's log (`paths`), and

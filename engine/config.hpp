@@ -78,6 +78,7 @@ struct Config {
   std::size_t audit_max_file_size_mb = 100;
   bool audit_required = false;
   bool audit_durable = false;
+  std::string audit_syslog;  // a copy of each record goes there (support/endpoint.hpp); empty: none
   // Not built yet: accepted, kept, used by nothing.
   bool receipts_enabled = true;  // ci-cd.md: receipts for every evaluation
   std::size_t receipts_retention_days = 0;

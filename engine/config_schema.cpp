@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "support/endpoint.hpp"
+
 namespace vectimus::engine {
 namespace {
 
@@ -63,7 +65,9 @@ const ConfigKey kSchema[] = {
      "true: fsync each audit record, receipt and log head before answering (survives a power "
      "loss; costs a disk flush per call)"},
     {"audit.required", K::boolean, &Config::audit_required, M::replace, true, "", "false",
-     "true: a call whose audit record cannot be written is denied (regulated CI)"},
+     "true: a call whose audit record cannot be written (or exported) is denied (regulated CI)"},
+    {"audit.syslog", K::endpoint, &Config::audit_syslog, M::replace, true, "", "",
+     "also send each record, as RFC 5424, to udp://host:port, tcp://host:port or unix:///path"},
     {"server.host", K::string, &Config::server_host, M::replace, false, "VECTIMUS_HOST",
      "0.0.0.0", "server bind address"},
     {"server.port", K::integer, &Config::server_port, M::replace, false, "VECTIMUS_PORT", "8420",
@@ -232,6 +236,7 @@ std::string_view value_kind_name(ValueKind kind) {
     case ValueKind::string_list: return "list of strings";
     case ValueKind::enforcement: return "enforcement level";
     case ValueKind::table_array: return "array of tables";
+    case ValueKind::endpoint: return "endpoint";
   }
   return "?";
 }
@@ -292,7 +297,8 @@ Result<ConfigValue> parse_config_text(const ConfigKey& key, std::string_view tex
     case ValueKind::string:
     case ValueKind::choice:
     case ValueKind::path:
-    case ValueKind::enforcement: break;
+    case ValueKind::enforcement:
+    case ValueKind::endpoint: break;
   }
   return ConfigValue{std::string(text)};
 }
@@ -305,6 +311,13 @@ std::string assign_config_value(Config& config, const ConfigKey& key, std::strin
     const std::string& text = std::get<std::string>(value);
     if (std::find(key.choices.begin(), key.choices.end(), text) == key.choices.end()) {
       return name + " must be " + quoted_choices(key.choices);
+    }
+  }
+  if (key.kind == ValueKind::endpoint) {
+    const auto endpoint = parse_endpoint(std::get<std::string>(value));
+    if (!endpoint) {
+      return name + " must be " + std::string(kEndpointForms) + ": " +
+             endpoint.errors().front().message;
     }
   }
   if (key.kind == ValueKind::integer && std::get<std::size_t>(value) > key.max) {

@@ -30,6 +30,7 @@ enum class ValueKind : uint8_t {
   path,         // a string naming a folder; relative and `~/` paths resolved (config.hpp)
   string_list,  // a list of strings (variables: comma-separated)
   enforcement,  // "deny" | "escalate" | "observe"
+  endpoint,     // udp://host:port, tcp://host:port or unix:///path (support/endpoint.hpp)
   table_array,  // an array of tables (`[[server.api_keys]]`), fields kept as text
 };
 std::string_view value_kind_name(ValueKind kind);

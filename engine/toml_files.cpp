@@ -121,7 +121,8 @@ std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const to
     case ValueKind::string:
     case ValueKind::choice:
     case ValueKind::path:
-    case ValueKind::enforcement: break;
+    case ValueKind::enforcement:
+    case ValueKind::endpoint: break;
   }
   if (const auto* text = node.as_string()) return ConfigValue{text->get()};
   return std::string("a string");

@@ -7,8 +7,10 @@
 #include "audit/log.hpp"
 #include "audit/record.hpp"
 #include "audit/redact.hpp"
+#include "audit/syslog.hpp"
 #include "engine/builtin.hpp"
 #include "pipeline/answer.hpp"
+#include "support/endpoint.hpp"
 
 namespace vectimus::pipeline {
 namespace {
@@ -86,6 +88,35 @@ audit::ReceiptFacts receipt_facts(const Outcome& out, const audit::RecordFacts& 
   return f;
 }
 
+// Sends a copy of `record` to `[audit] syslog`, if set; returns what failed, if anything. It is
+// sent whether or not the local write succeeded: the copy exists for when the local log cannot
+// be trusted, and an agent that makes the log folder unwritable must not silence the collector
+// too (the collector then holds the record, the next local one notes the gap).
+std::optional<std::string> export_record(const engine::Config* config,
+                                         const audit::RecordFacts& facts, std::string_view record,
+                                         const Outcome& out) {
+  // Without a loaded config (a payload or pack that did not load) no target is known.
+  if (config == nullptr || config->audit_syslog.empty()) return std::nullopt;
+  const auto to = parse_endpoint(config->audit_syslog);  // checked when the config was read
+  if (!to) return "the audit record could not be sent to syslog: " + to.errors().front().message;
+  const audit::DecisionExport decision{facts.verdict, facts.receipt_id, facts.log_index,
+                                       out.matched_rule_ids(), record};
+  const audit::SyslogHeader header{facts.timestamp_ns, facts.hostname, ::getpid()};
+  const IoStatus sent = audit::send_syslog(*to, audit::decision_message(header, decision));
+  if (sent.ok()) return std::nullopt;
+  return "the audit record could not be sent to syslog: " + sent.error;
+}
+
+// A kept checkpoint (every 100th log head) goes to `[audit] syslog` too, so a copy of the log's
+// head lives where the agent cannot rewrite it.
+std::optional<std::string> export_checkpoint(const engine::Config* config,
+                                             const std::string& signed_note, int64_t now) {
+  if (config == nullptr || config->audit_syslog.empty()) return std::nullopt;
+  const IoStatus sent = audit::send_checkpoint(config->audit_syslog, signed_note, now);
+  if (sent.ok()) return std::nullopt;
+  return "the kept checkpoint could not be sent to syslog: " + sent.error;
+}
+
 }  // namespace
 
 std::string audit_log_folder(const Host& host, const engine::Config* config,
@@ -133,6 +164,11 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     if (issued) {
       facts.receipt_id = issued->receipt_id;
       facts.log_index = issued->log_index;
+      if (issued->kept_checkpoint) {
+        if (auto failed = export_checkpoint(config, *issued->kept_checkpoint, now)) {
+          failures.push_back(*failed);
+        }
+      }
     } else {
       failures.push_back("the receipt could not be written: " +
                          short_diagnostic(issued.errors().front()));
@@ -147,7 +183,9 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   }
   const audit::AuditLog log(host, settings, home);
   facts.gap = log.claim_gap();
-  if (const IoStatus written = log.append(audit::audit_record(facts), now); !written.ok()) {
+  const std::string record = audit::audit_record(facts);
+  const IoStatus written = log.append(record, now);
+  if (!written.ok()) {
     // The next record that is written carries the gap.
     audit::Gap gap = facts.gap.value_or(audit::Gap{});
     const std::string at = audit::iso_timestamp(now);
@@ -158,8 +196,11 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     log.note_missed(gap);
     failures.push_back("the audit record could not be written: " + written.error);
   }
+  if (auto failed = export_record(config, facts, record, out)) failures.push_back(*failed);
 
-  // The decision stands unless `[audit] required` says evidence is a condition of the call.
+  // The decision stands unless `[audit] required` says evidence is a condition of the call. The
+  // receipt and the record still say what the engine decided: the trail may show a call allowed
+  // that was denied for want of evidence, never one denied that was allowed.
   for (const std::string& failure : failures) out.human += "vectimus: " + failure + "\n";
   if (!failures.empty() && config != nullptr && config->audit_required &&
       out.verdict != engine::Verdict::deny) {

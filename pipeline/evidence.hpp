@@ -4,7 +4,9 @@
 // Where: `[audit] log_dir` / `[logging] dir` / `VECTIMUS_LOG_DIR` (a relative folder is taken from
 // the project root, else the process's folder), default `~/.vectimus/logs`. When the record cannot
 // be written the decision stands, `human` (stderr) says why, and the next record that is written
-// notes the gap.
+// notes the gap. With `[audit] syslog` a copy of the record goes to that collector too
+// (audit/syslog.hpp); a copy that cannot be sent is reported the same way. `[audit] required`
+// denies either failure.
 #pragma once
 
 #include <optional>

@@ -151,6 +151,16 @@ TEST_CASE("a config file that does not parse, or has an unknown key, is an error
   CHECK(c.errors()[0].message == "`[mode] observe` must be true or false");
   CHECK(c.errors()[1].message == "`[server] port` must be at most 65535");
 
+  t.write("home/.vectimus/config.toml", "[audit]\nrequired = true\nsyslog = \"tcp://10.0.0.9\"\n");
+  c = engine::load_config(h.host, {file});
+  REQUIRE(c.errors().size() == 1);
+  CHECK(render(c.errors().front()) ==
+        file +
+            ":3:10: error: `[audit] syslog` must be udp://host:port, tcp://host:port or "
+            "unix:///path: `tcp://10.0.0.9` has no port\n"
+            "syslog = \"tcp://10.0.0.9\"\n"
+            "         ^~~~~~~~~~~~~~~~\n");
+
   std::remove(file.c_str());
   h.env.set("VECTIMUS_OBSERVE", "maybe");
   c = engine::load_config(h.host, {file});
@@ -199,6 +209,8 @@ TEST_CASE("every row of the schema round-trips its kind and merge through two la
       case engine::ValueKind::string_list: return {"[\"a\", \"b\"]", "[\"c\", \"a\"]", "\"a\""};
       case engine::ValueKind::enforcement: return {"\"observe\"", "\"escalate\"", "\"block\""};
       case engine::ValueKind::table_array: return {"[{k = \"1\"}]", "[{k = \"2\"}, {k = 3}]", "1"};
+      case engine::ValueKind::endpoint:
+        return {"\"udp://127.0.0.1:514\"", "\"tcp://[::1]:6514\"", "1"};
     }
     return {};
   };
@@ -237,10 +249,11 @@ TEST_CASE("every row of the schema round-trips its kind and merge through two la
             CHECK(field == 9);
           } else if constexpr (std::is_same_v<Field, std::string> ||
                                std::is_same_v<Field, std::optional<std::string>>) {
-            const std::string expected = key.kind == engine::ValueKind::choice
-                                             ? std::string(key.choices.back())
-                                         : key.kind == engine::ValueKind::path ? "/two"
-                                                                               : "two";
+            const std::string expected =
+                key.kind == engine::ValueKind::choice     ? std::string(key.choices.back())
+                : key.kind == engine::ValueKind::path     ? "/two"
+                : key.kind == engine::ValueKind::endpoint ? "tcp://[::1]:6514"
+                                                          : "two";
             CHECK(field == expected);
           } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
             CHECK(field == (key.merge == engine::Merge::unite
