@@ -178,3 +178,37 @@ TEST_CASE("[audit] syslog that is not a target: the config error names its place
                        ":2:10: error: `[audit] syslog` must be udp://host:port, tcp://host:port "
                        "or unix:///path: `syslog.example:514` has no scheme"));
 }
+
+TEST_CASE("[audit] syslog: the hook that keeps a checkpoint (every 100th) sends it too") {
+  if (skip_without_rsyslog()) return;
+  TempTree t;
+  t.mkdir("home");
+  t.mkdir("proj/.git");
+  const Rsyslog rsyslog(t);
+  REQUIRE(rsyslog.problem().empty());
+  t.write("proj/.vectimus/config.toml", "[audit]\nsyslog = \"" + rsyslog.tcp() + "\"\n");
+  const std::string payload =
+      R"({"session_id":"s1","cwd":")" + t.path("proj") +
+      R"(","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"}})";
+  for (int i = 0; i < 100; ++i) {
+    const ProcessResult r = vectimus::testing::run_process(
+        {kBinary, "hook", "--source", "claude-code", "--policy-dir", kPacks}, payload,
+        {{"HOME=" + t.path("home")}, t.path("proj")});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(r.err.empty());
+  }
+  const std::vector<Stored> stored = rsyslog.wait_for(101);
+  REQUIRE(stored.size() == 101);
+  std::vector<Stored> checkpoints;
+  for (const Stored& s : stored) {
+    if (s.msgid == "checkpoint") checkpoints.push_back(s);
+  }
+  REQUIRE(checkpoints.size() == 1);
+  // The note sent is the one kept in the project's log, byte for byte.
+  const std::string kept = t.path("proj/.vectimus/receipts/log/checkpoints/0000000100");
+  std::ifstream in(kept, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(text.empty());
+  CHECK(checkpoints[0].text().substr(kBom.size()) + "\n" == text);
+  CHECK(has(checkpoints[0].structured_data, "tree_size=\"100\""));
+}
