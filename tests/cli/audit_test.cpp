@@ -2,7 +2,6 @@
 // record per decision, secrets redacted, written content kept as a hash; concurrent hooks never
 // interleave (evidence_test.cpp, 8 hooks x 500 events); a record that cannot be written leaves the
 // decision as it was, says why on stderr, and the next record notes the gap.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
