@@ -59,7 +59,8 @@ bool has(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("--since: spans back from now, dates and times, and a clear error", "[summary]") {
+TEST_CASE("the window's start (since): spans back from now, dates and times, a clear error",
+          "[summary]") {
   const int64_t now = kJan5 + 12 * 60 * kMinute;
   CHECK(*audit::parse_since("7d", now) == now - 7 * kDay);
   CHECK(*audit::parse_since("12h", now) == now - 12 * 60 * kMinute);
