@@ -157,6 +157,23 @@ void write_event(RecordWriter& r, const RecordFacts& f, const std::string& times
   r.json().end_object();
 }
 
+// A rule's `@controls("SOC2-CC6.1, NIST-CSF-PR.AC-4")` as a list, each control trimmed, empty
+// ones dropped: the packs write one comma-separated string, and a list is what a report or a
+// `jq '.decision.matched[].controls[]'` query counts by. The wording of each control is kept.
+void write_controls(RecordWriter& r, std::string_view controls) {
+  r.json().key("controls").begin_array();
+  while (!controls.empty()) {
+    const std::size_t comma = std::min(controls.find(','), controls.size());
+    std::string_view control = controls.substr(0, comma);
+    controls.remove_prefix(std::min(comma + 1, controls.size()));
+    const std::size_t begin = control.find_first_not_of(" \t\n");
+    if (begin == std::string_view::npos) continue;
+    control = control.substr(begin, control.find_last_not_of(" \t\n") - begin + 1);
+    r.text(control);
+  }
+  r.json().end_array();
+}
+
 // The matched rules, each once, in document order (the decision's matches are sorted by rule).
 std::vector<const engine::RuleMatch*> first_matches(const engine::Decision* d) {
   std::vector<const engine::RuleMatch*> out;
@@ -190,6 +207,7 @@ void write_decision(RecordWriter& r, const RecordFacts& f) {
     r.key("id").text(rule.id);
     r.key("pack").text(f.engine->packs().packs[rule.pack].manifest.name);
     r.key("enforcement").text(engine::enforcement_name(m->level));
+    write_controls(r, rule.controls);
     r.json().end_object();
   }
   r.json().end_array();

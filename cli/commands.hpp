@@ -16,6 +16,7 @@ void add_explain_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);    // verify RECEIPT, verify --log
 void add_receipts_command(CLI::App& app, int& exit_code);  // receipts list|show|prune|prove|bundle
+void add_report_command(CLI::App& app, int& exit_code);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

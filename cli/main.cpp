@@ -26,6 +26,7 @@ constexpr Command kCommands[] = {
     {"eval", vectimus::cli::add_eval_command},
     {"verify", vectimus::cli::add_verify_command},
     {"receipts", vectimus::cli::add_receipts_command},
+    {"report", vectimus::cli::add_report_command},
 };
 
 }  // namespace

@@ -36,6 +36,7 @@ struct CompiledRule {
   std::string_view id;
   std::string_view description;
   std::string_view suggested_alternative;
+  std::string_view controls;
   std::string_view enforcement;  // meaningful only when has_enforcement
   bool has_enforcement = false;
   unsigned pack = 0;

@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   cpp << "constexpr CompiledRule kRules[] = {\n";
   for (const vectimus::engine::RuleInfo& rule : compiled->rules) {
     cpp << "    {" << cpp_string(rule.id) << ", " << cpp_string(rule.description) << ",\n     "
-        << cpp_string(rule.suggested_alternative) << ", "
+        << cpp_string(rule.suggested_alternative) << ", " << cpp_string(rule.controls) << ", "
         << cpp_string(rule.enforcement.value_or("")) << ", "
         << (rule.enforcement ? "true" : "false") << ", " << rule.pack << "},\n";
   }

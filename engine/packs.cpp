@@ -137,6 +137,7 @@ Diagnostics describe_rules(const ir::PolicySet& set, PolicyPacks& out,
     if (const std::string* a = policy.annotation("suggested_alternative")) {
       info.suggested_alternative = *a;
     }
+    if (const std::string* c = policy.annotation("controls")) info.controls = *c;
     if (const std::string* e = policy.annotation("enforcement")) {
       info.enforcement = *e;
       if (!parse_enforcement(*e)) {
@@ -317,7 +318,8 @@ Result<PolicyPacks> load_compiled_packs(const CompiledPacks& compiled) {
   out.rules.reserve(compiled.rules.size());
   for (const CompiledRule& rule : compiled.rules) {
     if (rule.pack >= packs.size()) return stale("a rule of a missing pack");
-    RuleInfo info{rule.id, rule.description, rule.suggested_alternative, std::nullopt, rule.pack};
+    RuleInfo info{rule.id,       rule.description, rule.suggested_alternative,
+                  rule.controls, std::nullopt,     rule.pack};
     if (rule.has_enforcement) info.enforcement = rule.enforcement;
     out.rules.push_back(std::move(info));
   }

@@ -71,6 +71,7 @@ struct RuleInfo {
   std::string_view id;
   std::string_view description;                 // @description, may be empty
   std::string_view suggested_alternative;       // @suggested_alternative, may be empty
+  std::string_view controls;                    // @controls as written, may be empty
   std::optional<std::string_view> enforcement;  // @enforcement as written
   uint32_t pack = 0;                            // index into packs
 };

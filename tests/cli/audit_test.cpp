@@ -80,7 +80,9 @@ TEST_CASE("each hook decision leaves one record, with secrets redacted") {
   const std::string& rec = lines[0];
   CHECK(rec.starts_with("{\"event\":{\"event_id\":\""));
   CHECK(has(rec, R"("decision":{"decision":"deny")"));
-  CHECK(has(rec, R"("matched":[{"id":"levels-deny","pack":"levels","enforcement":"deny"}])"));
+  // `@controls("SOC2-CC6.1,  NIST-CSF-PR.AC-4,")`: a list, trimmed, the empty tail dropped.
+  CHECK(has(rec, R"("matched":[{"id":"levels-deny","pack":"levels","enforcement":"deny",)"
+                 R"("controls":["SOC2-CC6.1","NIST-CSF-PR.AC-4"]}])"));
   CHECK(has(rec, R"("command":"GITHUB_TOKEN=[REDACTED] danger")"));
   CHECK_FALSE(has(rec, "ghp_0123456789"));
   CHECK(has(rec, R"("redactions":)"));
@@ -90,6 +92,12 @@ TEST_CASE("each hook decision leaves one record, with secrets redacted") {
   const auto both = records(t.path("home/.vectimus/logs"));
   REQUIRE(both.size() == 2);
   CHECK(has(both[1], R"("decision":{"decision":"allow")"));
+  // A rule without `@controls` records an empty list.
+  REQUIRE(hook(t, bash_payload("watch")).exit_code == 0);
+  const auto three = records(t.path("home/.vectimus/logs"));
+  REQUIRE(three.size() == 3);
+  CHECK(has(three[2], R"("matched":[{"id":"levels-observe","pack":"levels",)"
+                      R"("enforcement":"observe","controls":[]}])"));
 }
 
 TEST_CASE("written content is recorded as its hash, length and matched lines") {

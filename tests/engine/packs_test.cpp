@@ -313,6 +313,7 @@ TEST_CASE("the built-in packs load from their compiled form, exactly as parsing 
     CHECK(compiled->rules[i].id == parsed->rules[i].id);
     CHECK(compiled->rules[i].description == parsed->rules[i].description);
     CHECK(compiled->rules[i].suggested_alternative == parsed->rules[i].suggested_alternative);
+    CHECK(compiled->rules[i].controls == parsed->rules[i].controls);
     CHECK(compiled->rules[i].enforcement == parsed->rules[i].enforcement);
     CHECK(compiled->rules[i].pack == parsed->rules[i].pack);
   }
