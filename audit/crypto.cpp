@@ -218,20 +218,23 @@ Result<Ed25519Key> ed25519_generate() {
 
 Result<Ed25519Key> ed25519_from_seed(std::string_view seed) {
   if (seed.size() != 32) return make_error("key", "an Ed25519 private key is 32 bytes");
-  Ed25519Key key{std::string(seed), {}};
-  const Pkey pkey = private_pkey(key);
+  Ed25519Key key{std::string(seed), {}, {}};
+  Pkey pkey = private_pkey(key);
   if (!pkey) return make_error("key", "OpenSSL refused the Ed25519 private key");
   key.public_key = raw_public(pkey.get());
   if (key.public_key.empty()) return make_error("key", "cannot derive the Ed25519 public key");
+  key.openssl = std::shared_ptr<EVP_PKEY>(pkey.release(), EVP_PKEY_free);
   return key;
 }
 
 Result<std::string> ed25519_sign(const Ed25519Key& key, std::string_view message) {
-  const Pkey pkey = private_pkey(key);
+  // A key built by hand (seed only) gets its OpenSSL form here, for this signature alone.
+  const Pkey own = key.openssl ? nullptr : private_pkey(key);
+  EVP_PKEY* pkey = key.openssl ? key.openssl.get() : own.get();
   const MdCtx ctx(EVP_MD_CTX_new());
   std::string sig(64, '\0');
   std::size_t len = sig.size();
-  if (!pkey || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1 ||
+  if (!pkey || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey) != 1 ||
       EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
                      reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
       len != 64) {

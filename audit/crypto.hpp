@@ -6,10 +6,13 @@
 // (PKCS#8, SubjectPublicKeyInfo, the other tool's raw-base64 PEM, signed-note vkeys) reduces to.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "support/result.hpp"
+
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept out of this header
 
 namespace vectimus::audit {
 
@@ -28,6 +31,9 @@ Result<std::string> uuid4();
 struct Ed25519Key {
   std::string seed;        // 32 bytes: the private key
   std::string public_key;  // 32 bytes
+  // OpenSSL's form of the key, made once by ed25519_from_seed: making it derives the public
+  // key (a scalar multiplication), which a hook would otherwise pay again for each signature.
+  std::shared_ptr<evp_pkey_st> openssl;
 };
 
 Result<Ed25519Key> ed25519_generate();
