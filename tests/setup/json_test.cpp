@@ -1,0 +1,108 @@
+// The format-preserving JSON reader and editor: spans, errors with line and column, and
+// insertions whose removal gives back the same bytes.
+#include <catch2/catch.hpp>
+
+#include "setup/json_doc.hpp"
+#include "setup/json_edit.hpp"
+
+using namespace vectimus;
+using namespace vectimus::setup;
+
+namespace {
+
+const JsonPath kPath{"hooks", "PreToolUse"};
+const std::string kOurs = R"({"command":"/bin/vectimus hook --source x"})";
+
+bool ours(const JsonNode& n) {
+  const JsonNode* c = n.find("command");
+  return c && c->text == "/bin/vectimus hook --source x";
+}
+
+// Inserts ours, checks the expected text, then removes it and checks the original comes back.
+void round_trip(const std::string& before, const std::string& expected) {
+  Result<JsonNode> doc = parse_json(before, "f.json", true);
+  REQUIRE(doc.ok());
+  Result<Insertion> ins = insert_first(before, *doc, kPath, kOurs, "f.json");
+  REQUIRE(ins.ok());
+  CHECK(ins->text == expected);
+  Result<JsonNode> again = parse_json(ins->text, "f.json", true);
+  REQUIRE(again.ok());
+  CHECK(remove_items(ins->text, *again, kPath, ours, ins->created_from) == before);
+}
+
+}  // namespace
+
+TEST_CASE("parse_json keeps spans, decodes strings and reads comments only when asked") {
+  const std::string text = "{\n  \"a\": [1, \"x\\u00e9\\n\"], // note\n  \"b\": {}\n}";
+  CHECK_FALSE(parse_json(text, "f.json", false).ok());
+  Result<JsonNode> doc = parse_json(text, "f.json", true);
+  REQUIRE(doc.ok());
+  const JsonNode* a = doc->find("a");
+  REQUIRE(a);
+  CHECK(text.substr(a->begin, a->end - a->begin) == "[1, \"x\\u00e9\\n\"]");
+  CHECK(a->items[1].text == "x\xc3\xa9\n");
+  CHECK(doc->find("b")->is_object());
+}
+
+TEST_CASE("parse_json errors name the file, line and column and say nothing was changed") {
+  Result<JsonNode> doc = parse_json("{\n  \"a\": 1,\n  \"b\" 2\n}", "settings.json", false);
+  REQUIRE_FALSE(doc.ok());
+  const std::string text = render(doc.errors());
+  CHECK(text.rfind("settings.json:3:7: error: expected `:` after the key in `settings.json`", 0) ==
+        0);
+  CHECK(text.find("nothing was changed") != std::string::npos);
+  CHECK_FALSE(parse_json("{\"a\": [1,]}", "f", false).ok());
+  CHECK_FALSE(parse_json("{} x", "f", false).ok());
+  CHECK_FALSE(parse_json(std::string(300, '[') + std::string(300, ']'), "f", false).ok());
+}
+
+TEST_CASE("insert_first puts our element first in an existing array and removal undoes it") {
+  round_trip(
+      "{\n  \"hooks\": {\n    \"PreToolUse\": [\n      {\"command\": \"other\"}\n    ]\n  }\n}\n",
+      "{\n  \"hooks\": {\n    \"PreToolUse\": [\n      {\n        \"command\": "
+      "\"/bin/vectimus hook --source x\"\n      },\n      {\"command\": \"other\"}\n    ]\n "
+      " }\n}\n");
+  // One-line arrays get one-line insertions.
+  round_trip("{\"hooks\": {\"PreToolUse\": [{\"command\": \"other\"}]}}",
+             "{\"hooks\": {\"PreToolUse\": [" + kOurs + ", {\"command\": \"other\"}]}}");
+}
+
+TEST_CASE("insert_first creates missing keys in the file's own indentation, after the last key") {
+  round_trip("{\n    \"model\": \"x\"\n}\n",
+             "{\n    \"model\": \"x\",\n    \"hooks\": {\n        \"PreToolUse\": [\n            "
+             "{\n                \"command\": \"/bin/vectimus hook --source x\"\n            }\n   "
+             "     ]\n    }\n}\n");
+  round_trip("{\n\t\"hooks\": {\n\t\t\"Stop\": []\n\t}\n}",
+             "{\n\t\"hooks\": {\n\t\t\"Stop\": [],\n\t\t\"PreToolUse\": [\n\t\t\t{\n\t\t\t\t"
+             "\"command\": \"/bin/vectimus hook --source x\"\n\t\t\t}\n\t\t]\n\t}\n}");
+  round_trip("{}\n",
+             "{\n  \"hooks\": {\n    \"PreToolUse\": [\n      {\n        \"command\": "
+             "\"/bin/vectimus hook --source x\"\n      }\n    ]\n  }\n}\n");
+  round_trip("{\"hooks\": {\"PreToolUse\": []}}",
+             "{\"hooks\": {\"PreToolUse\": [\n  {\n    \"command\": \"/bin/vectimus hook --source "
+             "x\"\n  }\n]}}");
+}
+
+TEST_CASE("insert_first refuses a path that holds something else, naming it") {
+  const std::string text = "{\"hooks\": []}";
+  Result<JsonNode> doc = parse_json(text, "f.json", true);
+  REQUIRE(doc.ok());
+  Result<Insertion> ins = insert_first(text, *doc, kPath, kOurs, "f.json");
+  REQUIRE_FALSE(ins.ok());
+  CHECK(ins.errors()[0].message == "`f.json`: hooks is not an object");
+  Result<JsonNode> arr = parse_json("[]", "g.json", true);
+  REQUIRE(arr.ok());
+  CHECK(insert_first("[]", *arr, kPath, kOurs, "g.json").errors()[0].message ==
+        "`g.json`: the top level is not an object");
+}
+
+TEST_CASE("remove_items takes out only our items, wherever the user moved them") {
+  const std::string text =
+      "{\"hooks\": {\"PreToolUse\": [{\"command\": \"a\"}, " + kOurs + ", {\"command\": \"b\"}]}}";
+  Result<JsonNode> doc = parse_json(text, "f", true);
+  REQUIRE(doc.ok());
+  CHECK(remove_items(text, *doc, kPath, ours, 2) ==
+        "{\"hooks\": {\"PreToolUse\": [{\"command\": \"a\"}, {\"command\": \"b\"}]}}");
+  CHECK(indent_unit("{\n\t\"a\": 1\n}") == "\t");
+  CHECK(indent_unit("{}") == "  ");
+}
