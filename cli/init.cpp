@@ -1,0 +1,107 @@
+// `vectimus init [--ci] [--allow-mcp] [--server-url URL] [--policy-dir DIR] [--user]
+// [--agent NAME]...`: wires the hook into each agent found (or named), creates the project's
+// config, key copy and .gitignore line, approves MCP servers, and says what is left to do in
+// the agents themselves. A thin shell over setup/install.hpp and setup/mcp.hpp.
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/setup_common.hpp"
+#include "cli/table.hpp"
+#include "setup/install.hpp"
+
+namespace vectimus::cli {
+namespace {
+
+struct InitOptions {
+  bool ci = false;
+  bool allow_mcp = false;
+  std::string server_url;
+  std::string policy_dir;
+  bool user = false;
+  std::vector<std::string> agents;
+};
+
+int run_init(const InitOptions& opt) {
+  const Host host = real_host();
+  const Result<SetupPlace> place = setup_place(host, opt.user);
+  if (!place) {
+    std::cerr << render(place.errors());
+    return kExitBadInput;
+  }
+  setup::InstallRequest request;
+  request.root = place->root;
+  request.home = place->home;
+  request.user = opt.user;
+  request.binary = running_binary();
+  if (request.binary.empty()) {
+    std::cerr << "error: cannot find the path of the running vectimus binary "
+                 "(/proc/self/exe is not readable); nothing was changed\n";
+    return kExitBadInput;
+  }
+  for (const std::string& name : opt.agents) request.agents.push_back(setup::find_agent(name));
+  if (opt.agents.empty()) {
+    for (const setup::AgentSpec& agent : setup::agents()) {
+      if (setup::agent_installed(host, agent, place->home, opt.user ? "" : place->root)) {
+        request.agents.push_back(&agent);
+      }
+    }
+  }
+  if (request.agents.empty()) {
+    std::cerr << "error: no agent found: none of claude, cursor-agent, copilot, gemini, codex is "
+                 "on PATH, and neither HOME nor the project holds their folders\n"
+                 "help: name the agents to set up: vectimus init --agent claude-code (also "
+                 "cursor, copilot, gemini-cli, codex)\n";
+    return kExitBadInput;
+  }
+  const Result<ConfigChoices> choices =
+      choose_config(host, *place, opt.user, opt.ci, opt.allow_mcp, opt.server_url, opt.policy_dir);
+  if (!choices) {
+    std::cerr << render(choices.errors());
+    return kExitBadInput;
+  }
+  request.configure = choices->editor;
+  const Result<setup::InstallResult> result = setup::install(host, request);
+  if (!result) {
+    std::cerr << render(result.errors());
+    return kExitBadInput;
+  }
+  const bool colour = use_colour();
+  Table table({"FILE", "AGENT", "CHANGE"});
+  for (const setup::FileOutcome& f : result->files) {
+    const Colour c = f.what == "unchanged" ? Colour::dim : Colour::green;
+    table.add({Cell(f.path), Cell(f.agent), Cell(f.what, c)});
+  }
+  std::cout << table.render(colour);
+  for (const std::string& line : choices->notes) std::cout << line << '\n';
+  std::cout << "signing key: " << result->key_id << '\n';
+  if (!result->todo.empty()) {
+    std::cout << paint("\nStill to do in the agents themselves:", Colour::yellow, colour) << '\n';
+    for (const std::string& todo : result->todo) std::cout << "  - " << todo << '\n';
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<InitOptions>();
+  auto* cmd = app.add_subcommand("init", "Wire the vectimus hook into the agents found here");
+  cmd->add_flag("--ci", opt->ci,
+                "no questions; MCP servers approved only with --allow-mcp; identity type agent");
+  cmd->add_flag("--allow-mcp", opt->allow_mcp, "approve every MCP server the agents configure");
+  cmd->add_option("--server-url", opt->server_url, "store [server] url: hooks ask this server");
+  cmd->add_option("--policy-dir", opt->policy_dir, "store [policies] dir");
+  cmd->add_flag("--user", opt->user,
+                "write the agents' user-level files and ~/.vectimus/config.toml instead");
+  std::vector<std::string> names;
+  for (const setup::AgentSpec& a : setup::agents()) names.emplace_back(a.name);
+  cmd->add_option("--agent", opt->agents, "set up this agent (repeatable); default: those found")
+      ->check(CLI::IsMember(names));
+  cmd->callback([opt, &exit_code] { exit_code = run_init(*opt); });
+}
+
+}  // namespace vectimus::cli
