@@ -57,7 +57,7 @@ std::vector<std::string> disabled_in(const Host& host, const std::string& file) 
   return c ? c->disabled_rules : std::vector<std::string>{};
 }
 
-// The timestamp of the last record in the last day file.
+// When the last record of the last day file was written (its `recorded_at`).
 std::string last_record(const Host& host, const audit::Summary& s) {
   if (s.files.empty()) return "";
   FileRead r = host.fs->read(join_path(s.log_dir, s.files.back()), audit::kMaxLogFileBytes);
@@ -66,7 +66,7 @@ std::string last_record(const Host& host, const audit::Summary& s) {
   const std::size_t nl = text.rfind('\n');
   const std::string_view line = nl == std::string_view::npos ? text : text.substr(nl + 1);
   const Result<setup::JsonNode> doc = setup::parse_json(line, "", false);
-  const setup::JsonNode* ts = doc ? doc->find("timestamp") : nullptr;
+  const setup::JsonNode* ts = doc ? doc->find("recorded_at") : nullptr;
   return ts ? ts->text : "";
 }
 
