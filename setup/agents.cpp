@@ -74,7 +74,8 @@ constexpr AgentSpec kAgents[] = {
      {"hooks", "PreToolUse"},
      R"({"matcher":"*","hooks":[{"type":"command","command":"{cmd}"}]})",
      kCodexProjectTodo,
-     kCodexUserTodo},
+     kCodexUserTodo,
+     ".codex/config.toml"},
 };
 
 bool plain_shell_word(std::string_view s) {

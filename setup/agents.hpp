@@ -27,6 +27,9 @@ struct AgentSpec {
   std::string_view entry;         // compact JSON; `{cmd}` is the hook command (JSON-escaped)
   std::string_view project_todo;  // what to do in the agent itself after a project `init`
   std::string_view user_todo;     // after `init --user`
+  // A TOML config (relative to the project root and to HOME) whose `[features] hooks` switch
+  // turns the agent's hooks off; init turns it on when it is off (Codex only).
+  std::string_view switch_file;
 };
 
 std::span<const AgentSpec> agents();

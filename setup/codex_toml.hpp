@@ -24,4 +24,10 @@ struct CodexConfig {
 // Errors (code "toml") name file:line:col.
 Result<CodexConfig> read_codex_config(std::string_view text, const std::string& file);
 
+// `text` with each of `[features] hooks` and `codex_hooks` that is set to `from` set to `!from`,
+// in place: only the value's bytes change (`init` turns a switched-off hooks feature on, and
+// `remove` turns it off again). nullopt when neither is set to `from`.
+Result<std::optional<std::string>> flip_codex_hooks(std::string_view text, const std::string& file,
+                                                    bool from);
+
 }  // namespace vectimus::setup

@@ -10,6 +10,7 @@
 #include "audit/crypto.hpp"
 #include "audit/keys.hpp"
 #include "audit/receipt_log.hpp"
+#include "setup/codex_toml.hpp"
 
 namespace vectimus::setup {
 namespace {
@@ -168,6 +169,22 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
     if (!plan) return std::move(plan).take_errors();
     plans.push_back(std::move(*plan));
   }
+  // An agent's hooks feature switched off in its own config is turned on, in place.
+  for (const AgentSpec* agent : request.agents) {
+    if (agent->switch_file.empty()) continue;
+    std::vector<std::string> files{join_path(request.home, agent->switch_file)};
+    if (!request.user) files.push_back(join_path(request.root, agent->switch_file));
+    for (const std::string& path : files) {
+      Result<std::optional<std::string>> current = read_text(host, path);
+      if (!current) return std::move(current).take_errors();
+      if (!*current) continue;
+      Result<std::optional<std::string>> on = flip_codex_hooks(**current, path, false);
+      if (!on) return std::move(on).take_errors();
+      if (!*on) continue;
+      PlannedFile plan{path, agent, "switch", true, **current, std::move(**on)};
+      plans.push_back(std::move(plan));
+    }
+  }
   const std::string config = join_path(state, "config.toml");
   Result<std::optional<std::string>> config_now = read_text(host, config);
   if (!config_now) return std::move(config_now).take_errors();
@@ -186,6 +203,10 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
     const bool same = plan.exists && plan.after == plan.before;
     if (IoStatus s = apply(host, request.root, plan, *record); !s.ok()) {
       return io_failure("cannot write `" + plan.path + "`", s);
+    }
+    if (plan.kind == "switch") {
+      result.files.push_back({plan.path, std::string(plan.agent->name), "hooks feature turned on"});
+      continue;
     }
     result.files.push_back({plan.path, std::string(plan.agent->name),
                             same          ? "unchanged"

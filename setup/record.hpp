@@ -18,7 +18,8 @@ namespace vectimus::setup {
 
 struct RecordedFile {
   std::string path;   // absolute
-  std::string kind;   // "hook" (an agent's hook file), "gitignore", "file" (ours, whole)
+  std::string kind;   // "hook" (an agent's hook file), "switch" (its hooks feature turned on),
+                      // "gitignore", "file" (ours, whole)
   std::string agent;  // hook files: the agent's name
   bool created = false;
   std::string backup;  // edited files: a copy of the first original

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "audit/crypto.hpp"
+#include "setup/codex_toml.hpp"
 #include "setup/install.hpp"
 
 namespace vectimus::setup {
@@ -50,6 +51,12 @@ Result<std::optional<Action>> surgical(const Host& host, const RecordedFile& fil
     a.remove = file.created && a.text == agent->skeleton;
     a.outcome = {file.path, file.agent,
                  a.remove ? "deleted" : "our entry removed (the file changed since init)"};
+  } else if (file.kind == "switch") {
+    Result<std::optional<std::string>> off = flip_codex_hooks(text, file.path, true);
+    if (!off) return std::move(off).take_errors();
+    if (!*off) return std::optional<Action>();
+    a.text = std::move(**off);
+    a.outcome = {file.path, file.agent, "hooks feature turned off again"};
   } else if (file.kind == "gitignore") {
     a.text = without_gitignore_line(text);
     a.remove = file.created && a.text.empty();

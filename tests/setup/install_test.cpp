@@ -178,3 +178,30 @@ TEST_CASE("install replaces a stale entry of ours (the binary moved) and keeps t
   REQUIRE(uninstall(real_host(), req.root, false).ok());
   CHECK(read(t.path("proj/.codex/hooks.json")) == kExisting.at("codex"));
 }
+
+TEST_CASE("install turns Codex's hooks feature on in place; uninstall turns it off again") {
+  TempTree t;
+  const std::string text =
+      "model = \"o3\"\n\n[features]\n# off while testing\nhooks   = false # later\nweb = true\n";
+  t.write("home/.codex/config.toml", text);
+  t.write("proj/.codex/config.toml", "[features]\ncodex_hooks = true\n");
+  InstallRequest req = request(t, *find_agent("codex"), false);
+  Result<InstallResult> r = install(real_host(), req);
+  REQUIRE(r.ok());
+  std::string on = text;
+  on.replace(on.find("false"), 5, "true");
+  CHECK(read(t.path("home/.codex/config.toml")) == on);
+  CHECK(read(t.path("proj/.codex/config.toml")) == "[features]\ncodex_hooks = true\n");
+  bool said = false;
+  for (const FileOutcome& f : r->files) said = said || f.what == "hooks feature turned on";
+  CHECK(said);
+  // The user edits the file since: only the switch goes back.
+  t.write("home/.codex/config.toml", on + "[x]\n");
+  REQUIRE(uninstall(real_host(), req.root, false).ok());
+  CHECK(read(t.path("home/.codex/config.toml")) == text + "[x]\n");
+
+  t.write("home/.codex/config.toml", "[features\nhooks = false\n");
+  Result<InstallResult> bad = install(real_host(), req);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.errors()[0].message.rfind(t.path("home/.codex/config.toml") + ":1:", 0) == 0);
+}
