@@ -267,3 +267,32 @@ TEST_CASE("status sees a hook whose binary is gone, and the decisions the hook r
   CHECK(has(r.out, "\nlast record: 20"));
   CHECK(has(r.out, "\nlast failure to write: none\n"));
 }
+
+// On a terminal (util-linux `script` gives the command one; the answers come through it).
+TEST_CASE("on a terminal init asks about MCP servers and remove asks before changing anything") {
+  if (!std::filesystem::exists("/usr/bin/script")) {
+    std::printf("SKIPPED: /usr/bin/script (util-linux) is not installed\n");
+    return;
+  }
+  Sandbox s;
+  s.t.write("proj/.mcp.json", "{\"mcpServers\": {\"github\": {}}}");
+  const auto at_terminal = [&](const std::string& command, const std::string& answers) {
+    return vectimus::testing::run_process(
+        {"/usr/bin/script", "-qec", kBinary + " " + command, "/dev/null"}, answers,
+        {{"HOME=" + s.t.path("home"), "PATH=/usr/bin:/bin"}, s.t.path("proj")});
+  };
+  ProcessResult r = at_terminal("init --agent cursor", "n\n");
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "Approve these MCP servers? [a]ll, [n]one, [e]ach: "));
+  CHECK(has(r.out, "MCP servers approved: none"));
+  const auto set_up = s.snapshot();
+  r = at_terminal("remove", "n\n");
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.out, "Remove vectimus from these files? [y/N]: "));
+  CHECK(has(r.out, "nothing was changed"));
+  CHECK(s.snapshot() == set_up);
+  r = at_terminal("remove", "y\n");
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "deleted"));
+  CHECK_FALSE(std::filesystem::exists(s.t.path("proj/.cursor/hooks.json")));
+}
