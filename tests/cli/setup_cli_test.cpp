@@ -296,3 +296,45 @@ TEST_CASE("on a terminal init asks about MCP servers and remove asks before chan
   CHECK(has(r.out, "deleted"));
   CHECK_FALSE(std::filesystem::exists(s.t.path("proj/.cursor/hooks.json")));
 }
+
+// The config keys init stores go through engine/config_edit.hpp (branch `manage`); without it
+// the build refuses them and changes nothing. Either way the result is checked through what
+// the engine reads back (`status --format json`).
+TEST_CASE("init --ci, --allow-mcp, --server-url, --policy-dir store their config keys") {
+  Sandbox s;
+  s.t.write("proj/.mcp.json", "{\"mcpServers\": {\"github\": {}, \"slack\": {}}}");
+  s.t.write("proj/packs/mine/pack.toml", "name = \"mine\"\nversion = \"1.0.0\"\n");
+  const auto before = s.snapshot();
+  ProcessResult r = s.run({"init", "--agent", "codex", "--ci", "--allow-mcp", "--server-url",
+                           "https://vectimus.example.com"});
+#if __has_include("engine/config_edit.hpp")
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "MCP servers approved: github, slack"));
+  CHECK(has(r.out, "identity type: agent (--ci)"));
+  const std::string config = s.read("proj/.vectimus/config.toml");
+  CHECK(has(config, "https://vectimus.example.com"));
+  CHECK(has(config, "agent"));
+  r = s.run({"status", "--format", "json"});
+  auto doc = vectimus::setup::parse_json(r.out, "status", false);
+  REQUIRE(doc.ok());
+  REQUIRE(doc->find("mcp_allowed")->items.size() == 2);
+  CHECK(doc->find("mcp_allowed")->items[1].text == "slack");
+  r = s.run({"init", "--agent", "codex", "--policy-dir", "packs"});
+  CHECK(r.exit_code == 0);
+  CHECK(has(s.read("proj/.vectimus/config.toml"), "packs"));
+#else
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "this build cannot store config keys in `" +
+                       s.t.path("proj/.vectimus/config.toml") +
+                       "` yet: mcp.allowed_servers identity.identity_type server.url\n"));
+  CHECK(s.snapshot() == before);
+  // --ci alone approves no server and never asks; it still sets the identity type.
+  r = s.run({"init", "--agent", "codex", "--ci"});
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "yet: identity.identity_type\n"));
+  r = s.run({"init", "--agent", "codex", "--policy-dir", "packs"});
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "yet: policies.dir\n"));
+  CHECK(s.snapshot() == before);
+#endif
+}
