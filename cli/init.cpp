@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -24,6 +25,23 @@ struct InitOptions {
   bool user = false;
   std::vector<std::string> agents;
 };
+
+// What `<program> --version` prints (empty when it is not on PATH or fails), for the agents
+// whose entry depends on their version; bounded so a stuck program cannot hold init.
+std::string program_version(std::string_view program) {
+  const std::string command = "timeout 10 " + std::string(program) + " --version 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return "";
+  std::string out;
+  char buf[256];
+  while (out.size() < 4096) {
+    const std::size_t n = std::fread(buf, 1, sizeof buf, pipe);
+    if (n == 0) break;
+    out.append(buf, n);
+  }
+  ::pclose(pipe);
+  return out;
+}
 
 int run_init(const InitOptions& opt) {
   const Host host = real_host();
@@ -56,6 +74,11 @@ int run_init(const InitOptions& opt) {
                  "help: name the agents to set up: vectimus init --agent claude-code (also "
                  "cursor, copilot, gemini-cli, codex)\n";
     return kExitBadInput;
+  }
+  for (const setup::AgentSpec* agent : request.agents) {
+    if (!agent->newer_since.empty()) {
+      request.versions[std::string(agent->name)] = program_version(agent->program);
+    }
   }
   const Result<ConfigChoices> choices =
       choose_config(host, *place, opt.user, opt.ci, opt.allow_mcp, opt.server_url, opt.policy_dir);

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <array>
+
 #include "support/json_writer.hpp"
 
 namespace vectimus::setup {
@@ -28,7 +30,10 @@ constexpr AgentSpec kAgents[] = {
      {"hooks", "PreToolUse"},
      R"({"matcher":"*","hooks":[{"type":"command","command":"{cmd}"}]})",
      "",
-     ""},
+     "",
+     "",
+     R"({"matcher":"*","hooks":[{"type":"command","command":"{cmd}","onFailure":"block"}]})",
+     "2.1.295"},
     {"cursor",
      "Cursor",
      "cursor-agent",
@@ -146,12 +151,12 @@ std::string hook_command(std::string_view binary, const AgentSpec& agent) {
   return bin + " hook --source " + std::string(agent.name);
 }
 
-std::string hook_entry(const AgentSpec& agent, std::string_view command) {
+std::string hook_entry(const AgentSpec& agent, std::string_view command, bool newer) {
   std::string escaped;
   append_json_string(escaped, command);
   escaped = escaped.substr(1, escaped.size() - 2);  // without its quotes
   std::string out;
-  std::string_view rest = agent.entry;
+  std::string_view rest = newer && !agent.newer_entry.empty() ? agent.newer_entry : agent.entry;
   for (std::size_t at = rest.find("{cmd}"); at != std::string_view::npos; at = rest.find("{cmd}")) {
     out += rest.substr(0, at);
     out += escaped;
@@ -159,6 +164,30 @@ std::string hook_entry(const AgentSpec& agent, std::string_view command) {
   }
   out += rest;
   return out;
+}
+
+bool version_at_least(std::string_view text, std::string_view since) {
+  // Parses up to three dot-separated numbers starting at `at`; false when there are not three.
+  const auto parse = [](std::string_view t, std::size_t at, std::array<unsigned long, 3>& out) {
+    for (std::size_t part = 0; part < 3; ++part) {
+      if (at >= t.size() || t[at] < '0' || t[at] > '9') return false;
+      out[part] = 0;
+      while (at < t.size() && t[at] >= '0' && t[at] <= '9') {
+        out[part] = out[part] * 10 + static_cast<unsigned long>(t[at++] - '0');
+        if (out[part] > 1'000'000) return false;
+      }
+      if (part < 2 && (at >= t.size() || t[at++] != '.')) return false;
+    }
+    return true;
+  };
+  std::array<unsigned long, 3> want{};
+  if (!parse(since, 0, want)) return false;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    std::array<unsigned long, 3> have{};
+    const bool starts = at == 0 || text[at - 1] < '0' || text[at - 1] > '9';
+    if (starts && parse(text, at, have)) return have >= want;
+  }
+  return false;
 }
 
 std::string command_binary(std::string_view command) {

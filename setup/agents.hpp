@@ -30,6 +30,10 @@ struct AgentSpec {
   // A TOML config (relative to the project root and to HOME) whose `[features] hooks` switch
   // turns the agent's hooks off; init turns it on when it is off (Codex only).
   std::string_view switch_file;
+  // The entry to write instead when the installed agent is at least `newer_since` (Claude Code
+  // 2.1.295 added `onFailure: "block"`; an unknown key can invalidate an older one's settings).
+  std::string_view newer_entry;
+  std::string_view newer_since;
 };
 
 std::span<const AgentSpec> agents();
@@ -37,8 +41,11 @@ const AgentSpec* find_agent(std::string_view name);
 
 // `<binary> hook --source <agent>`, the binary quoted for the shell when it needs to be.
 std::string hook_command(std::string_view binary, const AgentSpec& agent);
-// Our entry for `agent` with `command` in it, as compact JSON.
-std::string hook_entry(const AgentSpec& agent, std::string_view command);
+// Our entry for `agent` with `command` in it, as compact JSON; `newer`: the agent's newer_entry.
+std::string hook_entry(const AgentSpec& agent, std::string_view command, bool newer = false);
+// True when the first `N.N.N` in `version_output` (what `<program> --version` printed) is at
+// least `since`; false when there is none.
+bool version_at_least(std::string_view version_output, std::string_view since);
 
 // True when `command` runs a `vectimus` binary as `hook --source <agent>`.
 bool runs_our_hook(std::string_view command, const AgentSpec& agent);

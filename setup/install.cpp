@@ -56,16 +56,23 @@ struct PlannedFile {
   std::size_t created_from = 0;
 };
 
-// Our entry in `text` (the file's current bytes; the skeleton when it is new): unchanged when an
-// entry of ours already runs `command`, else any stale entry of ours replaced by a fresh one.
+// Our entry in `text` (the file's current bytes; the skeleton when it is new): unchanged when its
+// one entry of ours is `entry` (layout aside), else any stale entry of ours replaced by `entry`.
 Result<PlannedFile> plan_hook(const AgentSpec& agent, const std::string& path,
-                              std::optional<std::string> current, const std::string& command) {
+                              std::optional<std::string> current, const std::string& command,
+                              const std::string& entry) {
   PlannedFile plan{path, &agent, "hook", current.has_value(), current.value_or("")};
   const std::string text = current ? *current : std::string(agent.skeleton);
   Result<JsonNode> doc = parse_json(text, path, true);
   if (!doc) return std::move(doc).take_errors();
   const std::vector<std::string> ours = our_commands(*doc, agent);
-  if (ours.size() == 1 && ours.front() == command) {
+  const JsonNode* array = array_at(*doc, agent.path);
+  std::size_t first_ours = 0;
+  while (array && first_ours < array->items.size() &&
+         !is_our_entry(array->items[first_ours], agent)) {
+    ++first_ours;
+  }
+  if (ours.size() == 1 && array && compact_json(array->items[first_ours], text) == entry) {
     plan.after = text;
     plan.created_from = agent.path.size();
     return plan;
@@ -80,8 +87,7 @@ Result<PlannedFile> plan_hook(const AgentSpec& agent, const std::string& path,
     if (!again) return std::move(again).take_errors();
     root = std::move(again).value();
   }
-  Result<Insertion> inserted =
-      insert_first(base, root, agent.path, hook_entry(agent, command), path);
+  Result<Insertion> inserted = insert_first(base, root, agent.path, entry, path);
   if (!inserted) return std::move(inserted).take_errors();
   plan.after = std::move(inserted->text);
   plan.created_from = inserted->created_from;
@@ -164,8 +170,12 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
     const std::string path = hook_file(*agent, request.root, request.user);
     Result<std::optional<std::string>> current = read_text(host, path);
     if (!current) return std::move(current).take_errors();
+    const std::string command = hook_command(request.binary, *agent);
+    const auto version = request.versions.find(std::string(agent->name));
+    const bool newer = !agent->newer_since.empty() && version != request.versions.end() &&
+                       version_at_least(version->second, agent->newer_since);
     Result<PlannedFile> plan =
-        plan_hook(*agent, path, std::move(*current), hook_command(request.binary, *agent));
+        plan_hook(*agent, path, std::move(*current), command, hook_entry(*agent, command, newer));
     if (!plan) return std::move(plan).take_errors();
     plans.push_back(std::move(*plan));
   }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct InstallRequest {
   std::string binary;  // the absolute path the hooks run
   std::vector<const AgentSpec*> agents;
   ConfigEditor configure;  // may be empty
+  // What `<program> --version` printed, by agent name, for agents whose entry depends on it
+  // (AgentSpec::newer_entry); an agent missing here gets the entry every version accepts.
+  std::map<std::string, std::string> versions;
 };
 
 struct FileOutcome {

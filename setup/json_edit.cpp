@@ -167,6 +167,35 @@ std::size_t member_index(const JsonNode& object, std::string_view key) {
 
 }  // namespace
 
+const JsonNode* array_at(const JsonNode& root, const JsonPath& path) {
+  const JsonNode* node = &root;
+  for (const std::string_view key : path) {
+    node = node->is_object() ? node->find(key) : nullptr;
+    if (!node) return nullptr;
+  }
+  return node->is_array() ? node : nullptr;
+}
+
+std::string compact_json(const JsonNode& node, std::string_view src) {
+  if (node.is_object()) {
+    std::string out = "{";
+    for (const JsonMember& m : node.members) {
+      if (out.size() > 1) out += ',';
+      out += quoted(m.key) + ":" + compact_json(m.node(), src);
+    }
+    return out + "}";
+  }
+  if (node.is_array()) {
+    std::string out = "[";
+    for (const JsonNode& item : node.items) {
+      if (out.size() > 1) out += ',';
+      out += compact_json(item, src);
+    }
+    return out + "]";
+  }
+  return std::string(src.substr(node.begin, node.end - node.begin));
+}
+
 std::string indent_unit(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {

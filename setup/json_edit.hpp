@@ -43,6 +43,13 @@ std::string remove_items(std::string_view text, const JsonNode& root, const Json
                          const std::function<bool(const JsonNode&)>& ours,
                          std::size_t created_from);
 
+// The array at `path` of `root`; null when a key is missing or holds something else.
+const JsonNode* array_at(const JsonNode& root, const JsonPath& path);
+
+// `node` (parsed from `src`) without whitespace or comments, scalars as written: equal for two
+// elements that differ only in layout.
+std::string compact_json(const JsonNode& node, std::string_view src);
+
 // The indentation unit of `text`: the leading whitespace of its first indented line, else "  ".
 std::string indent_unit(std::string_view text);
 

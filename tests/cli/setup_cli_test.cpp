@@ -338,3 +338,20 @@ TEST_CASE("init --ci, --allow-mcp, --server-url, --policy-dir store their config
   CHECK(s.snapshot() == before);
 #endif
 }
+
+TEST_CASE("init asks the installed Claude Code its version: onFailure block only when it is new") {
+  for (const std::string version : {"2.1.300", "2.1.197"}) {
+    INFO(version);
+    Sandbox s;
+    s.t.write("no-bin/claude", "#!/bin/sh\necho '" + version + " (Claude Code)'\n");
+    std::filesystem::permissions(s.t.path("no-bin/claude"), std::filesystem::perms::owner_all);
+    const ProcessResult r = vectimus::testing::run_process(
+        {kBinary, "init"}, "",
+        {{"HOME=" + s.t.path("home"), "PATH=" + s.t.path("no-bin") + ":/usr/bin:/bin"},
+         s.t.path("proj")});
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out, "claude-code"));  // found on PATH
+    CHECK(has(s.read("proj/.claude/settings.json"), "\"onFailure\": \"block\"") ==
+          (version == "2.1.300"));
+  }
+}

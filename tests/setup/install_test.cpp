@@ -205,3 +205,25 @@ TEST_CASE("install turns Codex's hooks feature on in place; uninstall turns it o
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.errors()[0].message.rfind(t.path("home/.codex/config.toml") + ":1:", 0) == 0);
 }
+
+TEST_CASE("Claude Code new enough gets onFailure block; a second install with it changes nothing") {
+  CHECK(version_at_least("2.1.295 (Claude Code)\n", "2.1.295"));
+  CHECK(version_at_least("claude 10.0.0", "2.1.295"));
+  CHECK_FALSE(version_at_least("2.1.197 (Claude Code)", "2.1.295"));
+  CHECK_FALSE(version_at_least("", "2.1.295"));
+  CHECK_FALSE(version_at_least("v2.1", "2.1.295"));
+  TempTree t;
+  t.mkdir("home");
+  InstallRequest req = request(t, *find_agent("claude-code"), false);
+  REQUIRE(install(real_host(), req).ok());
+  const std::string path = t.path("proj/.claude/settings.json");
+  CHECK_FALSE(read(path).find("onFailure") != std::string::npos);
+  req.versions["claude-code"] = "2.1.300 (Claude Code)";
+  REQUIRE(install(real_host(), req).ok());
+  const std::string newer = read(path);
+  CHECK(newer.find("\"onFailure\": \"block\"") != std::string::npos);
+  REQUIRE(install(real_host(), req).ok());
+  CHECK(read(path) == newer);
+  REQUIRE(uninstall(real_host(), req.root, false).ok());
+  CHECK(read(path) == "<missing>");
+}
