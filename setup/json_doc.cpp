@@ -16,6 +16,7 @@ class Parser {
 
   Result<JsonNode> run() {
     JsonNode root;
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte order mark, kept as is
     if (!skip_space() || !value(root, 0)) return failure();
     if (!skip_space()) return failure();
     if (pos_ != text_.size()) {

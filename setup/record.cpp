@@ -47,7 +47,9 @@ Result<SetupRecord> read_record(const Host& host, const std::string& path) {
       file.backup = string_of(f, "backup");
       file.sha256 = string_of(f, "sha256");
       const JsonNode* from = f.find("created_from");
-      if (from && from->kind == JsonNode::Kind::number) {
+      // A key index: one or two digits (a hand-edited record must not throw).
+      if (from && from->kind == JsonNode::Kind::number && from->text.size() <= 2 &&
+          from->text.find_first_not_of("0123456789") == std::string::npos) {
         file.created_from = static_cast<std::size_t>(std::stoul(from->text));
       }
       if (!file.path.empty()) record.files.push_back(std::move(file));

@@ -106,3 +106,8 @@ TEST_CASE("remove_items takes out only our items, wherever the user moved them")
   CHECK(indent_unit("{\n\t\"a\": 1\n}") == "\t");
   CHECK(indent_unit("{}") == "  ");
 }
+
+TEST_CASE("a UTF-8 byte order mark is read past and kept") {
+  round_trip("\xEF\xBB\xBF{\"a\": 1}",
+             "\xEF\xBB\xBF{\"a\": 1, \"hooks\": {\"PreToolUse\":[" + kOurs + "]}}");
+}
