@@ -25,12 +25,6 @@ std::string parent_of(const std::string& path) {
   return slash == std::string::npos || slash == 0 ? std::string("/") : path.substr(0, slash);
 }
 
-unsigned mode_of(const std::string& path, unsigned fallback) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return fallback;
-  return static_cast<unsigned>(st.st_mode) & 07777u;
-}
-
 Diagnostic io_failure(const std::string& what, const IoStatus& s) {
   return make_error("io", what + ": " + s.error, std::nullopt,
                     "fix the cause and run `vectimus init` again; it picks up where it stopped");
@@ -146,10 +140,16 @@ IoStatus apply(const Host& host, const std::string& root, const PlannedFile& pla
     entry->created_from = std::min(entry->created_from, plan.created_from);
   }
   entry->sha256 = audit::sha256_hex(plan.after);
-  return host.fs->replace(plan.path, plan.after, mode_of(plan.path, 0644));
+  return host.fs->replace(plan.path, plan.after, file_mode(plan.path));
 }
 
 }  // namespace
+
+unsigned file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0644;
+  return static_cast<unsigned>(st.st_mode) & 07777u;
+}
 
 std::string state_dir(const std::string& root) {
   return join_path(root, ".vectimus");

@@ -52,6 +52,8 @@ struct InstallResult {
 // The state folder of a project root (or of HOME with `user`): `<root>/.vectimus`.
 std::string state_dir(const std::string& root);
 std::string hook_file(const AgentSpec& agent, const std::string& root, bool user);
+// The permission bits of `path`, so a rewritten file keeps them; 0644 for a new file.
+unsigned file_mode(const std::string& path);
 
 Result<InstallResult> install(const Host& host, const InstallRequest& request);
 

@@ -4,6 +4,7 @@
 // the span from the previous value's end to its own end).
 #include "setup/json_edit.hpp"
 
+#include <cstdint>
 #include <vector>
 
 #include "support/json_writer.hpp"
@@ -132,19 +133,20 @@ std::string add_item(std::string_view text, const JsonNode& array, std::string_v
   return splice(text, first.begin, first.begin, insert);
 }
 
-Diagnostic shape_error(std::string_view file, const JsonPath& path, std::size_t upto,
-                       std::string_view expected) {
+// `keys` path keys lead to the value at `at` of `text`, which is not what the agent expects.
+Diagnostic shape_error(std::string_view text, std::string_view file, const JsonPath& path,
+                       std::size_t keys, std::size_t at, std::string_view expected) {
   std::string where;
-  for (std::size_t i = 0; i <= upto && i < path.size(); ++i) {
+  for (std::size_t i = 0; i < keys && i < path.size(); ++i) {
     where += (i ? "." : "") + std::string(path[i]);
   }
-  if (upto == static_cast<std::size_t>(-1)) where = "the top level";
-  return make_error("json",
-                    "`" + std::string(file) + "`: " + (where.empty() ? "the top level" : where) +
-                        " is not " + std::string(expected),
-                    std::nullopt,
-                    "the agent expects " + std::string(expected) +
-                        " there; fix the file and run the command again; nothing was changed");
+  if (where.empty()) where = "the top level";
+  const auto begin = static_cast<uint32_t>(at);
+  return make_error(
+      "json", "`" + where + "` is not " + std::string(expected),
+      Location{make_source(std::string(file), std::string(text)), Span{begin, begin + 1}},
+      "the agent expects " + std::string(expected) +
+          " there; fix the file and run the command again; nothing was changed");
 }
 
 // Removes member `index` of `object`; an object left empty becomes `{}`.
@@ -213,7 +215,7 @@ std::string indent_unit(std::string_view text) {
 
 Result<Insertion> insert_first(std::string_view text, const JsonNode& root, const JsonPath& path,
                                std::string_view element, std::string_view file) {
-  if (!root.is_object()) return shape_error(file, path, static_cast<std::size_t>(-1), "an object");
+  if (!root.is_object()) return shape_error(text, file, path, 0, root.begin, "an object");
   const Style style{indent_unit(text), newline_of(text)};
   const JsonNode* object = &root;
   for (std::size_t i = 0; i < path.size(); ++i) {
@@ -226,10 +228,10 @@ Result<Insertion> insert_first(std::string_view text, const JsonNode& root, cons
       return Insertion{add_member(text, *object, path[i], value, style), i};
     }
     if (i + 1 == path.size()) {
-      if (!node->is_array()) return shape_error(file, path, i, "an array");
+      if (!node->is_array()) return shape_error(text, file, path, i + 1, node->begin, "an array");
       return Insertion{add_item(text, *node, element, style), path.size()};
     }
-    if (!node->is_object()) return shape_error(file, path, i, "an object");
+    if (!node->is_object()) return shape_error(text, file, path, i + 1, node->begin, "an object");
     object = node;
   }
   return Insertion{std::string(text), path.size()};

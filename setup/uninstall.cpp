@@ -36,9 +36,7 @@ std::string without_gitignore_line(std::string_view text) {
   return out;
 }
 
-Result<std::optional<Action>> surgical(const Host& host, const RecordedFile& file,
-                                       const std::string& text) {
-  (void)host;
+Result<std::optional<Action>> surgical(const RecordedFile& file, const std::string& text) {
   Action a{file.path};
   if (file.kind == "hook") {
     const AgentSpec* agent = find_agent(file.agent);
@@ -94,7 +92,7 @@ Result<std::vector<Action>> plan(const Host& host, const std::string& root, bool
         continue;
       }
     }
-    Result<std::optional<Action>> a = surgical(host, file, now.text);
+    Result<std::optional<Action>> a = surgical(file, now.text);
     if (!a) return std::move(a).take_errors();
     if (*a) actions.push_back(std::move(**a));
   }
@@ -106,7 +104,7 @@ Result<std::vector<Action>> plan(const Host& host, const std::string& root, bool
     if (now.status != FileRead::Status::ok) continue;
     RecordedFile file{path, "hook", std::string(agent.name)};
     file.created_from = agent.path.size();
-    Result<std::optional<Action>> a = surgical(host, file, now.text);
+    Result<std::optional<Action>> a = surgical(file, now.text);
     if (!a) return std::move(a).take_errors();
     if (*a) actions.push_back(std::move(**a));
   }
@@ -134,7 +132,8 @@ Result<std::vector<FileOutcome>> uninstall(const Host& host, const std::string& 
   if (!actions) return std::move(actions).take_errors();
   std::vector<FileOutcome> out;
   for (const Action& a : *actions) {
-    const IoStatus s = a.remove ? host.fs->remove(a.path) : host.fs->replace(a.path, a.text, 0644);
+    const IoStatus s =
+        a.remove ? host.fs->remove(a.path) : host.fs->replace(a.path, a.text, file_mode(a.path));
     if (!s.ok()) {
       return make_error("io", "cannot change `" + a.path + "`: " + s.error, std::nullopt,
                         "fix the cause and run `vectimus remove` again");
