@@ -111,3 +111,48 @@ TEST_CASE("a UTF-8 byte order mark is read past and kept") {
   round_trip("\xEF\xBB\xBF{\"a\": 1}",
              "\xEF\xBB\xBF{\"a\": 1, \"hooks\": {\"PreToolUse\":[" + kOurs + "]}}");
 }
+
+// Every combination of indentation, line endings, comments and which keys already exist: the
+// result parses, holds our element first, keeps every other value, and removal restores it.
+TEST_CASE("insert_first and remove_items round-trip over many file layouts") {
+  const std::vector<std::string> units{"  ", "    ", "\t"};
+  const std::vector<std::string> newlines{"\n", "\r\n"};
+  // What the file holds on the way to hooks.PreToolUse: {0: nothing, 1: hooks, 2: empty array,
+  // 3: an array with another hook}.
+  int checked = 0;
+  for (const std::string& u : units) {
+    for (const std::string& nl : newlines) {
+      for (int depth = 0; depth < 4; ++depth) {
+        for (const bool comment : {false, true}) {
+          std::string inner;
+          if (depth == 1) inner = "\"hooks\": {" + nl + u + u + "\"Stop\": []" + nl + u + "}";
+          if (depth == 2) inner = "\"hooks\": {" + nl + u + u + "\"PreToolUse\": []" + nl + u + "}";
+          if (depth == 3) {
+            inner = "\"hooks\": {" + nl + u + u + "\"PreToolUse\": [" + nl + u + u + u +
+                    "{\"command\": \"other\"}" + nl + u + u + "]" + nl + u + "}";
+          }
+          std::string text = "{" + nl + u + (comment ? "// a comment" + nl + u : "") +
+                             "\"model\": \"m\"" + (inner.empty() ? "" : "," + nl + u + inner) + nl +
+                             "}" + nl;
+          INFO(text);
+          Result<JsonNode> doc = parse_json(text, "f.json", true);
+          REQUIRE(doc.ok());
+          Result<Insertion> ins = insert_first(text, *doc, kPath, kOurs, "f.json");
+          REQUIRE(ins.ok());
+          Result<JsonNode> after = parse_json(ins->text, "f.json", true);
+          REQUIRE(after.ok());
+          const JsonNode* array = array_at(*after, kPath);
+          REQUIRE(array);
+          CHECK(ours(array->items.front()));
+          CHECK(array->items.size() == (depth == 3 ? 2u : 1u));
+          CHECK(after->find("model")->text == "m");
+          // New lines use the file's own line ending.
+          if (nl == "\n") CHECK(ins->text.find('\r') == std::string::npos);
+          CHECK(remove_items(ins->text, *after, kPath, ours, ins->created_from) == text);
+          ++checked;
+        }
+      }
+    }
+  }
+  CHECK(checked == 48);
+}
