@@ -207,12 +207,16 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
     config_plan.after = std::move(*edited);
   }
 
-  // 2. Write.
+  // 2. Write. A failure part way still records what was written, so remove can undo it.
+  const auto fail = [&](const std::string& what, const IoStatus& s) {
+    (void)write_record(host, record_path(state), *record);
+    return io_failure(what, s);
+  };
   InstallResult result;
   for (const PlannedFile& plan : plans) {
     const bool same = plan.exists && plan.after == plan.before;
     if (IoStatus s = apply(host, request.root, plan, *record); !s.ok()) {
-      return io_failure("cannot write `" + plan.path + "`", s);
+      return fail("cannot write `" + plan.path + "`", s);
     }
     if (plan.kind == "switch") {
       result.files.push_back({plan.path, std::string(plan.agent->name), "hooks feature turned on"});
@@ -226,7 +230,7 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
     if (!todo.empty()) result.todo.emplace_back(todo);
   }
   if (IoStatus s = apply(host, request.root, config_plan, *record); !s.ok()) {
-    return io_failure("cannot write `" + config + "`", s);
+    return fail("cannot write `" + config + "`", s);
   }
   result.files.push_back({config, "",
                           !config_plan.exists                       ? "created"
@@ -235,17 +239,20 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
 
   // The signing key lives in the user's home; the project gets a copy of its public key.
   Result<audit::SigningKey> key = audit::load_or_create_signing_key(host, request.home);
-  if (!key) return std::move(key).take_errors();
+  if (!key) {
+    (void)write_record(host, record_path(state), *record);
+    return std::move(key).take_errors();
+  }
   result.key_id = key->id;
   if (!request.user) {
     const std::string pub = join_path(audit::project_keys_dir(request.root), key->id + ".pub");
     const bool had = host.fs->exists(pub);
     if (!had) {
       if (IoStatus s = make_parents(host, pub, *record); !s.ok()) {
-        return io_failure("cannot create `" + parent_of(pub) + "`", s);
+        return fail("cannot create `" + parent_of(pub) + "`", s);
       }
       if (IoStatus s = audit::publish_public_key(host, request.root, *key); !s.ok()) {
-        return io_failure("cannot write the public key", s);
+        return fail("cannot write the public key", s);
       }
       FileRead r = host.fs->read(pub, 1 << 16);
       record->files.push_back({pub, "file", "", true, "", audit::sha256_hex(r.text), 0});
@@ -261,7 +268,7 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
       PlannedFile plan{gitignore, nullptr, "gitignore", before->has_value(), before->value_or(""),
                        **after};
       if (IoStatus s = apply(host, request.root, plan, *record); !s.ok()) {
-        return io_failure("cannot write `" + gitignore + "`", s);
+        return fail("cannot write `" + gitignore + "`", s);
       }
     }
     result.files.push_back({gitignore, "",

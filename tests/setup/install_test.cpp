@@ -227,3 +227,20 @@ TEST_CASE("Claude Code new enough gets onFailure block; a second install with it
   REQUIRE(uninstall(real_host(), req.root, false).ok());
   CHECK(read(path) == "<missing>");
 }
+
+TEST_CASE("an install that fails part way records what it wrote, so uninstall undoes it") {
+  TempTree t;
+  t.mkdir("home");
+  t.write("proj/.cursor/hooks.json", kExisting.at("cursor"));
+  t.write("proj/.vectimus/backups", "a file where the backups folder goes\n");
+  const auto before = snapshot(t.path("proj"));
+  InstallRequest req = request(t, *find_agent("claude-code"), false);
+  req.agents.push_back(find_agent("cursor"));
+  Result<InstallResult> r = install(real_host(), req);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.errors()[0].message.rfind("cannot write `" + t.path("proj/.cursor/hooks.json") + "`",
+                                    0) == 0);
+  CHECK(read(t.path("proj/.claude/settings.json")) != "<missing>");  // written before the failure
+  REQUIRE(uninstall(real_host(), req.root, false).ok());
+  CHECK(snapshot(t.path("proj")) == before);
+}
