@@ -355,3 +355,22 @@ TEST_CASE("init asks the installed Claude Code its version: onFailure block only
           (version == "2.1.300"));
   }
 }
+
+TEST_CASE("status shows the last failure to write a record, before any record reports it") {
+  Sandbox s;
+  s.t.write("not-a-folder", "x\n");
+  const std::vector<std::string> env{"HOME=" + s.t.path("home"), "PATH=/usr/bin:/bin",
+                                     "VECTIMUS_LOG_DIR=" + s.t.path("not-a-folder")};
+  const std::string payload = R"({"session_id":"s","cwd":")" + s.t.path("proj") +
+                              R"(","hook_event_name":"PreToolUse","tool_name":"Bash",)"
+                              R"("tool_input":{"command":"ls"}})";
+  const ProcessResult hook = vectimus::testing::run_process(
+      {kBinary, "hook", "--source", "claude-code"}, payload, {env, s.t.path("proj")});
+  CHECK(hook.exit_code == 0);
+  const ProcessResult r =
+      vectimus::testing::run_process({kBinary, "status"}, "", {env, s.t.path("proj")});
+  CHECK(r.exit_code == 0);
+  const std::string line = line_with(r.out, "last failure to write: ");
+  CHECK(has(line, "(1 records missing, not yet noted in the log)"));
+  CHECK(has(line, "not-a-folder"));
+}
