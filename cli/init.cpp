@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -60,7 +61,12 @@ int run_init(const InitOptions& opt) {
                  "(/proc/self/exe is not readable); nothing was changed\n";
     return kExitBadInput;
   }
-  for (const std::string& name : opt.agents) request.agents.push_back(setup::find_agent(name));
+  for (const std::string& name : opt.agents) {
+    const setup::AgentSpec* agent = setup::find_agent(name);  // CLI11 checked the name
+    if (std::find(request.agents.begin(), request.agents.end(), agent) == request.agents.end()) {
+      request.agents.push_back(agent);
+    }
+  }
   if (opt.agents.empty()) {
     for (const setup::AgentSpec& agent : setup::agents()) {
       if (setup::agent_installed(host, agent, place->home, opt.user ? "" : place->root)) {

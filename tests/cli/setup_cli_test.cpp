@@ -147,6 +147,10 @@ TEST_CASE("init sets up the agents whose folders exist, and says what is left to
   CHECK(has(r.out, "MCP servers approved: none"));
   CHECK(has(r.out, "\nStill to do in the agents themselves:\n"));
   CHECK(has(r.out, "Gemini CLI ignores project hooks in a folder it does not trust"));
+  // Named twice, set up once.
+  const ProcessResult twice = s.run({"init", "--agent", "gemini-cli", "--agent", "gemini-cli"});
+  CHECK(twice.exit_code == 0);
+  CHECK(twice.out.find("gemini-cli") == twice.out.rfind("gemini-cli  unchanged"));
   CHECK(has(r.out, "open `/hooks`"));
   CHECK(s.read("proj/.gitignore") == ".vectimus/receipts/\n");
   CHECK(std::filesystem::exists(s.t.path("proj/.vectimus/config.toml")));
