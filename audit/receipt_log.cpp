@@ -70,27 +70,6 @@ std::string new_origin(const std::string& project_root, const std::string& rando
   return "vectimus.local/" + base + "/" + hex(random);
 }
 
-// Adds `.vectimus/receipts/` to the project's .gitignore unless a line already covers it.
-void ensure_gitignore(const Host& host, const std::string& project_root) {
-  const std::string path = join_path(project_root, ".gitignore");
-  FileRead r = host.fs->read(path, kMaxState);
-  if (r.status != FileRead::Status::ok && r.status != FileRead::Status::missing) return;
-  std::string_view rest = r.text;
-  while (!rest.empty()) {
-    const std::size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
-    if (!line.empty() && line.front() == '/') line.remove_prefix(1);
-    if (!line.empty() && line.back() == '/') line.remove_suffix(1);
-    if (line == ".vectimus/receipts" || line == ".vectimus") return;
-  }
-  std::string text = std::move(r.text);
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  text += ".vectimus/receipts/\n";
-  (void)host.fs->replace(path, text, 0644);  // best effort: the receipts matter more
-}
-
 Result<bool> write_state(const Host& host, const LogPaths& paths, const LogState& state,
                          bool durable) {
   if (IoStatus s = host.fs->replace(paths.state, format_state(state), 0644, durable); !s.ok()) {
@@ -170,6 +149,26 @@ Result<bool> recover(const Host& host, const LogPaths& paths, const SigningKey& 
 }
 
 }  // namespace
+
+void ensure_gitignore(const Host& host, const std::string& project_root) {
+  const std::string path = join_path(project_root, ".gitignore");
+  FileRead r = host.fs->read(path, kMaxState);
+  if (r.status != FileRead::Status::ok && r.status != FileRead::Status::missing) return;
+  std::string_view rest = r.text;
+  while (!rest.empty()) {
+    const std::size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+    if (!line.empty() && line.front() == '/') line.remove_prefix(1);
+    if (!line.empty() && line.back() == '/') line.remove_suffix(1);
+    if (line == ".vectimus/receipts" || line == ".vectimus") return;
+  }
+  std::string text = std::move(r.text);
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text += ".vectimus/receipts/\n";
+  (void)host.fs->replace(path, text, 0644);  // best effort: the receipts matter more
+}
 
 LogPaths::LogPaths(const std::string& receipts_dir)
     : receipts(receipts_dir),

@@ -91,6 +91,10 @@ struct Appended {
   std::optional<std::string> kept_checkpoint;  // the signed note, when this append kept one
 };
 
+// Adds `.vectimus/receipts/` to the project's .gitignore unless a line already covers it (best
+// effort: the receipts matter more). The receipt log calls it on first use, and `init` too.
+void ensure_gitignore(const Host& host, const std::string& project_root);
+
 // Appends one receipt, built by `make` for its position, to the project's log (`paths`), and
 // writes its file. Creates the log (and the .gitignore line) on first use; finishes or rolls
 // back an interrupted append first.

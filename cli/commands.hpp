@@ -17,6 +17,9 @@ void add_eval_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);    // verify RECEIPT, verify --log
 void add_receipts_command(CLI::App& app, int& exit_code);  // receipts list|show|prune|prove|bundle
 void add_report_command(CLI::App& app, int& exit_code);
+void add_init_command(CLI::App& app, int& exit_code);    // init (cli/init.cpp, setup/)
+void add_remove_command(CLI::App& app, int& exit_code);  // remove
+void add_status_command(CLI::App& app, int& exit_code);  // status
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

@@ -27,6 +27,9 @@ constexpr Command kCommands[] = {
     {"verify", vectimus::cli::add_verify_command},
     {"receipts", vectimus::cli::add_receipts_command},
     {"report", vectimus::cli::add_report_command},
+    {"init", vectimus::cli::add_init_command},
+    {"remove", vectimus::cli::add_remove_command},
+    {"status", vectimus::cli::add_status_command},
 };
 
 }  // namespace
