@@ -17,6 +17,10 @@ void add_eval_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);    // verify RECEIPT, verify --log
 void add_receipts_command(CLI::App& app, int& exit_code);  // receipts list|show|prune|prove|bundle
 void add_report_command(CLI::App& app, int& exit_code);
+void add_rule_command(CLI::App& app,
+                      int& exit_code);  // rule list|show|disable|enable|enforce|overrides
+void add_mcp_command(CLI::App& app, int& exit_code);      // mcp allow|deny|list
+void add_observe_command(CLI::App& app, int& exit_code);  // observe on|off|status
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

@@ -27,6 +27,9 @@ constexpr Command kCommands[] = {
     {"verify", vectimus::cli::add_verify_command},
     {"receipts", vectimus::cli::add_receipts_command},
     {"report", vectimus::cli::add_report_command},
+    {"rule", vectimus::cli::add_rule_command},
+    {"mcp", vectimus::cli::add_mcp_command},
+    {"observe", vectimus::cli::add_observe_command},
 };
 
 }  // namespace
