@@ -21,6 +21,8 @@ void add_rule_command(CLI::App& app,
                       int& exit_code);  // rule list|show|disable|enable|enforce|overrides
 void add_mcp_command(CLI::App& app, int& exit_code);      // mcp allow|deny|list
 void add_observe_command(CLI::App& app, int& exit_code);  // observe on|off|status
+void add_pack_command(CLI::App& app, int& exit_code);     // pack list|enable|disable|new
+void add_version_flag(CLI::App& app);                     // --version
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;
