@@ -41,8 +41,10 @@ struct Project {
                        R"({"session_id":"s","cwd":")" + t.path("proj") +
                            R"(","hook_event_name":"PreToolUse","tool_name":"Bash",)"
                            R"("tool_input":{"command":"rm -rf /"}})");
-    REQUIRE(r.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
-    return (r.out + r.err).find("vectimus-destruct-001") != std::string::npos;
+    const bool named = (r.out + r.err).find("vectimus-destruct-001") != std::string::npos;
+    // Named means denied by it (observe mode is never on in these tests).
+    if (named) CHECK(r.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
+    return named;
   }
   std::string read(const std::string& rel) const {
     std::ifstream in(t.path(rel));
@@ -264,4 +266,66 @@ TEST_CASE("observe on, off and status") {
   CHECK(p.read("proj/.vectimus/config.toml") == "[mode]\nobserve = false\n");
   CHECK(p.run({"observe", "on", "--global"}).exit_code == 0);
   CHECK(p.run({"observe", "status"}).out.starts_with("observe mode off ("));  // project wins
+}
+
+TEST_CASE("pack new scaffolds a project pack whose tests vectimus test runs") {
+  Project p;
+  auto r = p.run({"pack", "new", "my-team"});
+  CHECK(r.exit_code == 0);
+  const std::string dir = p.t.path("proj/.vectimus/packs/my-team");
+  CHECK(r.out == "created pack my-team in " + dir + " (pack.toml, rules.cedar, tests.json)\n" +
+                     "test it: vectimus test --file " + dir + "/tests.json --policy-dir " + dir +
+                     "\n");
+  r = p.run({"test", "--file", dir + "/tests.json", "--policy-dir", dir});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.ends_with("\n2 passed, 0 failed\n"));
+  CHECK(p.run({"lint", dir}).exit_code == 0);
+  // The pack is loaded with the built-in ones, and counted.
+  r = p.run({"pack", "list"});
+  CHECK(
+      line_of(r.out, "my-team ").starts_with("my-team            0.1.0    1      enabled  " + dir));
+  r = p.run({"pack", "new", "my-team"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("already exists") != std::string::npos);
+  r = p.run({"pack", "new", "My Team"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.starts_with("error: `My Team` is not a pack name"));
+}
+
+TEST_CASE("pack disable and enable, project and global; pack list --format json") {
+  Project p;
+  CHECK(p.destruct_001_matches());
+  auto r = p.run({"pack", "disable", "destructive-ops", "--global"});
+  CHECK(r.exit_code == 0);
+  CHECK(p.read("home/.vectimus/config.toml") == "[packs.destructive-ops]\nenabled = false\n");
+  CHECK_FALSE(p.destruct_001_matches());
+  CHECK(line_of(p.run({"pack", "list"}).out, "destructive-ops ").find("disabled (global)") !=
+        std::string::npos);
+  // The project enables it over the global switch: it says so explicitly.
+  CHECK(p.run({"pack", "enable", "destructive-ops"}).exit_code == 0);
+  CHECK(p.read("proj/.vectimus/config.toml") == "[packs.destructive-ops]\nenabled = true\n");
+  CHECK(p.destruct_001_matches());
+  r = p.run({"pack", "list", "--format", "json"});
+  CHECK(r.out.find(R"({"name":"destructive-ops","version":"0.1.0","rules":)") != std::string::npos);
+  CHECK(r.out.find(R"x("status":"enabled (project)","location":"built-in"})x") !=
+        std::string::npos);
+  r = p.run({"pack", "disable", "destructive-op"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err ==
+        "error: no pack `destructive-op` is loaded here\n  help: did you mean "
+        "`destructive-ops`?\n");
+}
+
+TEST_CASE("vectimus --version shows the version, the packs and the active policy set's hash") {
+  Project p;
+  auto r = p.run({"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with("vectimus 0.1.0\npolicy set sha256:"));
+  CHECK(r.out.find("\ndestructive-ops    0.1.0    built-in\n") != std::string::npos);
+  const std::string builtin_hash = line_of(r.out, "policy set ");
+  REQUIRE(p.run({"pack", "new", "my-team"}).exit_code == 0);
+  r = p.run({"--version"});
+  CHECK(line_of(r.out, "policy set ").size() == builtin_hash.size());
+  CHECK(line_of(r.out, "policy set ") != builtin_hash);  // the project's pack is in the set
+  CHECK(r.out.find("\nmy-team ") != std::string::npos);
 }
