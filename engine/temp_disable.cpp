@@ -150,7 +150,8 @@ std::vector<std::string> nearest_ids(std::string_view unknown,
                                      const std::vector<std::string_view>& known,
                                      std::size_t limit) {
   std::vector<std::pair<std::size_t, std::string_view>> scored;
-  const std::size_t bound = std::max<std::size_t>(3, unknown.size() / 2);
+  // A quarter of the id (at least 2) wrong is still a typo; more is another id.
+  const std::size_t bound = std::max<std::size_t>(2, unknown.size() / 4);
   for (const std::string_view id : known) {
     const std::size_t d = edit_distance(unknown, id);
     if (d <= bound) scored.emplace_back(d, id);
