@@ -44,7 +44,8 @@ int apply_edit(const ConfigTarget& target, const std::string& file,
     std::cerr << render(result.errors());
     return 1;
   }
-  std::cout << (*result ? changed : unchanged) << " (" << file << ")\n";
+  const std::string& message = *result ? changed : unchanged;
+  if (!message.empty()) std::cout << message << " (" << file << ")\n";
   return 0;
 }
 

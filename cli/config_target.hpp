@@ -30,7 +30,7 @@ ConfigTarget config_target();
 std::optional<std::string> target_file(const ConfigTarget& target, bool global);
 
 // Applies `edit` to `file`, prints errors; returns the exit code. `changed` / `unchanged` are the
-// messages printed on success.
+// messages printed on success (an empty one: nothing printed).
 int apply_edit(const ConfigTarget& target, const std::string& file,
                const std::function<Result<std::string>(std::string_view)>& edit,
                const std::string& changed, const std::string& unchanged);

@@ -207,7 +207,6 @@ int run_enable(const RuleOptions& o) {
       std::cout << "rule " << o.id << ": temporary disable cleared\n";
     }
   }
-  if (!o.global && !t.project && cleared_temp) return kExitOk;
   const auto file = target_file(t, o.global);
   if (!file) return kExitBadInput;
   return apply_edit(
@@ -215,7 +214,8 @@ int run_enable(const RuleOptions& o) {
       [&](std::string_view text) {
         return engine::config_list_remove(text, *file, "rules.disabled", o.id);
       },
-      "rule " + o.id + " enabled", "rule " + o.id + " was not disabled there");
+      "rule " + o.id + " enabled",
+      cleared_temp ? std::string() : "rule " + o.id + " was not disabled there");
 }
 
 int run_enforce(const RuleOptions& o) {
