@@ -194,4 +194,12 @@ TEST_CASE("edit_config_file writes atomically with mode 0600 in a 0700 folder") 
   });
   REQUIRE(again.ok());
   CHECK_FALSE(*again);
+  // An edit that changes nothing creates no file.
+  const std::string other = t.path("proj/.vectimus/config.toml");
+  auto none = edit_config_file(h.host, other, [&](std::string_view text) {
+    return config_unset(text, other, "mode.observe");
+  });
+  REQUIRE(none.ok());
+  CHECK_FALSE(*none);
+  CHECK_FALSE(h.host.fs->exists(other));
 }
