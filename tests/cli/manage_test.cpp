@@ -133,7 +133,7 @@ TEST_CASE("rule disable --for ends on time, in XDG_RUNTIME_DIR or under ~/.vecti
   }
 }
 
-TEST_CASE("a temporary disable shows in rule list and overrides; enable clears it") {
+TEST_CASE("a temporary disable shows in rule list and overrides, and enable clears it") {
   Project p;
   REQUIRE(p.run({"rule", "disable", "vectimus-destruct-001", "--for", "1h30m"}).exit_code == 0);
   CHECK_FALSE(p.destruct_001_matches());
@@ -197,7 +197,8 @@ TEST_CASE("rule commands refuse what they cannot do, saying why") {
   CHECK_FALSE(std::filesystem::exists(p.t.path("proj/.vectimus")));
 }
 
-TEST_CASE("rule enforce: project over global over annotation; --clear; overrides; show") {
+TEST_CASE(
+    "rule enforce resolves project over global over annotation, with --clear, overrides and show") {
   Project p;
   auto r = p.run({"rule", "enforce", "vectimus-destruct-001", "--level", "escalate", "--global"});
   CHECK(r.exit_code == 0);
@@ -292,7 +293,7 @@ TEST_CASE("pack new scaffolds a project pack whose tests vectimus test runs") {
   CHECK(r.err.starts_with("error: `My Team` is not a pack name"));
 }
 
-TEST_CASE("pack disable and enable, project and global; pack list --format json") {
+TEST_CASE("pack disable and enable in project and global config, and pack list --format json") {
   Project p;
   CHECK(p.destruct_001_matches());
   auto r = p.run({"pack", "disable", "destructive-ops", "--global"});

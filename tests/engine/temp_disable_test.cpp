@@ -16,7 +16,7 @@ using namespace vectimus::engine;
 using vectimus::testing::TempTree;
 using vectimus::testing::TestHost;
 
-TEST_CASE("durations: 90s, 30m, 2h, 1h30m; anything else is an error naming the forms") {
+TEST_CASE("durations are 90s, 30m, 2h or 1h30m, and anything else is an error naming the forms") {
   CHECK(*parse_duration("90s") == 90);
   CHECK(*parse_duration("30m") == 1800);
   CHECK(*parse_duration("2h") == 7200);
