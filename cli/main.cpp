@@ -30,6 +30,10 @@ constexpr Command kCommands[] = {
     {"init", vectimus::cli::add_init_command},
     {"remove", vectimus::cli::add_remove_command},
     {"status", vectimus::cli::add_status_command},
+    {"rule", vectimus::cli::add_rule_command},
+    {"mcp", vectimus::cli::add_mcp_command},
+    {"observe", vectimus::cli::add_observe_command},
+    {"pack", vectimus::cli::add_pack_command},
 };
 
 }  // namespace
@@ -37,6 +41,7 @@ constexpr Command kCommands[] = {
 int main(int argc, char** argv) {
   CLI::App app{"vectimus: Cedar policies for what AI coding agents do"};
   app.require_subcommand(1);
+  vectimus::cli::add_version_flag(app);
   int exit_code = vectimus::cli::kExitOk;
   // When the first argument names a command, only that command is set up: building every
   // command's options costs the hook, which runs before every tool call, more than its own

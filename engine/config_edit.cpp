@@ -573,7 +573,8 @@ Result<bool> edit_config_file(const Host& host, const std::string& path,
   }
   auto edited = edit(read.text);
   if (!edited) return std::move(edited).take_errors();
-  if (read.status == FileRead::Status::ok && *edited == read.text) return false;
+  // Unchanged (a missing file reads as empty text): nothing is written, not even an empty file.
+  if (*edited == read.text) return false;
   const std::size_t slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0) {
     if (IoStatus made = host.fs->make_directories(path.substr(0, slash), 0700); !made.ok()) {

@@ -1,4 +1,5 @@
 #include "engine/engine.hpp"
+#include "engine/temp_disable.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -113,8 +114,15 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
       engine.options_ = options;
       const auto& rules = engine.packs_->rules;
       const auto& packs = engine.packs_->packs;
+      // `rule disable --for`: one failed open when no rule is disabled for a while.
+      const TempDisables temp =
+          engine.locations_.project
+              ? read_temp_disables(host, *engine.locations_.project,
+                                   host.now_ns ? host.now_ns() / 1'000'000'000 : 0)
+              : TempDisables{};
       for (uint32_t i = 0; i < rules.size(); ++i) {
         if (engine.config_.rule_disabled(rules[i].id)) continue;
+        if (temp.contains(rules[i].id)) continue;
         if (engine.config_.pack_disabled(packs[rules[i].pack].manifest.name)) continue;
         engine.candidates_.push_back(i);
       }

@@ -9,7 +9,9 @@
 // script whose analysis stopped at a bound, escalate whatever the packs say; in observe mode
 // (`[mode] observe = true`) the decision is logged and the call allowed. Rules of a pack set
 // `[packs.<name>] enabled = false` are left out like disabled rules (the compiled built-in set
-// stays as built). Matches are reported in document order (pack, file, text).
+// stays as built), and so are rules disabled for a while (`rule disable --for`, the state file
+// of engine/temp_disable.hpp, read at load). Matches are reported in document order (pack, file,
+// text).
 //
 // The rule index (index/policy_index.hpp): the compiled built-in packs carry one compiled at
 // build time, used from the first request. Other packs get one built at most once per load over

@@ -40,7 +40,9 @@ std::string disable_hint(const engine::Engine& engine, const std::vector<std::st
   const std::string file = loc.project ? *loc.project + "/.vectimus/config.toml"
                                        : std::string("~/.vectimus/config.toml");
   return "vectimus: to turn this off, add " + quoted + " to `[rules] disabled` in " + file +
-         ", or set its level under `[rules.enforcement]`\n";
+         ", or set its level under `[rules.enforcement]`\n"
+         "vectimus: or run `vectimus rule disable <id>` (`--for 30m`: for a while, `--global`: "
+         "everywhere) or `vectimus rule enforce <id> --level escalate`\n";
 }
 
 }  // namespace

@@ -41,17 +41,6 @@ engine::Identity identity_without_git(const Host& host, const engine::Config& co
   return engine::resolve_identity(without_git, config, event, project);
 }
 
-// "sha256:" + SHA-256 of the active policy text: every loaded pack's .cedar files, in load
-// order. The built-in packs' is computed at build time (engine/embed.cmake).
-std::string policy_set_hash(const engine::PolicyPacks& packs) {
-  if (packs.compiled) return std::string(engine::builtin_policy_set_hash());
-  std::string text;
-  for (const engine::Pack& pack : packs.packs) {
-    for (const SourcePtr& file : pack.files) text += file->text;
-  }
-  return "sha256:" + audit::sha256_hex(text);
-}
-
 audit::ReceiptFacts receipt_facts(const Outcome& out, const audit::RecordFacts& record,
                                   double evaluation_ms) {
   audit::ReceiptFacts f;
@@ -118,6 +107,15 @@ std::optional<std::string> export_checkpoint(const engine::Config* config,
 }
 
 }  // namespace
+
+std::string policy_set_hash(const engine::PolicyPacks& packs) {
+  if (packs.compiled) return std::string(engine::builtin_policy_set_hash());
+  std::string text;
+  for (const engine::Pack& pack : packs.packs) {
+    for (const SourcePtr& file : pack.files) text += file->text;
+  }
+  return "sha256:" + audit::sha256_hex(text);
+}
 
 std::string audit_log_folder(const Host& host, const engine::Config* config,
                              const std::optional<std::string>& project, const std::string& home) {

@@ -31,4 +31,9 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
 std::string audit_log_folder(const Host& host, const engine::Config* config,
                              const std::optional<std::string>& project, const std::string& home);
 
+// "sha256:" + SHA-256 of the active policy text: every loaded pack's .cedar files, in load
+// order (the receipts' policy_set_hash, and `vectimus --version`). The built-in packs' is
+// computed at build time (engine/embed.cmake).
+std::string policy_set_hash(const engine::PolicyPacks& packs);
+
 }  // namespace vectimus::pipeline

@@ -32,7 +32,9 @@ const std::string kMcp001 =
 
 std::string hint(const std::string& ids, const std::string& file = "~/.vectimus/config.toml") {
   return "vectimus: to turn this off, add " + ids + " to `[rules] disabled` in " + file +
-         ", or set its level under `[rules.enforcement]`\n";
+         ", or set its level under `[rules.enforcement]`\n"
+         "vectimus: or run `vectimus rule disable <id>` (`--for 30m`: for a while, `--global`: "
+         "everywhere) or `vectimus rule enforce <id> --level escalate`\n";
 }
 
 // JSON string escaping for the few characters our reasons contain.

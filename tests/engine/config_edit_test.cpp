@@ -81,7 +81,7 @@ TEST_CASE("config_set then config_unset of a missing key gives back the same byt
   }
 }
 
-TEST_CASE("a missing key goes after the last key of its table; a missing table is appended") {
+TEST_CASE("a missing key goes after the last key of its table, and a missing table is appended") {
   const std::string out = ok(
       config_set(kOriginal, kFile, "rules.enforcement.vectimus-git-003", std::string("observe")));
   CHECK(out == std::string(kOriginal) + "\n[rules.enforcement]\nvectimus-git-003 = \"observe\"\n");
@@ -143,7 +143,7 @@ TEST_CASE("config_list_add and config_list_remove are inverses and keep comments
   CHECK(read(removed).disabled_rules == std::vector<std::string>{"vectimus-git-002"});
 }
 
-TEST_CASE("adding to a missing list creates it; removing its last item removes the key") {
+TEST_CASE("adding to a missing list creates it, and removing its last item removes the key") {
   const std::string added = ok(config_list_add("", kFile, "mcp.allowed_servers", "github"));
   CHECK(added == "[mcp]\nallowed_servers = [\"github\"]\n");
   CHECK(ok(config_list_remove(added, kFile, "mcp.allowed_servers", "github")).empty());
@@ -194,4 +194,12 @@ TEST_CASE("edit_config_file writes atomically with mode 0600 in a 0700 folder") 
   });
   REQUIRE(again.ok());
   CHECK_FALSE(*again);
+  // An edit that changes nothing creates no file.
+  const std::string other = t.path("proj/.vectimus/config.toml");
+  auto none = edit_config_file(h.host, other, [&](std::string_view text) {
+    return config_unset(text, other, "mode.observe");
+  });
+  REQUIRE(none.ok());
+  CHECK_FALSE(*none);
+  CHECK_FALSE(h.host.fs->exists(other));
 }
