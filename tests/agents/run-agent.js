@@ -153,7 +153,7 @@ const setups = {
   codex: {
     // The project must be trusted, and the model provider is our server (Responses API over
     // HTTP streaming; no websockets, no retries).
-    trust: async (url) => {
+    trust: async () => {
       fs.mkdirSync(path.join(home, '.codex'), { recursive: true });
       fs.appendFileSync(path.join(home, '.codex', 'config.toml'), [
         '',
@@ -161,7 +161,8 @@ const setups = {
         'model_provider = "scripted"',
         '[model_providers.scripted]',
         'name = "scripted"',
-        `base_url = ${tomlString(url + '/v1')}`,
+        // Each run's server has its own port: the run passes base_url with -c.
+        'base_url = "http://127.0.0.1:9/v1"',
         'wire_api = "responses"',
         'request_max_retries = 0',
         'stream_max_retries = 0',
@@ -174,7 +175,8 @@ const setups = {
     },
     env: () => ({ CODEX_HOME: path.join(home, '.codex'), OPENAI_API_KEY: 'sk-test' }),
     // The sandbox is off so that only the hook can stop the denied command.
-    args: () => ['exec', '--sandbox', 'danger-full-access', '--skip-git-repo-check', PROMPT],
+    args: (url) => ['exec', '-c', `model_providers.scripted.base_url=${tomlString(url + '/v1')}`,
+                    '--sandbox', 'danger-full-access', '--skip-git-repo-check', PROMPT],
   },
   'gemini-cli': {
     trust: async () => {
@@ -214,7 +216,7 @@ async function scenario(name, command) {
       const err = await setups[agent].trust(url);
       if (err) { check(false, `trust step: ${err}`); return null; }
     }
-    const r = await runAgent(setups[agent].args(), setups[agent].env(url));
+    const r = await runAgent(setups[agent].args(url), setups[agent].env(url));
     fs.writeFileSync(path.join(root, `agent-${name}.out`), r.out);
     check(!r.timedOut, `${name}: the agent finished within ${RUN_TIMEOUT_MS / 1000} s`);
     if (r.code !== 0) console.log(`note: ${agent} exited ${r.code}; output:\n${r.out.slice(-3000)}`);
