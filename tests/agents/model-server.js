@@ -152,9 +152,7 @@ function startModelServer({ command, logFile, maxToolCalls = 3 }) {
                choices: [{ index: 0, delta: message, finish_reason: null }] }],
       [null, { ...base, object: 'chat.completion.chunk',
                choices: [{ index: 0, delta: {}, finish_reason: finish }], usage }],
-    ]);
-    // The stream's terminator is not JSON; written after sse() ended would be too late, so
-    // sse() is not used for it: see below.
+    ]);  // the `data: [DONE]` terminator is added by the router, which wraps res.end
   }
 
   // Gemini generateContent / streamGenerateContent?alt=sse.
@@ -206,7 +204,7 @@ function startModelServer({ command, logFile, maxToolCalls = 3 }) {
         if (/\/responses$/.test(p)) return responses(req, body, res);
         if (/\/chat\/completions$/.test(p)) {
           if (body.stream) {
-            // Wrap res so the [DONE] terminator follows the chunks.
+            // The stream ends with a terminator that is not JSON: wrap res.end to write it.
             const end = res.end.bind(res);
             res.end = () => { res.write('data: [DONE]\n\n'); end(); };
           }

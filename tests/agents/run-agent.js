@@ -145,15 +145,16 @@ async function codexTrustHooks() {
 
 const setups = {
   'claude-code': {
+    // Claude Code runs project hooks without a trust step in -p mode.
     trust: async () => null,
     env: (url) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-test-key' }),
     // As root Claude Code refuses bypassPermissions; allowing Bash leaves the decision to the hook.
     args: () => ['-p', PROMPT, '--allowedTools', 'Bash', '--model', 'claude-sonnet-4-5'],
   },
   codex: {
-    // The project must be trusted, and the model provider is our server (Responses API over
-    // HTTP streaming; no websockets, no retries).
-    trust: async () => {
+    // The model provider is our server (Responses API over HTTP streaming; no websockets, no
+    // retries).
+    configure: () => {
       fs.mkdirSync(path.join(home, '.codex'), { recursive: true });
       fs.appendFileSync(path.join(home, '.codex', 'config.toml'), [
         '',
@@ -167,10 +168,13 @@ const setups = {
         'request_max_retries = 0',
         'stream_max_retries = 0',
         'supports_websockets = false',
-        `[projects.${tomlString(project)}]`,
-        'trust_level = "trusted"',
         '',
       ].join('\n'));
+    },
+    // The user's part: trust the project, then review the hook.
+    trust: async () => {
+      fs.appendFileSync(path.join(home, '.codex', 'config.toml'),
+                        `\n[projects.${tomlString(project)}]\ntrust_level = "trusted"\n`);
       return codexTrustHooks();
     },
     env: () => ({ CODEX_HOME: path.join(home, '.codex'), OPENAI_API_KEY: 'sk-test' }),
@@ -179,22 +183,27 @@ const setups = {
                     '--sandbox', 'danger-full-access', '--skip-git-repo-check', PROMPT],
   },
   'gemini-cli': {
+    // The user's part: trust the project folder.
     trust: async () => {
-      fs.mkdirSync(path.join(home, '.gemini'), { recursive: true });
       fs.writeFileSync(path.join(home, '.gemini', 'trustedFolders.json'),
                        JSON.stringify({ [project]: 'TRUST_FOLDER' }));
+      return null;
+    },
+    // API-key auth against our server; no telemetry, no update check.
+    configure: () => {
+      fs.mkdirSync(path.join(home, '.gemini'), { recursive: true });
       fs.writeFileSync(path.join(home, '.gemini', 'settings.json'), JSON.stringify({
         security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: true } },
         privacy: { usageStatisticsEnabled: false },
         telemetry: { enabled: false },
         general: { disableAutoUpdate: true, disableUpdateNag: true },
       }));
-      return null;
     },
     env: (url) => ({ GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key' }),
     args: () => ['-p', PROMPT, '-m', 'gemini-2.5-flash', '--approval-mode', 'yolo'],
   },
   copilot: {
+    // The user's part: trust the project folder.
     trust: async () => {
       fs.mkdirSync(path.join(home, '.copilot'), { recursive: true });
       fs.writeFileSync(path.join(home, '.copilot', 'config.json'),
@@ -212,7 +221,9 @@ async function scenario(name, command) {
   const server = await startModelServer({ command, logFile });
   const url = `http://127.0.0.1:${server.port}`;
   try {
-    if (name === 'benign') {
+    // VECTIMUS_AGENTS_NO_TRUST=1 leaves out the trust steps, to see an agent skip the hook.
+    if (name === 'benign' && setups[agent].configure) setups[agent].configure();
+    if (name === 'benign' && process.env.VECTIMUS_AGENTS_NO_TRUST !== '1') {
       const err = await setups[agent].trust(url);
       if (err) { check(false, `trust step: ${err}`); return null; }
     }
