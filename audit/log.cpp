@@ -97,6 +97,17 @@ std::optional<Gap> AuditLog::claim_gap() const {
   return gap;
 }
 
+std::optional<Gap> AuditLog::pending_gap() const {
+  std::optional<Gap> gap;
+  for (const std::string& path : gap_files_) {
+    const FileRead read = host_->fs->read(path, 1u << 20);
+    if (read.status == FileRead::Status::ok || read.status == FileRead::Status::too_large) {
+      merge_gap_lines(read.text, gap);
+    }
+  }
+  return gap;
+}
+
 void AuditLog::note_missed(const Gap& gap) const {
   const std::string line = gap_line(gap);
   for (const std::string& path : gap_files_) {

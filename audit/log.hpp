@@ -40,6 +40,8 @@ class AuditLog {
 
   // Takes the gaps noted by earlier failures, or nullopt when there are none.
   std::optional<Gap> claim_gap() const;
+  // The gaps noted and not yet claimed, read without claiming them (for `vectimus status`).
+  std::optional<Gap> pending_gap() const;
   // Notes that a record could not be written (with a gap claimed for it, if any, put back).
   void note_missed(const Gap& gap) const;
 

@@ -1,12 +1,9 @@
 // The config keys `init` stores in `.vectimus/config.toml`: MCP approvals, identity type,
 // server URL, policy folder.
 //
-// INTEGRATION POINT (engine/config_edit.hpp, branch `manage`): these keys must be written by
-// engine::config_set / config_list_add, which edit the TOML in place and check each key against
-// the config schema table, so what init writes is exactly what the engine reads.
-// config_keys.cpp uses them as soon as that header is in the tree (`__has_include`); until then
-// store_config_keys() writes no key: asked to store one, it refuses with a message naming the
-// keys, and init changes nothing.
+// They are written with engine/config_edit.hpp (config_set, config_list_add), which edits the
+// TOML in place and checks each key against the config schema table, so what init writes is
+// exactly what the engine reads.
 #pragma once
 
 #include <optional>

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,8 @@
 #include "cli/commands.hpp"
 #include "cli/setup_common.hpp"
 #include "cli/table.hpp"
+#include "engine/engine.hpp"
+#include "engine/locate.hpp"
 #include "setup/install.hpp"
 
 namespace vectimus::cli {
@@ -60,7 +63,12 @@ int run_init(const InitOptions& opt) {
                  "(/proc/self/exe is not readable); nothing was changed\n";
     return kExitBadInput;
   }
-  for (const std::string& name : opt.agents) request.agents.push_back(setup::find_agent(name));
+  for (const std::string& name : opt.agents) {
+    const setup::AgentSpec* agent = setup::find_agent(name);  // CLI11 checked the name
+    if (std::find(request.agents.begin(), request.agents.end(), agent) == request.agents.end()) {
+      request.agents.push_back(agent);
+    }
+  }
   if (opt.agents.empty()) {
     for (const setup::AgentSpec& agent : setup::agents()) {
       if (setup::agent_installed(host, agent, place->home, opt.user ? "" : place->root)) {
@@ -101,6 +109,13 @@ int run_init(const InitOptions& opt) {
   std::cout << table.render(colour);
   for (const std::string& line : choices->notes) std::cout << line << '\n';
   std::cout << "signing key: " << result->key_id << '\n';
+  // What init wrote must load as the hook loads it, or the hook denies every call: say so now.
+  const engine::Locations where = engine::locate(host, host.cwd, std::nullopt);
+  if (const Result<engine::Engine> loaded = engine::Engine::load(host, where, {}); !loaded) {
+    std::cerr << render(loaded.errors())
+              << "warning: the configuration or packs above do not load, so the hook will deny "
+                 "every call until they are fixed\n";
+  }
   if (!result->todo.empty()) {
     std::cout << paint("\nStill to do in the agents themselves:", Colour::yellow, colour) << '\n';
     for (const std::string& todo : result->todo) std::cout << "  - " << todo << '\n';

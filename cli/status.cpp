@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "audit/keys.hpp"
+#include "audit/log.hpp"
 #include "audit/summary.hpp"
 #include "cli/commands.hpp"
 #include "cli/setup_common.hpp"
@@ -110,6 +111,12 @@ View gather(const Host& host, const SetupPlace& place, bool have_project) {
       const audit::GapNote& g = s->gaps.back();
       v.today.last_failure = g.last_at + ": " + g.why;
     }
+  }
+  // Failures no record has reported yet are later than any gap note in the log.
+  const audit::AuditLog log(host, {folder}, place.home);
+  if (const std::optional<audit::Gap> gap = log.pending_gap()) {
+    v.today.last_failure = gap->last_at + ": " + gap->why + " (" + std::to_string(gap->missed) +
+                           " records missing, not yet noted in the log)";
   }
   const std::vector<std::string> keys = host.fs->list(audit::home_keys_dir(place.home), false);
   for (const std::string& k : keys) {

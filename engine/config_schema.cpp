@@ -279,10 +279,10 @@ bool is_config_section(std::span<const std::string> segments) {
   });
 }
 
-Result<ConfigValue> parse_config_text(const ConfigKey& key, std::string_view text) {
+Result<SchemaValue> parse_config_text(const ConfigKey& key, std::string_view text) {
   switch (key.kind) {
     case ValueKind::boolean:
-      if (auto flag = parse_flag(text)) return ConfigValue{*flag};
+      if (auto flag = parse_flag(text)) return SchemaValue{*flag};
       return make_error("config", "expected true or false");
     case ValueKind::integer: {
       std::size_t number = 0;
@@ -290,9 +290,9 @@ Result<ConfigValue> parse_config_text(const ConfigKey& key, std::string_view tex
       if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
         return make_error("config", "expected a non-negative integer");
       }
-      return ConfigValue{number};
+      return SchemaValue{number};
     }
-    case ValueKind::string_list: return ConfigValue{split_list(text)};
+    case ValueKind::string_list: return SchemaValue{split_list(text)};
     case ValueKind::table_array: return make_error("config", "cannot be set from text");
     case ValueKind::string:
     case ValueKind::choice:
@@ -300,11 +300,11 @@ Result<ConfigValue> parse_config_text(const ConfigKey& key, std::string_view tex
     case ValueKind::enforcement:
     case ValueKind::endpoint: break;
   }
-  return ConfigValue{std::string(text)};
+  return SchemaValue{std::string(text)};
 }
 
 std::string assign_config_value(Config& config, const ConfigKey& key, std::string_view wildcard,
-                                ConfigValue value, const LayerContext& context) {
+                                SchemaValue value, const LayerContext& context) {
   const std::string name = display_key(key.path);
   // The value's own checks, beyond its TOML type.
   if (key.kind == ValueKind::choice) {

@@ -6,7 +6,7 @@
 // kind of value, the Config field it lands in (a pointer to member, whose type must suit the
 // kind), how a later layer combines with an earlier one, the variable that sets it (if any),
 // its built-in default (written as the variable would be), whether its feature is built yet,
-// and a one-line doc. Values flow: TOML node or variable text -> ConfigValue (checked against
+// and a one-line doc. Values flow: TOML node or variable text -> SchemaValue (checked against
 // the row) -> assign_config_value() -> the Config field, with its origin recorded.
 #pragma once
 
@@ -74,17 +74,17 @@ std::string wildcard_of(const ConfigKey& key, std::span<const std::string> segme
 bool is_config_section(std::span<const std::string> segments);
 
 // A value read from a file or a variable, before it is checked against its row.
-using ConfigValue =
+using SchemaValue =
     std::variant<bool, std::size_t, std::string, std::vector<std::string>, std::vector<TableEntry>>;
 
 // true/false/1/0/yes/no/on/off (any case; empty is false), else nullopt.
 std::optional<bool> parse_flag(std::string_view text);
 // Parses a variable's (or a default's) text as `key` expects; an error message on failure.
-Result<ConfigValue> parse_config_text(const ConfigKey& key, std::string_view text);
+Result<SchemaValue> parse_config_text(const ConfigKey& key, std::string_view text);
 // Checks `value` against `key` (type, choices, bounds) and stores it in `config` per the row's
 // merge; `wildcard` is the key that stood for `*`. Returns an error message, empty on success.
 std::string assign_config_value(Config& config, const ConfigKey& key, std::string_view wildcard,
-                                ConfigValue value, const LayerContext& context);
+                                SchemaValue value, const LayerContext& context);
 
 // `[section] key` for a dotted path (the docs' way of naming a key); `key` at top level.
 std::string display_key(std::string_view dotted);

@@ -74,14 +74,14 @@ void unknown_key(const SourcePtr& source, const toml::key& name, const std::stri
 }
 
 // A TOML node as `key` expects it, or the phrase for what was expected.
-std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const toml::node& node) {
+std::variant<SchemaValue, std::string> node_value(const ConfigKey& key, const toml::node& node) {
   switch (key.kind) {
     case ValueKind::boolean:
-      if (const auto* b = node.as_boolean()) return ConfigValue{b->get()};
+      if (const auto* b = node.as_boolean()) return SchemaValue{b->get()};
       return std::string("true or false");
     case ValueKind::integer:
       if (const auto* n = node.as_integer(); n != nullptr && n->get() >= 0) {
-        return ConfigValue{static_cast<std::size_t>(n->get())};
+        return SchemaValue{static_cast<std::size_t>(n->get())};
       }
       return std::string("a non-negative integer");
     case ValueKind::string_list: {
@@ -93,7 +93,7 @@ std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const to
         items.push_back(text->get());
       }
       if (array == nullptr) return std::string("a list of strings");
-      return ConfigValue{std::move(items)};
+      return SchemaValue{std::move(items)};
     }
     case ValueKind::table_array: {
       std::vector<TableEntry> entries;
@@ -116,7 +116,7 @@ std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const to
         }
         entries.push_back(std::move(entry));
       }
-      return ConfigValue{std::move(entries)};
+      return SchemaValue{std::move(entries)};
     }
     case ValueKind::string:
     case ValueKind::choice:
@@ -124,7 +124,7 @@ std::variant<ConfigValue, std::string> node_value(const ConfigKey& key, const to
     case ValueKind::enforcement:
     case ValueKind::endpoint: break;
   }
-  if (const auto* text = node.as_string()) return ConfigValue{text->get()};
+  if (const auto* text = node.as_string()) return SchemaValue{text->get()};
   return std::string("a string");
 }
 
@@ -142,7 +142,7 @@ void walk_config(Config& config, const SourcePtr& source, const toml::table& tab
         problem = display_key(dotted) + " must be " + *expected;
       } else {
         problem = assign_config_value(config, *key, wildcard_of(*key, prefix),
-                                      std::get<ConfigValue>(std::move(value)), context);
+                                      std::get<SchemaValue>(std::move(value)), context);
       }
       if (!problem.empty()) {
         out.push_back(error_at(source, node, problem));

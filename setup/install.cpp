@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kMaxSettingsBytes = 4 << 20;
 constexpr std::string_view kGitignoreLine = ".vectimus/receipts/\n";
 constexpr std::string_view kConfigHeader =
-    "# vectimus configuration for this project (see `vectimus status`; keys: docs/)\n";
+    "# vectimus configuration, made by `vectimus init`; `vectimus status` shows what is in force\n";
 
 std::string parent_of(const std::string& path) {
   const std::size_t slash = path.rfind('/');
@@ -140,7 +140,9 @@ IoStatus apply(const Host& host, const std::string& root, const PlannedFile& pla
     entry->created_from = std::min(entry->created_from, plan.created_from);
   }
   entry->sha256 = audit::sha256_hex(plan.after);
-  return host.fs->replace(plan.path, plan.after, file_mode(plan.path));
+  // A new config is 0600 as engine::edit_config_file makes it (it may hold a server API key).
+  const unsigned mode = plan.exists ? file_mode(plan.path) : plan.kind == "file" ? 0600u : 0644u;
+  return host.fs->replace(plan.path, plan.after, mode);
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 // Layout rules (those of a file formatted by JSON.stringify or an editor): the indentation unit
 // is that of the first indented line (two spaces when there is none), new members go after the
 // last member of their object, a container written on one line gets a one-line insertion.
+// The one thing removal cannot give back is whitespace inside an empty container on the path
+// (`{ }`, `[\n]` come back as `{}`, `[]`); `remove` restores such a file from its backup when the
+// user has not changed it since.
 #pragma once
 
 #include <array>

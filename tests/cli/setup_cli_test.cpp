@@ -147,6 +147,10 @@ TEST_CASE("init sets up the agents whose folders exist, and says what is left to
   CHECK(has(r.out, "MCP servers approved: none"));
   CHECK(has(r.out, "\nStill to do in the agents themselves:\n"));
   CHECK(has(r.out, "Gemini CLI ignores project hooks in a folder it does not trust"));
+  // Named twice, set up once.
+  const ProcessResult twice = s.run({"init", "--agent", "gemini-cli", "--agent", "gemini-cli"});
+  CHECK(twice.exit_code == 0);
+  CHECK(twice.out.find("gemini-cli") == twice.out.rfind("gemini-cli  unchanged"));
   CHECK(has(r.out, "open `/hooks`"));
   CHECK(s.read("proj/.gitignore") == ".vectimus/receipts/\n");
   CHECK(std::filesystem::exists(s.t.path("proj/.vectimus/config.toml")));
@@ -297,9 +301,8 @@ TEST_CASE("on a terminal init asks about MCP servers and remove asks before chan
   CHECK_FALSE(std::filesystem::exists(s.t.path("proj/.cursor/hooks.json")));
 }
 
-// The config keys init stores go through engine/config_edit.hpp (branch `manage`); without it
-// the build refuses them and changes nothing. Either way the result is checked through what
-// the engine reads back (`status --format json`).
+// The config keys init stores go through engine/config_edit.hpp; the result is checked through
+// what the engine reads back (`status --format json`).
 TEST_CASE("init --ci, --allow-mcp, --server-url, --policy-dir store their config keys") {
   Sandbox s;
   s.t.write("proj/.mcp.json", "{\"mcpServers\": {\"github\": {}, \"slack\": {}}}");
@@ -307,7 +310,6 @@ TEST_CASE("init --ci, --allow-mcp, --server-url, --policy-dir store their config
   const auto before = s.snapshot();
   ProcessResult r = s.run({"init", "--agent", "codex", "--ci", "--allow-mcp", "--server-url",
                            "https://vectimus.example.com"});
-#if __has_include("engine/config_edit.hpp")
   CHECK(r.exit_code == 0);
   CHECK(has(r.out, "MCP servers approved: github, slack"));
   CHECK(has(r.out, "identity type: agent (--ci)"));
@@ -322,21 +324,10 @@ TEST_CASE("init --ci, --allow-mcp, --server-url, --policy-dir store their config
   r = s.run({"init", "--agent", "codex", "--policy-dir", "packs"});
   CHECK(r.exit_code == 0);
   CHECK(has(s.read("proj/.vectimus/config.toml"), "packs"));
-#else
-  CHECK(r.exit_code == 1);
-  CHECK(has(r.err, "this build cannot store config keys in `" +
-                       s.t.path("proj/.vectimus/config.toml") +
-                       "` yet: mcp.allowed_servers identity.identity_type server.url\n"));
+  // The config init created goes with the rest.
+  r = s.run({"remove", "--force"});
+  CHECK(r.exit_code == 0);
   CHECK(s.snapshot() == before);
-  // --ci alone approves no server and never asks; it still sets the identity type.
-  r = s.run({"init", "--agent", "codex", "--ci"});
-  CHECK(r.exit_code == 1);
-  CHECK(has(r.err, "yet: identity.identity_type\n"));
-  r = s.run({"init", "--agent", "codex", "--policy-dir", "packs"});
-  CHECK(r.exit_code == 1);
-  CHECK(has(r.err, "yet: policies.dir\n"));
-  CHECK(s.snapshot() == before);
-#endif
 }
 
 TEST_CASE("init asks the installed Claude Code its version: onFailure block only when it is new") {
@@ -354,4 +345,37 @@ TEST_CASE("init asks the installed Claude Code its version: onFailure block only
     CHECK(has(s.read("proj/.claude/settings.json"), "\"onFailure\": \"block\"") ==
           (version == "2.1.300"));
   }
+}
+
+TEST_CASE("status shows the last failure to write a record, before any record reports it") {
+  Sandbox s;
+  s.t.write("not-a-folder", "x\n");
+  const std::vector<std::string> env{"HOME=" + s.t.path("home"), "PATH=/usr/bin:/bin",
+                                     "VECTIMUS_LOG_DIR=" + s.t.path("not-a-folder")};
+  const std::string payload = R"({"session_id":"s","cwd":")" + s.t.path("proj") +
+                              R"(","hook_event_name":"PreToolUse","tool_name":"Bash",)"
+                              R"("tool_input":{"command":"ls"}})";
+  const ProcessResult hook = vectimus::testing::run_process(
+      {kBinary, "hook", "--source", "claude-code"}, payload, {env, s.t.path("proj")});
+  CHECK(hook.exit_code == 0);
+  const ProcessResult r =
+      vectimus::testing::run_process({kBinary, "status"}, "", {env, s.t.path("proj")});
+  CHECK(r.exit_code == 0);
+  const std::string line = line_with(r.out, "last failure to write: ");
+  CHECK(has(line, "(1 records missing, not yet noted in the log)"));
+  CHECK(has(line, "not-a-folder"));
+}
+
+TEST_CASE("init warns when the policy folder it stored does not load") {
+  Sandbox s;
+  s.t.mkdir("proj/empty-packs");
+  const ProcessResult r = s.run({"init", "--agent", "cursor", "--policy-dir", "empty-packs"});
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.err,
+            "warning: the configuration or packs above do not load, so the hook will "
+            "deny every call until they are fixed\n"));
+  CHECK(has(s.read("proj/.vectimus/config.toml"), "empty-packs"));
+  const auto mode = std::filesystem::status(s.t.path("proj/.vectimus/config.toml")).permissions() &
+                    std::filesystem::perms::all;
+  CHECK(mode == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
 }
