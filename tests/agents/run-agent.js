@@ -4,7 +4,7 @@
 //
 //   node run-agent.js <claude-code|codex|gemini-cli|copilot> <path to vectimus>
 //
-// In a temporary HOME and a temporary git project: `vectimus init --agent <agent>` wires the
+// In a temporary HOME and a temporary git project: `vectimus init --ci --agent <agent>` wires the
 // hook, the test does the trust steps that init leaves to the user, then runs the agent twice
 // against the scripted model server (model-server.js):
 //   1. a benign command (`echo <random marker>`): its output must reach the model;
@@ -247,9 +247,9 @@ async function scenario(name, command) {
   if (!/^\s+init\s/m.test(help.out)) {
     check(false, `${vectimus} has no \`init\` command (merge branch setup)`);
   } else {
-    const init = run(vectimus, ['init', '--agent', agent], { input: '' });
+    const init = run(vectimus, ['init', '--ci', '--agent', agent], { input: '' });
     console.log(init.out.trim());
-    check(init.code === 0, `vectimus init --agent ${agent} exits 0`);
+    check(init.code === 0, `vectimus init --ci --agent ${agent} exits 0`);
   }
 
   if (!failures.length) {
