@@ -14,6 +14,7 @@
 #include "cli/setup_common.hpp"
 #include "cli/table.hpp"
 #include "engine/engine.hpp"
+#include "engine/temp_disable.hpp"
 #include "pipeline/evidence.hpp"
 #include "setup/json_doc.hpp"
 #include "setup/status.hpp"
@@ -30,7 +31,8 @@ struct StatusOptions {
 
 struct RuleScope {
   std::string id;
-  std::string scope;  // "project" or "global"
+  std::string scope;  // "project", "global" or "temporary"
+  std::string left;   // a temporary disable's time left, e.g. "24m"
 };
 
 struct Today {
@@ -98,8 +100,12 @@ View gather(const Host& host, const SetupPlace& place, bool have_project) {
     }
     v.mcp_allowed = config->mcp_allowed;
   }
-  // INTEGRATION POINT: temporary disables (`rule disable ID --for 30m`) are being built in
-  // engine/ on another branch; once they land, list each with its time left here.
+  const int64_t now_s = host.now_ns() / 1'000'000'000;
+  if (where.project) {
+    for (const auto& [id, expiry] : engine::read_temp_disables(host, *where.project, now_s)) {
+      v.disabled.push_back({id, "temporary", engine::format_remaining(expiry - now_s)});
+    }
+  }
   const std::string folder = pipeline::audit_log_folder(host, config, where.project, place.home);
   const int64_t now = host.now_ns();
   const Result<audit::Summary> s = audit::summarise_log(host, folder, now - now % kDayNs, now);
@@ -153,7 +159,9 @@ std::string json(const View& v) {
   for (const std::string& p : v.disabled_packs) w.value(p);
   w.end_array().key("disabled_rules").begin_array();
   for (const RuleScope& r : v.disabled) {
-    w.begin_object().key("id").value(r.id).key("scope").value(r.scope).end_object();
+    w.begin_object().key("id").value(r.id).key("scope").value(r.scope);
+    if (!r.left.empty()) w.key("time_left").value(r.left);
+    w.end_object();
   }
   w.end_array().key("mcp_allowed").begin_array();
   for (const std::string& m : v.mcp_allowed) w.value(m);
@@ -190,7 +198,10 @@ std::string text(const View& v, bool colour) {
   out += packs.render(colour);
   for (const std::string& p : v.disabled_packs) out += "pack disabled: " + p + "\n";
   out += "\ndisabled rules:" + std::string(v.disabled.empty() ? " none\n" : "\n");
-  for (const RuleScope& r : v.disabled) out += "  " + r.id + " (" + r.scope + ")\n";
+  for (const RuleScope& r : v.disabled) {
+    out +=
+        "  " + r.id + " (" + (r.left.empty() ? r.scope : "temporary, " + r.left + " left") + ")\n";
+  }
   std::string mcp;
   for (const std::string& m : v.mcp_allowed) mcp += (mcp.empty() ? "" : ", ") + m;
   out += "MCP servers allowed: " + (mcp.empty() ? std::string("none") : mcp) + "\n";

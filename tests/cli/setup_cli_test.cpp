@@ -379,3 +379,19 @@ TEST_CASE("init warns when the policy folder it stored does not load") {
                     std::filesystem::perms::all;
   CHECK(mode == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
 }
+
+TEST_CASE("status lists a temporary disable with its time left") {
+  Sandbox s;
+  s.t.mkdir("proj/.vectimus");
+  const ProcessResult off = s.run({"rule", "disable", "vectimus-git-001", "--for", "30m"});
+  REQUIRE(off.exit_code == 0);
+  const ProcessResult text = s.run({"status"});
+  CHECK(text.exit_code == 0);
+  CHECK(has(text.out, "  vectimus-git-001 (temporary, 30m left)"));
+  const ProcessResult r = s.run({"status", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, R"({"id":"vectimus-git-001","scope":"temporary","time_left":"30m"})"));
+  // `rule enable` ends it: status no longer lists it.
+  REQUIRE(s.run({"rule", "enable", "vectimus-git-001"}).exit_code == 0);
+  CHECK_FALSE(has(s.run({"status"}).out, "vectimus-git-001"));
+}
