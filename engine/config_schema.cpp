@@ -1,4 +1,5 @@
 #include "engine/config_schema.hpp"
+#include "support/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -185,21 +186,6 @@ std::string resolve_path(std::string_view text, const LayerContext& context) {
     path = join_path(context.base_dir, path);
   }
   return path.empty() || path.front() != '/' ? path : lexical_normal(path);
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 std::pair<std::string_view, std::string_view> split_last(std::string_view path) {

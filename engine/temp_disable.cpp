@@ -1,4 +1,5 @@
 #include "engine/temp_disable.hpp"
+#include "support/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -29,21 +30,6 @@ std::optional<std::string> state_dir(const Host& host) {
     return join_path(join_path(*home, ".vectimus"), "run");
   }
   return std::nullopt;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace

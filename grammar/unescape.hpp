@@ -26,7 +26,4 @@ struct UnescapeError {
 std::optional<UnescapeError> unescape_string(std::string_view body, std::string& out);
 std::optional<UnescapeError> unescape_pattern(std::string_view body, ir::Pattern& out);
 
-// UTF-8 encoding of one scalar value.
-void append_utf8(std::string& out, uint32_t code_point);
-
 }  // namespace vectimus::grammar

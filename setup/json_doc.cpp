@@ -1,6 +1,7 @@
 // A recursive-descent JSON parser that keeps byte spans. Settings files are small (kilobytes),
 // so clarity wins over speed; nesting is bounded so a hostile file cannot exhaust the stack.
 #include "setup/json_doc.hpp"
+#include "support/text.hpp"
 
 #include <cstdint>
 
@@ -119,24 +120,6 @@ class Parser {
     node.kind = JsonNode::Kind::number;
     node.text = std::string(text_.substr(start, pos_ - start));
     return true;
-  }
-
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
 
   bool hex4(uint32_t& out) {

@@ -1,5 +1,11 @@
-// Small text helpers shared by the parsers (Cedar string escapes, shell ANSI-C quoting).
+// Small text helpers shared by the parsers (Cedar string escapes, shell ANSI-C quoting, JSON)
+// and by the commands that suggest a name for a typo.
 #pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
 
 namespace vectimus {
 
@@ -10,5 +16,11 @@ constexpr int hex_value(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+// Appends the UTF-8 encoding of one scalar value.
+void append_utf8(std::string& out, uint32_t cp);
+
+// Levenshtein distance (insertions, deletions, substitutions; bytes).
+std::size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace vectimus
