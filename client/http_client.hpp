@@ -31,6 +31,7 @@ namespace vectimus::client {
 
 enum class HttpErrorCode : uint8_t {
   bad_url,       // the URL (or a proxy's) is not http(s)://host[:port][/path]
+  bad_request,   // a method or header that cannot be sent (a line break in it)
   resolve,       // the host name did not resolve
   connect,       // no connection (refused, unreachable)
   proxy,         // the proxy refused the CONNECT tunnel or broke it
@@ -94,9 +95,9 @@ std::optional<Url> parse_url(std::string_view text, bool default_http = false,
                              std::string* why = nullptr);
 
 // Proxy settings, as the variables curl and most tools read them: HTTPS_PROXY for https URLs,
-// HTTP_PROXY for http URLs (lower-case names win over upper-case, as curl does; lower-case
-// http_proxy only, since HTTP_PROXY can be set by a CGI request's `Proxy:` header), NO_PROXY
-// lists hosts that go direct.
+// HTTP_PROXY for http URLs, NO_PROXY lists hosts that go direct; each also in lower case, which
+// wins when both are set (as in curl). Only http:// proxies (TLS to the target goes through a
+// CONNECT tunnel).
 struct ProxySettings {
   std::string https_proxy;
   std::string http_proxy;

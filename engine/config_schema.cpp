@@ -73,13 +73,13 @@ const ConfigKey kSchema[] = {
      "0.0.0.0", "server bind address"},
     {"server.port", K::integer, &Config::server_port, M::replace, false, "VECTIMUS_PORT", "8420",
      "server bind port", {}, 65535},
-    {"server.url", K::string, &Config::server_url, M::replace, false, "VECTIMUS_SERVER_URL", "",
+    {"server.url", K::string, &Config::server_url, M::replace, true, "VECTIMUS_SERVER_URL", "",
      "evaluate on this server instead of locally"},
-    {"server.api_key", K::string, &Config::server_api_key, M::replace, false, "VECTIMUS_API_KEY",
+    {"server.api_key", K::string, &Config::server_api_key, M::replace, true, "VECTIMUS_API_KEY",
      "", "API key (server: required on /evaluate; client: sent)"},
     {"server.api_keys", K::table_array, &Config::server_api_keys, M::replace, false, "", "",
      "the server's API keys, one [[server.api_keys]] table each"},
-    {"server.timeout", K::integer, &Config::server_timeout, M::replace, false, "VECTIMUS_TIMEOUT",
+    {"server.timeout", K::integer, &Config::server_timeout, M::replace, true, "VECTIMUS_TIMEOUT",
      "5", "client request timeout in seconds"},
 };
 // clang-format on

@@ -45,6 +45,25 @@ std::string disable_hint(const engine::Engine& engine, const std::vector<std::st
          "everywhere) or `vectimus rule enforce <id> --level escalate`\n";
 }
 
+// The body without the whitespace around it (a server may end its document with a newline).
+std::string_view trimmed(std::string_view s) {
+  const std::size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// VECTIMUS_TIMEOUT when the config did not load (seconds; the default otherwise).
+std::chrono::seconds env_timeout(const Environment& env) {
+  const std::optional<std::string> text = env.get("VECTIMUS_TIMEOUT");
+  if (!text || text->empty() || text->size() > 4) return std::chrono::seconds(5);
+  unsigned value = 0;
+  for (const char c : *text) {
+    if (c < '0' || c > '9') return std::chrono::seconds(5);
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  return std::chrono::seconds(value);
+}
+
 }  // namespace
 
 std::vector<std::string> Outcome::matched_rule_ids() const {
@@ -90,6 +109,60 @@ Outcome Session::decide_event(normalise::Event event) {
   return out;
 }
 
+std::optional<Outcome> Session::ask_server(std::string_view source, std::string_view bytes,
+                                           const normalise::Event& event, std::string& note) {
+  // The engine is loaded here only once: decide_event() finds it cached if the server fails.
+  const Result<engine::Engine>& engine = engines_.engine_for(event.cwd);
+  const engine::Config* config = engine ? &engine->config() : nullptr;
+  ServerTarget target;
+  if (options_.server_url) {
+    target.url = *options_.server_url;
+  } else if (config && config->server_url) {
+    target.url = *config->server_url;
+  } else if (!config) {  // the config did not load: the variable still names a server
+    target.url = host().env->get("VECTIMUS_SERVER_URL").value_or("");
+  }
+  if (target.url.empty()) return std::nullopt;
+  if (config) {
+    target.api_key = config->server_api_key;
+    target.timeout = std::chrono::seconds(config->server_timeout);
+  } else {
+    target.api_key = host().env->get("VECTIMUS_API_KEY");
+    target.timeout = env_timeout(*host().env);
+  }
+  if (target.api_key && target.api_key->empty()) target.api_key.reset();
+  const ServerReply reply = options_.ask_server(target, source, bytes);
+  const auto local = [&](const std::string& why) -> std::optional<Outcome> {
+    note = "vectimus: server " + target.url + " " + why + ": decided locally\n";
+    return std::nullopt;
+  };
+  if (reply.error) return local("could not answer: " + *reply.error);
+  if (reply.status != 200) return local("answered with status " + std::to_string(reply.status));
+  Outcome out;
+  out.stage = Stage::remote;
+  out.dialect = event.dialect;
+  const std::string_view body = trimmed(reply.body);
+  if (body.empty()) {
+    // An empty 200 is an allow only when it says so: a proxy or another service on that port
+    // answering an empty 200 must not let the call through.
+    if (reply.decision != "allow") {
+      return local("answered an empty 200 without `X-Vectimus-Decision: allow`");
+    }
+    out.verdict = engine::Verdict::allow;
+    return out;
+  }
+  std::string why;
+  const std::optional<engine::Verdict> verdict =
+      check_answer(event.dialect, event.permission_mode, body, why);
+  if (!verdict) {
+    return local("answered something " + std::string(normalise::dialect_name(event.dialect)) +
+                 " would not accept (" + why + ")");
+  }
+  out.verdict = *verdict;
+  out.answer.out = std::string(body) + "\n";
+  return out;
+}
+
 Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
   normalise::Dialect dialect = normalise::Dialect::unknown;
   if (auto tool = normalise::parse_source_tool(source)) {
@@ -113,7 +186,17 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
         out = refused(Stage::payload_error, dialect, std::move(reason), std::move(payload.errors));
         break;
       }
-      case normalise::PayloadStatus::event: out = decide_event(std::move(payload.event)); break;
+      case normalise::PayloadStatus::event: {
+        std::string note;
+        if (options_.ask_server) {
+          if (std::optional<Outcome> remote = ask_server(source, bytes, payload.event, note)) {
+            return std::move(*remote);  // the server wrote the evidence of its decision
+          }
+        }
+        out = decide_event(std::move(payload.event));
+        out.human = note + out.human;
+        break;
+      }
     }
     if (options_.leave_evidence && out.stage != Stage::empty) {
       const std::chrono::duration<double, std::milli> took =
