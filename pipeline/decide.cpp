@@ -79,8 +79,7 @@ std::vector<std::string> Outcome::matched_rule_ids() const {
 Session::Session(Host host, const SessionOptions& options)
     : engines_(std::move(host), engine_options(options)), options_(options) {}
 
-Outcome Session::decide_event(normalise::Event event) {
-  const Result<engine::Engine>& engine = engines_.engine_for(event.cwd);
+Outcome Session::decide_event(normalise::Event event, const Result<engine::Engine>& engine) {
   if (!engine) {
     Outcome out = refused(Stage::load_error, event.dialect,
                           "vectimus: policies could not be loaded, so every call is denied: " +
@@ -110,9 +109,9 @@ Outcome Session::decide_event(normalise::Event event) {
 }
 
 std::optional<Outcome> Session::ask_server(std::string_view source, std::string_view bytes,
-                                           const normalise::Event& event, std::string& note) {
-  // The engine is loaded here only once: decide_event() finds it cached if the server fails.
-  const Result<engine::Engine>& engine = engines_.engine_for(event.cwd);
+                                           const normalise::Event& event,
+                                           const Result<engine::Engine>& engine,
+                                           std::string& note) {
   const engine::Config* config = engine ? &engine->config() : nullptr;
   ServerTarget target;
   if (options_.server_url) {
@@ -187,13 +186,16 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
         break;
       }
       case normalise::PayloadStatus::event: {
+        // One engine (config and packs) per call, for the server URL and the local decision.
+        const Result<engine::Engine>& engine = engines_.engine_for(payload.event.cwd);
         std::string note;
         if (options_.ask_server) {
-          if (std::optional<Outcome> remote = ask_server(source, bytes, payload.event, note)) {
+          if (std::optional<Outcome> remote =
+                  ask_server(source, bytes, payload.event, engine, note)) {
             return std::move(*remote);  // the server wrote the evidence of its decision
           }
         }
-        out = decide_event(std::move(payload.event));
+        out = decide_event(std::move(payload.event), engine);
         out.human = note + out.human;
         break;
       }
