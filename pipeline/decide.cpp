@@ -45,6 +45,20 @@ std::string disable_hint(const engine::Engine& engine, const std::vector<std::st
          "everywhere) or `vectimus rule enforce <id> --level escalate`\n";
 }
 
+}  // namespace
+
+std::vector<std::string> Outcome::matched_rule_ids() const {
+  std::vector<std::string> ids;
+  if (!decision || engine == nullptr) return ids;
+  for (const auto& m : decision->matches) {
+    const std::string id(engine->packs().rules[m.rule].id);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  return ids;
+}
+
+namespace {
+
 // The body without the whitespace around it (a server may end its document with a newline).
 std::string_view trimmed(std::string_view s) {
   const std::size_t first = s.find_first_not_of(" \t\r\n");
@@ -64,73 +78,31 @@ std::chrono::seconds env_timeout(const Environment& env) {
   return std::chrono::seconds(value);
 }
 
-}  // namespace
-
-std::vector<std::string> Outcome::matched_rule_ids() const {
-  std::vector<std::string> ids;
-  if (!decision || engine == nullptr) return ids;
-  for (const auto& m : decision->matches) {
-    const std::string id(engine->packs().rules[m.rule].id);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
-  return ids;
-}
-
-Session::Session(Host host, const SessionOptions& options)
-    : engines_(std::move(host), engine_options(options)), options_(options) {}
-
-Outcome Session::decide_event(normalise::Event event, const Result<engine::Engine>& engine) {
-  if (!engine) {
-    Outcome out = refused(Stage::load_error, event.dialect,
-                          "vectimus: policies could not be loaded, so every call is denied: " +
-                              short_diagnostic(engine.errors().front()),
-                          engine.errors());
-    out.project = engine::locate(host(), event.cwd, options_.policy_dir).project;
-    out.event = std::move(event);
-    return out;
-  }
-  Outcome out;
-  out.stage = Stage::decided;
-  out.dialect = event.dialect;
-  out.engine = &*engine;
-  out.project = engine->locations().project;
-  out.decision = engine->decide(event);
-  const engine::Decision& d = *out.decision;
-  out.verdict = d.verdict;
-  out.reason = d.reason;
-  for (const std::string& line : d.log) out.human += line + "\n";
-  if (engine->config().debug) {
-    for (const std::string& line : d.debug_log) out.human += line + "\n";
-  }
-  if (d.verdict != engine::Verdict::allow)
-    out.human += disable_hint(*engine, out.matched_rule_ids());
-  out.event = std::move(event);
-  return out;
-}
-
-std::optional<Outcome> Session::ask_server(std::string_view source, std::string_view bytes,
-                                           const normalise::Event& event,
-                                           const Result<engine::Engine>& engine,
-                                           std::string& note) {
+// Client mode: the server's answer for `event`, or nullopt to decide locally (`note` then says
+// why, when a server was configured).
+std::optional<Outcome> ask_server(const Host& host, const SessionOptions& options,
+                                  std::string_view source, std::string_view bytes,
+                                  const normalise::Event& event,
+                                  const Result<engine::Engine>& engine, std::string& note) {
   const engine::Config* config = engine ? &engine->config() : nullptr;
   ServerTarget target;
-  if (options_.server_url) {
-    target.url = *options_.server_url;
+  if (options.server_url) {
+    target.url = *options.server_url;
   } else if (config && config->server_url) {
     target.url = *config->server_url;
   } else if (!config) {  // the config did not load: the variable still names a server
-    target.url = host().env->get("VECTIMUS_SERVER_URL").value_or("");
+    target.url = host.env->get("VECTIMUS_SERVER_URL").value_or("");
   }
   if (target.url.empty()) return std::nullopt;
   if (config) {
     target.api_key = config->server_api_key;
     target.timeout = std::chrono::seconds(config->server_timeout);
   } else {
-    target.api_key = host().env->get("VECTIMUS_API_KEY");
-    target.timeout = env_timeout(*host().env);
+    target.api_key = host.env->get("VECTIMUS_API_KEY");
+    target.timeout = env_timeout(*host.env);
   }
   if (target.api_key && target.api_key->empty()) target.api_key.reset();
-  const ServerReply reply = options_.ask_server(target, source, bytes);
+  const ServerReply reply = options.ask_server(target, source, bytes);
   const auto local = [&](const std::string& why) -> std::optional<Outcome> {
     note = "vectimus: server " + target.url + " " + why + ": decided locally\n";
     return std::nullopt;
@@ -162,7 +134,46 @@ std::optional<Outcome> Session::ask_server(std::string_view source, std::string_
   return out;
 }
 
-Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
+// Decides `event` with `engine`; `load_project` says which project a load failure belongs to
+// (for its evidence).
+template <typename LoadProject>
+Outcome decide_event(normalise::Event event, const Result<engine::Engine>& engine,
+                     const LoadProject& load_project) {
+  if (!engine) {
+    Outcome out = refused(Stage::load_error, event.dialect,
+                          "vectimus: policies could not be loaded, so every call is denied: " +
+                              short_diagnostic(engine.errors().front()),
+                          engine.errors());
+    out.project = load_project(event);
+    out.event = std::move(event);
+    return out;
+  }
+  Outcome out;
+  out.stage = Stage::decided;
+  out.dialect = event.dialect;
+  out.engine = &*engine;
+  out.project = engine->locations().project;
+  out.decision = engine->decide(event);
+  const engine::Decision& d = *out.decision;
+  out.verdict = d.verdict;
+  out.reason = d.reason;
+  for (const std::string& line : d.log) out.human += line + "\n";
+  if (engine->config().debug) {
+    for (const std::string& line : d.debug_log) out.human += line + "\n";
+  }
+  if (d.verdict != engine::Verdict::allow)
+    out.human += disable_hint(*engine, out.matched_rule_ids());
+  out.event = std::move(event);
+  return out;
+}
+
+// The shared path of Session::decide_payload and decide_payload_with: read, decide, leave the
+// evidence, answer; every failure denies. `pick` chooses the event's engine; `remote` may answer
+// in its place (client mode: an Outcome, or nullopt and a note for stderr).
+template <typename Pick, typename LoadProject, typename Remote>
+Outcome decide_bytes(const Host& host, std::string_view source, std::string_view bytes,
+                     const DecideOptions& options, const Pick& pick,
+                     const LoadProject& load_project, const Remote& remote) {
   normalise::Dialect dialect = normalise::Dialect::unknown;
   if (auto tool = normalise::parse_source_tool(source)) {
     dialect = normalise::fallback_dialect(*tool);
@@ -171,7 +182,7 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
   Outcome out;
   try {
     normalise::PayloadOutcome payload =
-        normalise::normalise_payload(source, bytes, normalise::payload_options(host()));
+        normalise::normalise_payload(source, bytes, normalise::payload_options(host));
     dialect = payload.dialect;
     switch (payload.status) {
       case normalise::PayloadStatus::empty:
@@ -186,24 +197,23 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
         break;
       }
       case normalise::PayloadStatus::event: {
+        if (options.before_decide) options.before_decide(payload.event);
         // One engine (config and packs) per call, for the server URL and the local decision.
-        const Result<engine::Engine>& engine = engines_.engine_for(payload.event.cwd);
+        const Result<engine::Engine>& engine = pick(payload.event);
         std::string note;
-        if (options_.ask_server) {
-          if (std::optional<Outcome> remote =
-                  ask_server(source, bytes, payload.event, engine, note)) {
-            return std::move(*remote);  // the server wrote the evidence of its decision
-          }
+        if (std::optional<Outcome> answered = remote(payload.event, engine, note)) {
+          return std::move(*answered);  // the server wrote the evidence of its decision
         }
-        out = decide_event(std::move(payload.event), engine);
+        out = decide_event(std::move(payload.event), engine, load_project);
         out.human = note + out.human;
         break;
       }
     }
-    if (options_.leave_evidence && out.stage != Stage::empty) {
+    if (options.project && out.stage != Stage::empty) out.project = options.project;
+    if (options.leave_evidence && out.stage != Stage::empty) {
       const std::chrono::duration<double, std::milli> took =
           std::chrono::steady_clock::now() - start;
-      leave_evidence(host(), source, took.count(), out);
+      leave_evidence(host, source, took.count(), out, options.api_key_name);
     }
     out.answer = hook_answer(out.dialect, out.event ? out.event->permission_mode : std::nullopt,
                              out.verdict, out.reason);
@@ -219,6 +229,40 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
     out.answer = hook_answer(dialect, std::nullopt, out.verdict, out.reason);
   }
   return out;
+}
+
+}  // namespace
+
+Session::Session(Host host, const SessionOptions& options)
+    : engines_(std::move(host), engine_options(options)), options_(options) {}
+
+Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
+  DecideOptions options;
+  options.leave_evidence = options_.leave_evidence;
+  return decide_bytes(
+      host(), source, bytes, options,
+      [this](const normalise::Event& event) -> const Result<engine::Engine>& {
+        return engines_.engine_for(event.cwd);
+      },
+      [this](const normalise::Event& event) {
+        return engine::locate(host(), event.cwd, options_.policy_dir).project;
+      },
+      [this, source, bytes](const normalise::Event& event, const Result<engine::Engine>& engine,
+                            std::string& note) -> std::optional<Outcome> {
+        if (!options_.ask_server) return std::nullopt;
+        return ask_server(host(), options_, source, bytes, event, engine, note);
+      });
+}
+
+Outcome decide_payload_with(const Host& host, const Result<engine::Engine>& engine,
+                            std::string_view source, std::string_view bytes,
+                            const DecideOptions& options) {
+  return decide_bytes(
+      host, source, bytes, options,
+      [&engine](const normalise::Event&) -> const Result<engine::Engine>& { return engine; },
+      [&options](const normalise::Event&) { return options.project; },
+      [](const normalise::Event&, const Result<engine::Engine>&,
+         std::string&) -> std::optional<Outcome> { return std::nullopt; });
 }
 
 }  // namespace vectimus::pipeline
