@@ -1,5 +1,7 @@
 #include "engine/requests.hpp"
 
+#include <span>
+
 #include "normalise/classify.hpp"
 #include "normalise/file_access.hpp"
 
@@ -9,6 +11,9 @@ namespace {
 using interpreter::Value;
 using Fields = std::vector<std::pair<std::string, Value>>;
 
+// Room for a request's context without growing: the base fields and a simple command's own.
+constexpr size_t kFieldsReserve = 20;
+
 void put(Fields& f, const char* key, const std::optional<std::string>& v) {
   if (v) f.emplace_back(key, Value::string(*v));
 }
@@ -16,12 +21,16 @@ void put(Fields& f, const char* key, const std::optional<std::string>& v) {
 void put_set(Fields& f, const char* key, const std::vector<std::string>& items) {
   if (items.empty()) return;
   std::vector<Value> values;
+  values.reserve(items.size());
   for (const std::string& s : items) values.push_back(Value::string(s));
   f.emplace_back(key, Value::set(std::move(values)));
 }
 
+// The fields every request about the event starts with. Built once per event and copied into
+// each of its requests (a copy of short strings, no look-up of the event's optionals again).
 Fields base_fields(const normalise::Event& e) {
   Fields f;
+  f.reserve(kFieldsReserve);
   f.emplace_back("tool_name", Value::string(e.raw_tool_name));
   f.emplace_back("source", Value::string(e.source_tool));
   put(f, "hook_event_name", e.hook_event_name);
@@ -29,6 +38,14 @@ Fields base_fields(const normalise::Event& e) {
   put(f, "agent_id", e.agent_id);
   put(f, "agent_type", e.agent_type);
   put(f, "cwd", e.cwd);
+  return f;
+}
+
+// A copy of `base` with room for a request's own fields (a vector copy reserves only its size).
+Fields with_base(const Fields& base) {
+  Fields f;
+  f.reserve(kFieldsReserve);
+  f.insert(f.end(), base.begin(), base.end());
   return f;
 }
 
@@ -59,11 +76,11 @@ void put_env(Fields& f, const std::vector<std::string>& assignments) {
 
 // A file the command reads or writes is also a file_read or file_write request, so file rules
 // apply whichever tool touches the file (normalise/file_access.hpp).
-void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
+void add_file_accesses(const normalise::Event& e, const RequestFacts& facts, const Fields& base,
                        const shell::SimpleCommand& c, std::string_view raw,
                        std::vector<PlannedRequest>& out) {
   for (const normalise::FileAccess& access : normalise::file_accesses(c, e.cwd.value_or(""))) {
-    Fields f = base_fields(e);
+    Fields f = with_base(base);
     f.emplace_back("file_path", Value::string(access.path));
     f.emplace_back("command", Value::string(c.canonical()));
     f.emplace_back("raw_command", Value::string(std::string(raw)));
@@ -77,11 +94,11 @@ void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
 }
 
 // One request per simple command the shell would run; `raw` is the line they came from.
-void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
+void add_simple_commands(const normalise::Event& e, const RequestFacts& facts, const Fields& base,
                          const shell::Analysis& analysis, std::string_view raw,
                          std::vector<PlannedRequest>& out) {
   for (const shell::SimpleCommand& c : analysis.commands) {
-    Fields f = base_fields(e);
+    Fields f = with_base(base);
     f.emplace_back("command", Value::string(c.canonical()));
     f.emplace_back("raw_command", Value::string(std::string(raw)));
     f.emplace_back("program", Value::string(c.program));
@@ -94,13 +111,13 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
       f.emplace_back("language", Value::string(c.language));
       f.emplace_back("code", Value::string(c.code));
     }
-    const std::vector<std::string> operands(c.argv.begin() + (c.argv.empty() ? 0 : 1),
-                                            c.argv.end());
+    const std::span<const std::string> operands =
+        c.argv.empty() ? std::span<const std::string>() : std::span(c.argv).subspan(1);
     const normalise::CommandClass cls = normalise::classify_command(c.program, operands);
     put_set(f, "package_names", cls.packages);
     if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
     out.push_back(planned("command", e, facts, cls.action, std::move(f)));
-    add_file_accesses(e, facts, c, raw, out);
+    add_file_accesses(e, facts, base, c, raw, out);
   }
 }
 
@@ -116,7 +133,8 @@ ir::EntityUid resource_uid(const normalise::Event& event) {
 
 std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
                                                const RequestFacts& facts) {
-  Fields f = base_fields(e);
+  const Fields base = base_fields(e);
+  Fields f = with_base(base);
   put(f, "command", e.command);
   put(f, "file_path", e.file_path);
   put_set(f, "file_paths", e.file_paths);
@@ -153,18 +171,21 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   const shell::Analysis* analysis = e.analysis ? &*e.analysis : nullptr;
   if (analysis != nullptr) put_set(f, "unresolved", analysis->unresolved);
   std::vector<PlannedRequest> out;
+  out.reserve(1 + (analysis != nullptr ? 2 * analysis->commands.size() : 0));
   out.push_back(planned("event", e, facts, e.action_type, std::move(f)));
   // A tool that writes several files (apply_patch) is one file_write per file, so a rule on
   // `file_path` sees each of them, not only the first.
   if (e.action_type == normalise::ActionType::file_write) {
     for (size_t i = 1; i < e.file_paths.size(); ++i) {
-      Fields g = base_fields(e);
+      Fields g = with_base(base);
       g.emplace_back("file_path", Value::string(e.file_paths[i]));
       put(g, "content", e.content);
       out.push_back(planned("event", e, facts, e.action_type, std::move(g)));
     }
   }
-  if (analysis != nullptr) add_simple_commands(e, facts, *analysis, e.command.value_or(""), out);
+  if (analysis != nullptr) {
+    add_simple_commands(e, facts, base, *analysis, e.command.value_or(""), out);
+  }
   return out;
 }
 
@@ -192,7 +213,7 @@ std::vector<PlannedRequest> requests_for_script_line(const normalise::Event& e,
                                                      uint32_t line_number, std::string_view line,
                                                      const shell::Analysis& analysis) {
   std::vector<PlannedRequest> out;
-  add_simple_commands(e, facts, analysis, line, out);
+  add_simple_commands(e, facts, base_fields(e), analysis, line, out);
   for (PlannedRequest& p : out) {
     interpreter::RecordFields fields = p.request.context.as_record();
     fields.emplace_back("content_path", Value::string(path));

@@ -67,11 +67,12 @@ bool set_has(const SetElems& set, const Value& v) {
 }  // namespace
 
 Evaluator::Evaluator(const Request& request, const Entities& entities)
-    : request_(request),
-      entities_(entities),
-      principal_(Value::entity(request.principal)),
-      action_(Value::entity(request.action)),
-      resource_(Value::entity(request.resource)) {}
+    : request_(request), entities_(entities) {}
+
+const Value& Evaluator::entity_var(std::optional<Value>& slot, const ir::EntityUid& uid) const {
+  if (!slot) slot = Value::entity(uid);
+  return *slot;
+}
 
 EvalResult Evaluator::evaluate(const Expr& expr) const {
   switch (expr.op) {
@@ -81,9 +82,11 @@ EvalResult Evaluator::evaluate(const Expr& expr) const {
     case Op::entity_lit: return EvalResult::owned(Value::entity(expr.uid));
     case Op::var:
       switch (expr.var) {
-        case ir::Var::principal: return EvalResult::borrowed(principal_);
-        case ir::Var::action: return EvalResult::borrowed(action_);
-        case ir::Var::resource: return EvalResult::borrowed(resource_);
+        case ir::Var::principal:
+          return EvalResult::borrowed(entity_var(principal_, request_.principal));
+        case ir::Var::action: return EvalResult::borrowed(entity_var(action_, request_.action));
+        case ir::Var::resource:
+          return EvalResult::borrowed(entity_var(resource_, request_.resource));
         case ir::Var::context: return EvalResult::borrowed(request_.context);
       }
       break;

@@ -16,7 +16,8 @@ Value Value::string(std::string s) {
   return Value(Storage(std::in_place_index<2>, std::move(s)));
 }
 Value Value::entity(ir::EntityUid uid) {
-  return Value(Storage(std::in_place_index<3>, std::move(uid)));
+  return Value(
+      Storage(std::in_place_index<3>, std::make_shared<const ir::EntityUid>(std::move(uid))));
 }
 
 Value Value::set(std::vector<Value> elems) {
@@ -29,12 +30,36 @@ Value Value::set(std::vector<Value> elems) {
 }
 
 Value Value::record(std::vector<std::pair<std::string, Value>> fields) {
-  // Stable sort keeps source order among equal keys, so "the last one wins" is well defined.
-  std::stable_sort(fields.begin(), fields.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const size_t n = fields.size();
+  // Most records are built with their keys in order already (a parsed JSON object, a copy of
+  // another record): then there is nothing to move.
+  bool ordered = true;
+  for (size_t i = 1; i < n && ordered; ++i) ordered = fields[i - 1].first < fields[i].first;
+  if (ordered) {
+    return Value(
+        Storage(std::in_place_index<5>, std::make_shared<const RecordFields>(std::move(fields))));
+  }
+  // Sort positions rather than the fields themselves (a field is a string and a Value: sorting
+  // them moves each several times); insertion sort is stable, so among equal keys the source
+  // order stays and "the last one wins" is well defined. Records are small; a large one uses
+  // std::stable_sort on the positions.
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  const auto less = [&](uint32_t a, uint32_t b) { return fields[a].first < fields[b].first; };
+  if (n <= 32) {
+    for (size_t i = 1; i < n; ++i) {
+      const uint32_t x = order[i];
+      size_t j = i;
+      for (; j > 0 && less(x, order[j - 1]); --j) order[j] = order[j - 1];
+      order[j] = x;
+    }
+  } else {
+    std::stable_sort(order.begin(), order.end(), less);
+  }
   RecordFields out;
-  out.reserve(fields.size());
-  for (auto& field : fields) {
+  out.reserve(n);
+  for (const uint32_t i : order) {
+    auto& field = fields[i];
     if (!out.empty() && out.back().first == field.first) {
       out.back().second = std::move(field.second);
     } else {
