@@ -286,7 +286,9 @@ Decision Engine::decide(const normalise::Event& given) const {
   facts.mcp_server_approved = event.mcp_server && config_.mcp_server_allowed(*event.mcp_server);
   if (locations_.home) facts.home = *locations_.home;
 
-  for (PlannedRequest& planned : requests_for_event(event, facts)) {
+  std::vector<PlannedRequest> planned_requests = requests_for_event(event, facts);
+  decision.requests.reserve(planned_requests.size());
+  for (PlannedRequest& planned : planned_requests) {
     decision.requests.push_back(EvaluatedRequest{std::move(planned), {}, {}});
   }
   // Why the call cannot be allowed unseen: the command line's analysis stopped at a bound

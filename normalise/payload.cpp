@@ -218,20 +218,62 @@ void add_path(Event& event, std::string path) {
 // ---- dialect detection ---------------------------------------------------------------------
 
 Dialect detect_dialect(SourceTool source, dom::object root) {
-  std::optional<std::string> hook = string_field(root, "hook_event_name");
-  if (has(root, "hookEventName")) return Dialect::copilot_vscode;
-  if (has(root, "toolName") || has(root, "toolArgs")) return Dialect::copilot_cli;
+  // One pass over the root's keys: a look-up per key asked costs a scan of the object each. As
+  // at_key() would, only the first occurrence of a key counts.
+  enum : uint32_t {
+    kHook = 1,
+    kHookCamel = 2,
+    kToolName = 4,
+    kToolArgs = 8,
+    kCursorVersion = 16,
+    kConversationId = 32,
+    kTurnId = 64,
+    kTimestamp = 128,
+    kTranscriptPath = 256,
+  };
+  uint32_t present = 0;
+  std::optional<std::string_view> hook;
+  for (const dom::key_value_pair field : root) {
+    const std::string_view key = field.key;
+    uint32_t bit = 0;
+    if (key == "hook_event_name") {
+      bit = kHook;
+    } else if (key == "hookEventName") {
+      bit = kHookCamel;
+    } else if (key == "toolName") {
+      bit = kToolName;
+    } else if (key == "toolArgs") {
+      bit = kToolArgs;
+    } else if (key == "cursor_version") {
+      bit = kCursorVersion;
+    } else if (key == "conversation_id") {
+      bit = kConversationId;
+    } else if (key == "turn_id") {
+      bit = kTurnId;
+    } else if (key == "timestamp") {
+      bit = kTimestamp;
+    } else if (key == "transcript_path") {
+      bit = kTranscriptPath;
+    }
+    if (bit == 0 || (present & bit) != 0) continue;
+    present |= bit;
+    std::string_view text;
+    if (bit == kHook && field.value.get_string().get(text) == simdjson::SUCCESS) hook = text;
+  }
+  const auto has_key = [&](uint32_t bit) { return (present & bit) != 0; };
+  if (has_key(kHookCamel)) return Dialect::copilot_vscode;
+  if (has_key(kToolName) || has_key(kToolArgs)) return Dialect::copilot_cli;
   if (hook == "beforeShellExecution") return Dialect::cursor_before_shell;
   if (hook == "beforeMCPExecution") return Dialect::cursor_before_mcp;
   if (hook == "beforeReadFile") return Dialect::cursor_before_read_file;
   if (hook == "afterFileEdit") return Dialect::cursor_after_file_edit;
-  if (has(root, "cursor_version") || has(root, "conversation_id") || hook == "preToolUse") {
+  if (has_key(kCursorVersion) || has_key(kConversationId) || hook == "preToolUse") {
     return Dialect::cursor_pre_tool_use;
   }
   if (hook == "BeforeTool") return Dialect::gemini_cli;
-  if (has(root, "turn_id")) return Dialect::codex;
+  if (has_key(kTurnId)) return Dialect::codex;
   // Copilot CLI's PascalCase payload is Claude-shaped but has a timestamp and no transcript.
-  if (has(root, "timestamp") && !has(root, "transcript_path")) return Dialect::copilot_cli_pascal;
+  if (has_key(kTimestamp) && !has_key(kTranscriptPath)) return Dialect::copilot_cli_pascal;
   switch (source) {
     case SourceTool::claude_code: return Dialect::claude_code;
     case SourceTool::claude_agent_sdk: return Dialect::claude_agent_sdk;
@@ -555,9 +597,15 @@ PayloadOutcome normalise_checked(std::string_view source_name, std::string_view 
     out.dialect = fallback;
     return out;
   }
-  dom::parser parser;
-  if (parser.allocate(json.size(), limits::kMaxPayloadDepth) != simdjson::SUCCESS) {
-    return failure(fallback, "internal", "could not allocate the JSON parser");
+  // One parser per thread, kept between payloads (the server decides many): its buffers grow
+  // to the largest payload seen, at most kMaxPayloadBytes, and are reused, where a parser per
+  // payload allocates and frees them each time. Nothing parsed outlives this call.
+  thread_local dom::parser parser;
+  if (parser.capacity() < json.size() || parser.max_depth() != limits::kMaxPayloadDepth) {
+    if (parser.allocate(std::max(json.size(), parser.capacity()), limits::kMaxPayloadDepth) !=
+        simdjson::SUCCESS) {
+      return failure(fallback, "internal", "could not allocate the JSON parser");
+    }
   }
   dom::element root;
   if (auto code = parser.parse(json.data(), json.size()).get(root); code != simdjson::SUCCESS) {

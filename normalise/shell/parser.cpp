@@ -77,6 +77,8 @@ bool Parser::at_closer() const {
   char c = peek();
   if (c == ')') return true;
   if (c == ';' && (peek(1) == ';' || peek(1) == '&')) return true;
+  // The first bytes of the reserved words below (most commands start with none of them).
+  if (c != '}' && c != 't' && c != 'e' && c != 'f' && c != 'd') return false;
   for (std::string_view w : {"}", "then", "elif", "else", "fi", "do", "done", "esac"}) {
     if (at_reserved(w)) return true;
   }
@@ -425,6 +427,8 @@ bool Parser::try_redirect(std::vector<Redirect>& out) {
     if (p >= end_ || (s_[p] != '<' && s_[p] != '>')) return false;
     fd = static_cast<int>(n);
   }
+  // Every operator starts with one of these (most words do not).
+  if (p >= end_ || (s_[p] != '<' && s_[p] != '>' && s_[p] != '&')) return false;
   auto at = [&](std::string_view t) { return s_.substr(p, std::min(end_ - p, t.size())) == t; };
   std::string op;
   if (fd < 0 && at("&>>"))
