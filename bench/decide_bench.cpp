@@ -73,11 +73,15 @@ std::string bash(std::string_view command) {
 }
 
 // One event decided over and over by one Session (the server's case: engines loaded once).
-void run(benchmark::State& state, const std::string& payload, const char* expect,
-         bool evidence) {
+// Without a clock the Session does not remember where a cwd leads (engine::Session), so each
+// event walks the file system up from its cwd looking for the project root, as a hook does.
+void run(benchmark::State& state, const std::string& payload, const char* expect, bool evidence,
+         bool clock = true) {
   pipeline::SessionOptions options;
   options.leave_evidence = evidence;
-  pipeline::Session session(fixture().host, options);
+  Host host = fixture().host;
+  if (!clock) host.now_ns = nullptr;
+  pipeline::Session session(host, options);
   {
     const pipeline::Outcome first = session.decide_payload("claude-code", payload);
     const std::string_view verdict = engine::verdict_name(first.verdict);
@@ -96,6 +100,10 @@ void run(benchmark::State& state, const std::string& payload, const char* expect
 
 void BM_decide(benchmark::State& state, const std::string& payload, const char* expect) {
   run(state, payload, expect, false);
+}
+
+void BM_decide_no_clock(benchmark::State& state, const std::string& payload, const char* expect) {
+  run(state, payload, expect, false, false);
 }
 
 void BM_decide_evidence(benchmark::State& state, const std::string& payload,
@@ -132,6 +140,9 @@ BENCHMARK_CAPTURE(BM_decide, bash_benign_pipeline, kPipeline, "allow")->Apply([]
 BENCHMARK_CAPTURE(BM_decide, bash_denied_rm_rf, kRmRf, "deny")->Apply([](auto* b) { count(b); });
 BENCHMARK_CAPTURE(BM_decide, write_small, kWrite, "allow")->Apply([](auto* b) { count(b); });
 BENCHMARK_CAPTURE(BM_decide, read, kRead, "allow")->Apply([](auto* b) { count(b); });
+BENCHMARK_CAPTURE(BM_decide_no_clock, bash_benign_npm, kNpmTest, "allow")->Apply([](auto* b) {
+  count(b);
+});
 BENCHMARK_CAPTURE(BM_decide_evidence, bash_benign_npm, kNpmTest, "allow")->Apply([](auto* b) {
   count(b);
 });
