@@ -198,6 +198,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   const bool words_are_options = single_dash_long_options(rec.program);
   bool operands_only = false;
   bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
+  rec.argv.reserve(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const Field& f = fields[i];
     rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
@@ -256,7 +257,7 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
   if (!fields[0].constant) return;
   {
     // Most commands run no body: leave before copying anything.
-    const std::string& p = out_.commands[static_cast<std::size_t>(index)].program;
+    const std::string_view p = out_.commands[static_cast<std::size_t>(index)].program;
     if (!is_shell(p) && p != "eval" && p != "source" && p != "." && p != "find" &&
         scope.aliases.find(p) == scope.aliases.end()) {
       return;
@@ -357,7 +358,9 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in,
 
 void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>& fields,
                                 Scope& scope) {
-  const std::string& p = c.program;
+  // A string_view compares its length before its bytes; std::string == "literal" calls strlen
+  // and compare for every literal.
+  const std::string_view p = c.program;
   const bool declares =
       p == "export" || p == "declare" || p == "typeset" || p == "local" || p == "readonly";
   if (!declares && p != "unset" && p != "read" && p != "mapfile" && p != "readarray" &&
@@ -389,7 +392,7 @@ void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>
 MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<Field>& fields,
                                       const Stdin& in) {
   if (!all_constant(fields)) return std::nullopt;
-  const std::string& p = c.program;
+  const std::string_view p = c.program;
   const std::vector<std::string>& argv = c.argv;
   if (p == "echo") {
     std::size_t i = 1;
