@@ -106,8 +106,7 @@ void BM_decide_no_clock(benchmark::State& state, const std::string& payload, con
   run(state, payload, expect, false, false);
 }
 
-void BM_decide_evidence(benchmark::State& state, const std::string& payload,
-                        const char* expect) {
+void BM_decide_evidence(benchmark::State& state, const std::string& payload, const char* expect) {
   run(state, payload, expect, true);
 }
 

@@ -294,9 +294,8 @@ void PolicyIndex::order_paths() {
       other_paths_.push_back(i);
     }
   }
-  std::sort(context_paths_.begin(), context_paths_.end(), [&](const auto& a, const auto& b) {
-    return less_bytes(str(a.first), str(b.first));
-  });
+  std::sort(context_paths_.begin(), context_paths_.end(),
+            [&](const auto& a, const auto& b) { return less_bytes(str(a.first), str(b.first)); });
 }
 
 Atom PolicyIndex::atom(uint32_t id) const {

@@ -47,7 +47,8 @@ Value Value::record(std::vector<std::pair<std::string, Value>> fields) {
   // Most records are built with their keys in order already (a parsed JSON object, a copy of
   // another record): then there is nothing to move.
   bool ordered = true;
-  for (size_t i = 1; i < n && ordered; ++i) ordered = key_less(fields[i - 1].first, fields[i].first);
+  for (size_t i = 1; i < n && ordered; ++i)
+    ordered = key_less(fields[i - 1].first, fields[i].first);
   if (ordered) {
     return Value(
         Storage(std::in_place_index<5>, std::make_shared<const RecordFields>(std::move(fields))));

@@ -61,17 +61,18 @@ Session::Session(Host host, const SessionOptions& options)
     : engines_(std::move(host), engine_options(options)), options_(options) {}
 
 Outcome Session::decide_event(normalise::Event event) {
+  // One `out` returned everywhere, so it is built in place (NRVO) rather than moved out.
+  Outcome out;
   const Result<engine::Engine>& engine = engines_.engine_for(event.cwd);
   if (!engine) {
-    Outcome out = refused(Stage::load_error, event.dialect,
-                          "vectimus: policies could not be loaded, so every call is denied: " +
-                              short_diagnostic(engine.errors().front()),
-                          engine.errors());
+    out = refused(Stage::load_error, event.dialect,
+                  "vectimus: policies could not be loaded, so every call is denied: " +
+                      short_diagnostic(engine.errors().front()),
+                  engine.errors());
     out.project = engine::locate(host(), event.cwd, options_.policy_dir).project;
     out.event = std::move(event);
     return out;
   }
-  Outcome out;
   out.stage = Stage::decided;
   out.dialect = event.dialect;
   out.engine = &*engine;
