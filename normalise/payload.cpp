@@ -344,7 +344,12 @@ class Adapter {
              ", expected an object";
     }
     has_input_ = true;
-    event_.tool_input_json = simdjson::to_string(input_);
+    // What simdjson::to_string() does, with a builder kept per thread so that its buffer,
+    // grown once, is reused rather than grown byte by byte for every payload.
+    thread_local simdjson::internal::string_builder<> builder;
+    builder.clear();
+    builder.append(input_);
+    event_.tool_input_json = std::string(builder.str());
     return std::nullopt;
   }
 

@@ -187,8 +187,12 @@ void Parser::parse_command(Command& out) {
     parse_list(*out.body);
     expect_reserved("}");
   } else {
+    // The first bytes of the keywords below (most commands start with none of them).
+    const char c = peek();
+    const bool keyword =
+        c == 'i' || c == 'w' || c == 'u' || c == 'f' || c == 's' || c == 'c' || c == '[';
     for (std::string_view k : {"if", "while", "until", "for", "select", "case", "[[", "function"}) {
-      if (at_reserved(k)) {
+      if (keyword && at_reserved(k)) {
         pos_ += k.size();
         parse_compound(out, k);
         if (out.kind != Command::Kind::function) parse_redirects(out.redirects);
