@@ -12,10 +12,22 @@
 //   DECIDE_BENCH_COUNT=300 valgrind --tool=callgrind --toggle-collect='*decide_payload*'
 //       build/release/bench/decide_bench --benchmark_filter='^BM_decide/bash_benign_npm/'
 //
-// Figures (2-core shared machine, release build; µs per event from the benchmark, instructions
-// per event from callgrind):
-//   event                       before (a7efffc)         after
-//   bash_benign_npm             see the commit message of this bench's last change
+// Figures, 2-core shared machine, release build, before (a7efffc) and after (branch perf):
+// instructions per event from callgrind (exact, whatever the load) and the best CPU µs per event
+// of three interleaved runs of both binaries (noisy: the machine was busy).
+//   event                        instructions          CPU µs
+//   bash_benign_npm             104,302 ->  51,633    22.9 ->  4.9
+//   bash_benign_git_status      105,013 ->  53,122    23.1 ->  5.0
+//   bash_benign_ls              110,311 ->  54,367    23.6 ->  5.2
+//   bash_benign_pipeline        247,142 -> 131,305    34.5 -> 11.1
+//   bash_denied_rm_rf           320,704 -> 126,743    39.7 -> 11.1
+//   write_small                 185,943 -> 111,588    30.5 -> 10.3
+//   read                         55,343 ->  27,898    18.2 ->  2.8
+//   no_clock/bash_benign_npm    104,302 ->  56,873    22.9 -> 19.2  (8 stats of the cwd walk)
+//   evidence/bash_benign_npm                          69.9 -> 53.9  (the audit record, no receipt)
+// Before, every event walked the file system from its cwd to `/` for the project root (2 stats
+// per folder, ~14 µs here: most of the old figure, and invisible to callgrind); the engine
+// Session now remembers where a cwd leads for a second. no_clock shows the walk's cost still.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
