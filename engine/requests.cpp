@@ -172,6 +172,12 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   if (a.run_in_background) {
     f.emplace_back("run_in_background", Value::boolean(*a.run_in_background));
   }
+  if (a.session_message_count) {
+    f.emplace_back("session_message_count", Value::long_(*a.session_message_count));
+  }
+  if (a.session_spawn_count) {
+    f.emplace_back("session_spawn_count", Value::long_(*a.session_spawn_count));
+  }
   put(f, "subagent_type", a.subagent_type);
   put(f, "team_name", a.team_name);
   if (mcp || e.action_type == normalise::ActionType::tool_call) {
