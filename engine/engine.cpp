@@ -127,6 +127,10 @@ Result<Engine> Engine::load(const Host& host, Locations locations, const EngineO
         engine.candidates_.push_back(i);
       }
       engine.candidates_.push_back(static_cast<uint32_t>(rules.size()));  // permit-all
+      engine.enabled_.assign(rules.size() + 1, false);
+      for (const uint32_t i : engine.candidates_) engine.enabled_[i] = true;
+      engine.unresolved_ = unresolved_identity(engine.config_);
+      engine.unresolved_entities_ = entities_for(engine.unresolved_);
       if (options.use_index) {
         engine.index_ = std::make_shared<LazyIndex>();
         if (options.index_after_requests == 0 || engine.packs_->index) engine.rule_index();
@@ -147,7 +151,7 @@ Enforcement Engine::enforcement_of(uint32_t rule) const {
 }
 
 bool Engine::rule_enabled(uint32_t rule) const {
-  return std::binary_search(candidates_.begin(), candidates_.end(), rule);
+  return rule < enabled_.size() && enabled_[rule];
 }
 
 interpreter::Entities Engine::entities_for(const Identity& identity) {
@@ -177,12 +181,9 @@ void Engine::evaluate(EvaluatedRequest& request, const interpreter::Entities& en
     rules = rule_index();
   }
   if (rules != nullptr) {
-    // Enabled rules (and the permit-all) that the index keeps; both lists are ascending.
-    const std::vector<uint32_t> kept = rules->candidates(req, entities);
-    std::vector<uint32_t> evaluated;
-    evaluated.reserve(kept.size());
-    std::set_intersection(kept.begin(), kept.end(), candidates_.begin(), candidates_.end(),
-                          std::back_inserter(evaluated));
+    // Enabled rules (and the permit-all) that the index keeps, ascending.
+    std::vector<uint32_t> evaluated = rules->candidates(req, entities);
+    std::erase_if(evaluated, [&](uint32_t i) { return !rule_enabled(i); });
     response = interpreter::authorize(packs_->policies->with(evaluated), evaluated, req, entities);
   } else {
     response =
@@ -274,16 +275,20 @@ Decision Engine::decide(const normalise::Event& given) const {
   }
   const normalise::Event& event = analysed ? *analysed : given;
   Decision decision;
-  decision.identity = packs_->uses_principal || options_.always_resolve_identity
-                          ? resolve_identity(*host_, config_, event, locations_.project)
-                          : unresolved_identity(config_);
-  const interpreter::Entities entities = entities_for(decision.identity);
+  const bool resolve = packs_->uses_principal || options_.always_resolve_identity;
+  decision.identity =
+      resolve ? resolve_identity(*host_, config_, event, locations_.project) : unresolved_;
+  std::optional<interpreter::Entities> resolved;
+  if (resolve) resolved = entities_for(decision.identity);
+  const interpreter::Entities& entities = resolve ? *resolved : unresolved_entities_;
   RequestFacts facts;
   facts.principal = principal_uid(decision.identity);
   facts.mcp_server_approved = event.mcp_server && config_.mcp_server_allowed(*event.mcp_server);
   if (locations_.home) facts.home = *locations_.home;
 
-  for (PlannedRequest& planned : requests_for_event(event, facts)) {
+  std::vector<PlannedRequest> planned_requests = requests_for_event(event, facts);
+  decision.requests.reserve(planned_requests.size());
+  for (PlannedRequest& planned : planned_requests) {
     decision.requests.push_back(EvaluatedRequest{std::move(planned), {}, {}});
   }
   // Why the call cannot be allowed unseen: the command line's analysis stopped at a bound
@@ -360,6 +365,13 @@ Decision Engine::decide(const normalise::Event& given) const {
 }
 
 const Result<Engine>& Session::engine_for(const std::optional<std::string>& cwd) {
+  const int64_t now = host_.now_ns ? host_.now_ns() : 0;
+  const std::string& start = cwd && !cwd->empty() ? *cwd : host_.cwd;
+  if (now != 0) {
+    if (auto hit = located_.find(start); hit != located_.end() && now < hit->second.until_ns) {
+      return *hit->second.engine;
+    }
+  }
   Locations locations = locate(host_, cwd, options_.policy_dir);
   const std::string key = locations.project.value_or("");
   auto it = engines_.find(key);
@@ -368,6 +380,10 @@ const Result<Engine>& Session::engine_for(const std::optional<std::string>& cwd)
              .emplace(key, std::make_unique<Result<Engine>>(
                                Engine::load(host_, std::move(locations), options_)))
              .first;
+  }
+  if (now != 0) {
+    if (located_.size() >= kLocateCacheSize) located_.clear();
+    located_.insert_or_assign(start, Located{it->second.get(), now + kLocateCacheNs});
   }
   return *it->second;
 }

@@ -34,6 +34,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/config.hpp"
@@ -121,6 +122,12 @@ class Engine {
   Config config_;
   std::shared_ptr<const PolicyPacks> packs_;
   std::vector<uint32_t> candidates_;  // enabled rules + the permit-all policy
+  // Per policy (rules, then the permit-all): whether it is in candidates_.
+  std::vector<bool> enabled_;
+  // When no rule reads `principal`, every decision has the same identity and entity store:
+  // made once at load rather than per event.
+  Identity unresolved_;
+  interpreter::Entities unresolved_entities_;
   // The index over packs_->set(), built once on first need (decide() may run on several
   // threads, hence call_once); null when !use_index.
   struct LazyIndex {
@@ -140,7 +147,11 @@ class Engine {
                                            Decision& decision) const;
 };
 
-// Loads engines on demand, one per project root.
+// Loads engines on demand, one per project root. Where an event's cwd leads (its project root,
+// found by a stat of `.vectimus` and `.git` in every folder up to `/`) is remembered for
+// kLocateCacheNs of the host's clock, so a server deciding many events from the same folders
+// does not walk the file system for each; a project created meanwhile is seen after that
+// time at most. Without a clock (host.now_ns unset) nothing is remembered.
 class Session {
  public:
   Session(Host host, EngineOptions options)
@@ -150,9 +161,17 @@ class Session {
   const Host& host() const { return host_; }
 
  private:
+  static constexpr int64_t kLocateCacheNs = 1'000'000'000;
+  static constexpr size_t kLocateCacheSize = 4096;  // cwds remembered at most
+  struct Located {
+    const Result<Engine>* engine = nullptr;
+    int64_t until_ns = 0;
+  };
+
   Host host_;
   EngineOptions options_;
   std::map<std::string, std::unique_ptr<Result<Engine>>> engines_;
+  std::unordered_map<std::string, Located> located_;  // by the cwd looked up
 };
 
 // One-line human phrase for the rule: `id: description. Instead: alternative`.

@@ -1,5 +1,7 @@
 #include "engine/requests.hpp"
 
+#include <span>
+
 #include "normalise/classify.hpp"
 #include "normalise/file_access.hpp"
 
@@ -16,31 +18,56 @@ void put(Fields& f, const char* key, const std::optional<std::string>& v) {
 void put_set(Fields& f, const char* key, const std::vector<std::string>& items) {
   if (items.empty()) return;
   std::vector<Value> values;
+  values.reserve(items.size());
   for (const std::string& s : items) values.push_back(Value::string(s));
   f.emplace_back(key, Value::set(std::move(values)));
 }
 
+// Each request's context is its own fields merged into the event's base fields. Both are
+// written below in key order, so the merge gives Value::record fields that are already sorted,
+// which it then takes as they are (sorting them moves every field). The order is a matter of
+// speed only: record() sorts whatever it is given, and a field of the request's own wins over a
+// base field of the same key either way.
+
+// The fields every request about the event starts with, in key order. Built once per event and
+// merged into each of its requests.
 Fields base_fields(const normalise::Event& e) {
   Fields f;
-  f.emplace_back("tool_name", Value::string(e.raw_tool_name));
-  f.emplace_back("source", Value::string(e.source_tool));
-  put(f, "hook_event_name", e.hook_event_name);
-  put(f, "permission_mode", e.permission_mode);
+  f.reserve(7);
   put(f, "agent_id", e.agent_id);
   put(f, "agent_type", e.agent_type);
   put(f, "cwd", e.cwd);
+  put(f, "hook_event_name", e.hook_event_name);
+  put(f, "permission_mode", e.permission_mode);
+  f.emplace_back("source", Value::string(e.source_tool));
+  f.emplace_back("tool_name", Value::string(e.raw_tool_name));
   return f;
 }
 
-// A request about the event's tool, from `origin`, with `action` and the context `fields`.
+// `base` (copied) and `own` (moved) in key order when each is; on a key in both, own's.
+Fields merged(const Fields& base, Fields own) {
+  Fields out;
+  out.reserve(base.size() + own.size());
+  size_t b = 0;
+  for (auto& field : own) {
+    while (b < base.size() && base[b].first < field.first) out.push_back(base[b++]);
+    if (b < base.size() && base[b].first == field.first) ++b;
+    out.push_back(std::move(field));
+  }
+  out.insert(out.end(), base.begin() + static_cast<std::ptrdiff_t>(b), base.end());
+  return out;
+}
+
+// A request about the event's tool, from `origin`, with `action` and the context `base` and
+// `own` fields.
 PlannedRequest planned(const char* origin, const normalise::Event& e, const RequestFacts& facts,
-                       normalise::ActionType action, Fields fields) {
+                       normalise::ActionType action, const Fields& base, Fields own) {
   PlannedRequest out;
   out.origin = origin;
   out.request.principal = facts.principal;
   out.request.action = action_uid(action);
   out.request.resource = resource_uid(e);
-  out.request.context = Value::record(std::move(fields));
+  out.request.context = Value::record(merged(base, std::move(own)));
   return out;
 }
 
@@ -59,48 +86,48 @@ void put_env(Fields& f, const std::vector<std::string>& assignments) {
 
 // A file the command reads or writes is also a file_read or file_write request, so file rules
 // apply whichever tool touches the file (normalise/file_access.hpp).
-void add_file_accesses(const normalise::Event& e, const RequestFacts& facts,
+void add_file_accesses(const normalise::Event& e, const RequestFacts& facts, const Fields& base,
                        const shell::SimpleCommand& c, std::string_view raw,
                        std::vector<PlannedRequest>& out) {
   for (const normalise::FileAccess& access : normalise::file_accesses(c, e.cwd.value_or(""))) {
-    Fields f = base_fields(e);
-    f.emplace_back("file_path", Value::string(access.path));
+    Fields f;
+    f.reserve(5);
     f.emplace_back("command", Value::string(c.canonical()));
-    f.emplace_back("raw_command", Value::string(std::string(raw)));
+    f.emplace_back("file_path", Value::string(access.path));
     f.emplace_back("program", Value::string(c.program));
     f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
+    f.emplace_back("raw_command", Value::string(std::string(raw)));
     out.push_back(
         planned("command", e, facts,
                 access.write ? normalise::ActionType::file_write : normalise::ActionType::file_read,
-                std::move(f)));
+                base, std::move(f)));
   }
 }
 
 // One request per simple command the shell would run; `raw` is the line they came from.
-void add_simple_commands(const normalise::Event& e, const RequestFacts& facts,
+void add_simple_commands(const normalise::Event& e, const RequestFacts& facts, const Fields& base,
                          const shell::Analysis& analysis, std::string_view raw,
                          std::vector<PlannedRequest>& out) {
   for (const shell::SimpleCommand& c : analysis.commands) {
-    Fields f = base_fields(e);
-    f.emplace_back("command", Value::string(c.canonical()));
-    f.emplace_back("raw_command", Value::string(std::string(raw)));
-    f.emplace_back("program", Value::string(c.program));
-    put_set(f, "args", c.args);
-    put_set(f, "flags", c.flags);
-    f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
-    put_set(f, "unresolved", c.unresolved);
-    put_env(f, c.assignments);
-    if (!c.language.empty()) {
-      f.emplace_back("language", Value::string(c.language));
-      f.emplace_back("code", Value::string(c.code));
-    }
-    const std::vector<std::string> operands(c.argv.begin() + (c.argv.empty() ? 0 : 1),
-                                            c.argv.end());
+    const std::span<const std::string> operands =
+        c.argv.empty() ? std::span<const std::string>() : std::span(c.argv).subspan(1);
     const normalise::CommandClass cls = normalise::classify_command(c.program, operands);
-    put_set(f, "package_names", cls.packages);
+    Fields f;
+    f.reserve(12);
+    put_set(f, "args", c.args);
+    if (!c.language.empty()) f.emplace_back("code", Value::string(c.code));
+    f.emplace_back("command", Value::string(c.canonical()));
+    put_env(f, c.assignments);
+    put_set(f, "flags", c.flags);
+    if (!c.language.empty()) f.emplace_back("language", Value::string(c.language));
     if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
-    out.push_back(planned("command", e, facts, cls.action, std::move(f)));
-    add_file_accesses(e, facts, c, raw, out);
+    put_set(f, "package_names", cls.packages);
+    f.emplace_back("program", Value::string(c.program));
+    f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
+    f.emplace_back("raw_command", Value::string(std::string(raw)));
+    put_set(f, "unresolved", c.unresolved);
+    out.push_back(planned("command", e, facts, cls.action, base, std::move(f)));
+    add_file_accesses(e, facts, base, c, raw, out);
   }
 }
 
@@ -116,59 +143,65 @@ ir::EntityUid resource_uid(const normalise::Event& event) {
 
 std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
                                                const RequestFacts& facts) {
-  Fields f = base_fields(e);
+  const Fields base = base_fields(e);
+  const shell::Analysis* analysis = e.analysis ? &*e.analysis : nullptr;
+  const auto& a = e.agent;
+  const bool mcp = e.action_type == normalise::ActionType::mcp_tool;
+  Fields f;
+  f.reserve(16);
   put(f, "command", e.command);
+  put(f, "content", e.content);
+  put(f, "description", a.description);
   put(f, "file_path", e.file_path);
   put_set(f, "file_paths", e.file_paths);
-  put(f, "url", e.url);
-  put_set(f, "urls", e.urls);
-  put(f, "mcp_server", e.mcp_server);
-  put(f, "mcp_tool", e.mcp_tool);
-  put(f, "mcp_plugin", e.mcp_plugin);
-  put(f, "mcp_server_command", e.mcp_server_command);
-  put(f, "package_name", e.package_name);
-  put_set(f, "package_names", e.package_names);
-  put(f, "content", e.content);
-  const auto& a = e.agent;
-  put(f, "subagent_type", a.subagent_type);
-  put(f, "mode", a.mode);
   if (a.max_turns) f.emplace_back("max_turns", Value::long_(*a.max_turns));
-  if (a.run_in_background)
-    f.emplace_back("run_in_background", Value::boolean(*a.run_in_background));
+  put(f, "mcp_plugin", e.mcp_plugin);
+  put(f, "mcp_server", e.mcp_server);
+  if (mcp) f.emplace_back("mcp_server_approved", Value::boolean(facts.mcp_server_approved));
+  put(f, "mcp_server_command", e.mcp_server_command);
+  put(f, "mcp_tool", e.mcp_tool);
+  put(f, "message", a.message);
+  put(f, "message_type", a.message_type);
+  put(f, "mode", a.mode);
   put(f, "model", a.model);
   put(f, "name", a.name);
-  put(f, "description", a.description);
+  put(f, "package_name", e.package_name);
+  put_set(f, "package_names", e.package_names);
   put(f, "prompt", a.prompt);
-  put(f, "team_name", a.team_name);
   put(f, "recipient", a.recipient);
-  put(f, "message_type", a.message_type);
-  put(f, "message", a.message);
-  if (a.session_spawn_count)
-    f.emplace_back("session_spawn_count", Value::long_(*a.session_spawn_count));
-  if (a.session_message_count)
-    f.emplace_back("session_message_count", Value::long_(*a.session_message_count));
-  if (e.action_type == normalise::ActionType::mcp_tool) {
-    f.emplace_back("mcp_server_approved", Value::boolean(facts.mcp_server_approved));
+  if (a.run_in_background) {
+    f.emplace_back("run_in_background", Value::boolean(*a.run_in_background));
   }
-  if (e.action_type == normalise::ActionType::mcp_tool ||
-      e.action_type == normalise::ActionType::tool_call) {
+  if (a.session_message_count) {
+    f.emplace_back("session_message_count", Value::long_(*a.session_message_count));
+  }
+  if (a.session_spawn_count) {
+    f.emplace_back("session_spawn_count", Value::long_(*a.session_spawn_count));
+  }
+  put(f, "subagent_type", a.subagent_type);
+  put(f, "team_name", a.team_name);
+  if (mcp || e.action_type == normalise::ActionType::tool_call) {
     f.emplace_back("tool_input", Value::string(e.tool_input_json));
   }
-  const shell::Analysis* analysis = e.analysis ? &*e.analysis : nullptr;
   if (analysis != nullptr) put_set(f, "unresolved", analysis->unresolved);
+  put(f, "url", e.url);
+  put_set(f, "urls", e.urls);
   std::vector<PlannedRequest> out;
-  out.push_back(planned("event", e, facts, e.action_type, std::move(f)));
+  out.reserve(1 + (analysis != nullptr ? 2 * analysis->commands.size() : 0));
+  out.push_back(planned("event", e, facts, e.action_type, base, std::move(f)));
   // A tool that writes several files (apply_patch) is one file_write per file, so a rule on
   // `file_path` sees each of them, not only the first.
   if (e.action_type == normalise::ActionType::file_write) {
     for (size_t i = 1; i < e.file_paths.size(); ++i) {
-      Fields g = base_fields(e);
-      g.emplace_back("file_path", Value::string(e.file_paths[i]));
+      Fields g;
       put(g, "content", e.content);
-      out.push_back(planned("event", e, facts, e.action_type, std::move(g)));
+      g.emplace_back("file_path", Value::string(e.file_paths[i]));
+      out.push_back(planned("event", e, facts, e.action_type, base, std::move(g)));
     }
   }
-  if (analysis != nullptr) add_simple_commands(e, facts, *analysis, e.command.value_or(""), out);
+  if (analysis != nullptr) {
+    add_simple_commands(e, facts, base, *analysis, e.command.value_or(""), out);
+  }
   return out;
 }
 
@@ -177,13 +210,13 @@ PlannedRequest request_for_content_line(const normalise::Event& e, const Request
                                         uint32_t line_number, std::string_view line,
                                         const shell::Analysis& analysis) {
   const normalise::CommandClass cls = normalise::classify_commands(analysis);
-  Fields f = base_fields(e);
+  Fields f;
   f.emplace_back("command", Value::string(std::string(line)));
-  f.emplace_back("content_path", Value::string(path));
   f.emplace_back("content_line", Value::long_(line_number));
-  put_set(f, "package_names", cls.packages);
+  f.emplace_back("content_path", Value::string(path));
   if (!cls.packages.empty()) f.emplace_back("package_name", Value::string(cls.packages.front()));
-  PlannedRequest out = planned("content", e, facts, cls.action, std::move(f));
+  put_set(f, "package_names", cls.packages);
+  PlannedRequest out = planned("content", e, facts, cls.action, base_fields(e), std::move(f));
   out.content_path = path;
   out.from_script = from_script;
   out.content_line = line_number;
@@ -196,7 +229,7 @@ std::vector<PlannedRequest> requests_for_script_line(const normalise::Event& e,
                                                      uint32_t line_number, std::string_view line,
                                                      const shell::Analysis& analysis) {
   std::vector<PlannedRequest> out;
-  add_simple_commands(e, facts, analysis, line, out);
+  add_simple_commands(e, facts, base_fields(e), analysis, line, out);
   for (PlannedRequest& p : out) {
     interpreter::RecordFields fields = p.request.context.as_record();
     fields.emplace_back("content_path", Value::string(path));

@@ -278,7 +278,24 @@ PolicyIndex PolicyIndex::build(const ir::PolicySet& set, const IndexOptions& opt
         ScopeAtoms{Column<uint32_t>(std::move(scope.eq)), Column<uint32_t>(std::move(scope.in)),
                    Column<uint32_t>(std::move(scope.is))};
   }
+  index.order_paths();
   return index;
+}
+
+void PolicyIndex::order_paths() {
+  context_paths_.clear();
+  other_paths_.clear();
+  for (uint32_t i = 0; i < paths_.size(); ++i) {
+    const uint32_t p = paths_[i].path;
+    if (static_cast<ir::Var>(path_root_[p]) == ir::Var::context &&
+        path_key_begin_[p + 1] - path_key_begin_[p] == 1) {
+      context_paths_.emplace_back(path_keys_[path_key_begin_[p]], i);
+    } else {
+      other_paths_.push_back(i);
+    }
+  }
+  std::sort(context_paths_.begin(), context_paths_.end(),
+            [&](const auto& a, const auto& b) { return less_bytes(str(a.first), str(b.first)); });
 }
 
 Atom PolicyIndex::atom(uint32_t id) const {
@@ -413,45 +430,21 @@ void PolicyIndex::match_atoms(const Request& request, const Entities& entities,
       if (atom_of[p] != kNone) match(atom_of[p]);
     }
   };
-  // Most paths are `context.key`: their field is looked up here, in the request's (small)
-  // context record, rather than through resolve(), whose general walk costs several times the
-  // lookup. resolve() gives the same for them.
-  const interpreter::RecordFields* context = nullptr;
-  if (request.context.kind() == Kind::record && request.context.as_record().size() <= 8) {
-    context = &request.context.as_record();
-  }
-  const uint8_t* const path_root = path_root_.data();
-  const uint32_t* const path_key_begin = path_key_begin_.data();
-  const uint32_t* const path_keys = path_keys_.data();
-  for (const PathAtoms& path : paths_) {
-    const uint32_t p = path.path;
-    const Value* value = nullptr;
-    if (context != nullptr && path_root[p] == static_cast<uint8_t>(ir::Var::context) &&
-        path_key_begin[p + 1] - path_key_begin[p] == 1) {
-      const std::string_view key = text_of(path_keys[path_key_begin[p]]);
-      for (const auto& [name, field_value] : *context) {
-        if (same_bytes(name, key)) {
-          value = &field_value;
-          break;
-        }
-      }
-    } else {
-      value = resolve(p, request, entities);
-    }
-    if (value == nullptr) continue;
+  const auto scan_path = [&](const PathAtoms& path, const Value* value) {
+    if (value == nullptr) return;
     if (value->kind() == Kind::set) {
       // Only a string element can equal an atom's string; a set's elements are sorted by kind
       // first, but they are few, and testing each one's kind keeps this independent of that.
-      if (path.elements.empty()) continue;
+      if (path.elements.empty()) return;
       for (const Value& element : value->as_set()) {
         if (element.kind() == Kind::string) find_bytes(path.elements, element.as_string());
       }
-      continue;
+      return;
     }
-    if (value->kind() != Kind::string) continue;
+    if (value->kind() != Kind::string) return;
     const std::string& text = value->as_string();
     if (!path.equals.empty()) find_bytes(path.equals, text);
-    if (path.matcher.pattern_count() == 0) continue;
+    if (path.matcher.pattern_count() == 0) return;
     hits.found.clear();
     hits.prefix.clear();
     hits.suffix.clear();
@@ -459,6 +452,24 @@ void PolicyIndex::match_atoms(const Request& request, const Entities& entities,
     match_hits(hits.found, path.contains);
     match_hits(hits.prefix, path.prefix);
     match_hits(hits.suffix, path.suffix);
+  };
+  // Most paths are `context.key`: the context record and context_paths_ are both sorted by key
+  // (bytes compared unsigned, as std::string's `<` does), so one merge walk finds each value,
+  // which is what resolve() gives for them (nullptr where the key is absent).
+  if (request.context.kind() == Kind::record) {
+    const interpreter::RecordFields& fields = request.context.as_record();
+    size_t f = 0;
+    for (const auto& [key_id, path] : context_paths_) {
+      const std::string_view key = text_of(key_id);
+      while (f < fields.size() && less_bytes(fields[f].first, key)) ++f;
+      if (f == fields.size()) break;
+      if (same_bytes(fields[f].first, key)) scan_path(paths_[path], &fields[f].second);
+    }
+    for (const uint32_t path : other_paths_) {
+      scan_path(paths_[path], resolve(paths_[path].path, request, entities));
+    }
+  } else {
+    for (const PathAtoms& path : paths_) scan_path(path, resolve(path.path, request, entities));
   }
 }
 
@@ -796,6 +807,7 @@ Result<PolicyIndex> PolicyIndex::load(std::string_view bytes, size_t policy_coun
   }
   if (r.ok() && !r.at_end()) r.fail("there are bytes after the index");
   if (!r.ok()) return corrupt(r.error(), r.offset());
+  x.order_paths();
   return x;
 }
 

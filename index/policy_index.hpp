@@ -143,6 +143,8 @@ class PolicyIndex {
     Column<uint32_t> is;  // atoms, sorted by their bytes (the type)
   };
 
+  // Fills context_paths_ and other_paths_ from paths_ (after build() and load()).
+  void order_paths();
   // deserialize() when `copy`, else view() (whose caller checked alignment and byte order).
   static Result<PolicyIndex> load(std::string_view bytes, size_t policy_count, bool copy);
   std::string_view str(uint32_t id) const {
@@ -187,6 +189,12 @@ class PolicyIndex {
   Column<uint32_t> trigger_policies_;
   Column<uint32_t> always_;  // ascending
   std::vector<PathAtoms> paths_;
+  // Derived at load, not stored: the paths that are one key of the context (`context.command`,
+  // nearly all of them) as (key string id, index in paths_), sorted by the key's bytes, so one
+  // merge walk over them and the request's context record (sorted by key too) finds every
+  // value; and the indices in paths_ of the others, which resolve() reads.
+  std::vector<std::pair<uint32_t, uint32_t>> context_paths_;
+  std::vector<uint32_t> other_paths_;
   ScopeAtoms scope_[3];  // principal, action, resource
 };
 

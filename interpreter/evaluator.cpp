@@ -57,6 +57,48 @@ bool equals_literal(const Value& v, const Expr& lit) {
   }
 }
 
+// A set written as literals only (`["a", "b"]`, as the packs write them): evaluating it cannot
+// fail, and its elements can be compared with a value as they stand, without building the set
+// (which copies and sorts every element at each evaluation).
+bool is_literal_set(const Expr& e) {
+  if (e.op != Op::set) return false;
+  return std::all_of(e.children.begin(), e.children.end(), is_literal);
+}
+
+// compare(v, the literal's Value) without making the Value: kind first, then the value.
+int compare_with_literal(const Value& v, const Expr& lit) {
+  const auto three_way = [](auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); };
+  Kind kind = Kind::boolean;
+  switch (lit.op) {
+    case Op::bool_lit: kind = Kind::boolean; break;
+    case Op::long_lit: kind = Kind::long_; break;
+    case Op::string_lit: kind = Kind::string; break;
+    default: kind = Kind::entity; break;
+  }
+  if (v.kind() != kind) return three_way(static_cast<int>(v.kind()), static_cast<int>(kind));
+  switch (kind) {
+    case Kind::boolean: return three_way(v.as_bool(), lit.boolean);
+    case Kind::long_: return three_way(v.as_long(), lit.number);
+    case Kind::string: {
+      const int c = std::string_view(v.as_string()).compare(lit.text);
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    default: {
+      int c = std::string_view(v.as_entity().type).compare(lit.uid.type);
+      if (c == 0) c = std::string_view(v.as_entity().id).compare(lit.uid.id);
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+  }
+}
+
+// Binary search for a literal in a canonical (sorted, unique) set.
+bool set_has_literal(const SetElems& set, const Expr& lit) {
+  auto it = std::lower_bound(set.begin(), set.end(), lit, [](const Value& a, const Expr& l) {
+    return compare_with_literal(a, l) < 0;
+  });
+  return it != set.end() && equals_literal(*it, lit);
+}
+
 // Binary search in a canonical (sorted, unique) set.
 bool set_has(const SetElems& set, const Value& v) {
   auto it = std::lower_bound(set.begin(), set.end(), v,
@@ -67,11 +109,12 @@ bool set_has(const SetElems& set, const Value& v) {
 }  // namespace
 
 Evaluator::Evaluator(const Request& request, const Entities& entities)
-    : request_(request),
-      entities_(entities),
-      principal_(Value::entity(request.principal)),
-      action_(Value::entity(request.action)),
-      resource_(Value::entity(request.resource)) {}
+    : request_(request), entities_(entities) {}
+
+const Value& Evaluator::entity_var(std::optional<Value>& slot, const ir::EntityUid& uid) const {
+  if (!slot) slot = Value::entity(uid);
+  return *slot;
+}
 
 EvalResult Evaluator::evaluate(const Expr& expr) const {
   switch (expr.op) {
@@ -81,9 +124,11 @@ EvalResult Evaluator::evaluate(const Expr& expr) const {
     case Op::entity_lit: return EvalResult::owned(Value::entity(expr.uid));
     case Op::var:
       switch (expr.var) {
-        case ir::Var::principal: return EvalResult::borrowed(principal_);
-        case ir::Var::action: return EvalResult::borrowed(action_);
-        case ir::Var::resource: return EvalResult::borrowed(resource_);
+        case ir::Var::principal:
+          return EvalResult::borrowed(entity_var(principal_, request_.principal));
+        case ir::Var::action: return EvalResult::borrowed(entity_var(action_, request_.action));
+        case ir::Var::resource:
+          return EvalResult::borrowed(entity_var(resource_, request_.resource));
         case ir::Var::context: return EvalResult::borrowed(request_.context);
       }
       break;
@@ -305,6 +350,27 @@ EvalResult Evaluator::eval_in(const Expr& expr) const {
 }
 
 EvalResult Evaluator::eval_set_op(const Expr& expr) const {
+  // A set of literals on either side is not built (is_literal_set): the same answers and the
+  // same errors, in the same order, as the general path below.
+  if (expr.op == Op::contains && is_literal_set(expr.children[0])) {
+    EvalResult right = evaluate(expr.children[1]);
+    if (!right.ok()) return right;
+    for (const Expr& lit : expr.children[0].children) {
+      if (equals_literal(right.value(), lit)) return boolean(true);
+    }
+    return boolean(false);
+  }
+  if (expr.op != Op::contains && is_literal_set(expr.children[1])) {
+    EvalResult left = evaluate(expr.children[0]);
+    if (!left.ok()) return left;
+    const Value& x = left.value();
+    if (x.kind() != Kind::set) return type_error("set", x);
+    const bool all = expr.op == Op::contains_all;
+    for (const Expr& lit : expr.children[1].children) {
+      if (set_has_literal(x.as_set(), lit) != all) return boolean(!all);
+    }
+    return boolean(all);
+  }
   EvalResult left = evaluate(expr.children[0]);
   if (!left.ok()) return left;
   EvalResult right = evaluate(expr.children[1]);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -84,11 +85,15 @@ class Evaluator {
   EvalResult eval_set(const ir::Expr& expr) const;
   EvalResult eval_record(const ir::Expr& expr) const;
 
+  // principal, action and resource as entity Values, made the first time a policy reads them
+  // (most policies test only their scope and context, which need none).
+  const Value& entity_var(std::optional<Value>& slot, const ir::EntityUid& uid) const;
+
   const Request& request_;
   const Entities& entities_;
-  Value principal_;
-  Value action_;
-  Value resource_;
+  mutable std::optional<Value> principal_;
+  mutable std::optional<Value> action_;
+  mutable std::optional<Value> resource_;
 };
 
 // Convenience for tests and one-off use: builds an Evaluator and evaluates `expr`. The result

@@ -16,7 +16,8 @@ Value Value::string(std::string s) {
   return Value(Storage(std::in_place_index<2>, std::move(s)));
 }
 Value Value::entity(ir::EntityUid uid) {
-  return Value(Storage(std::in_place_index<3>, std::move(uid)));
+  return Value(
+      Storage(std::in_place_index<3>, std::make_shared<const ir::EntityUid>(std::move(uid))));
 }
 
 Value Value::set(std::vector<Value> elems) {
@@ -28,13 +29,55 @@ Value Value::set(std::vector<Value> elems) {
   return Value(Storage(std::in_place_index<4>, std::make_shared<const SetElems>(std::move(elems))));
 }
 
+namespace {
+
+// std::string's `<` (bytes compared unsigned), deciding on the first byte without a call to
+// memcmp when it differs, as a record's keys nearly always do.
+bool key_less(const std::string& a, const std::string& b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  }
+  return a < b;
+}
+
+}  // namespace
+
 Value Value::record(std::vector<std::pair<std::string, Value>> fields) {
-  // Stable sort keeps source order among equal keys, so "the last one wins" is well defined.
-  std::stable_sort(fields.begin(), fields.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const size_t n = fields.size();
+  // Most records are built with their keys in order already (a parsed JSON object, a copy of
+  // another record): then there is nothing to move.
+  bool ordered = true;
+  for (size_t i = 1; i < n && ordered; ++i)
+    ordered = key_less(fields[i - 1].first, fields[i].first);
+  if (ordered) {
+    return Value(
+        Storage(std::in_place_index<5>, std::make_shared<const RecordFields>(std::move(fields))));
+  }
+  // Sort positions rather than the fields themselves (a field is a string and a Value: sorting
+  // them moves each several times); insertion sort is stable, so among equal keys the source
+  // order stays and "the last one wins" is well defined. Records are small; a large one uses
+  // std::stable_sort on the positions.
+  uint32_t small[32];
+  std::vector<uint32_t> large;
+  uint32_t* const order = n <= 32 ? small : (large.resize(n), large.data());
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  const auto less = [&](uint32_t a, uint32_t b) {
+    return key_less(fields[a].first, fields[b].first);
+  };
+  if (n <= 32) {
+    for (size_t i = 1; i < n; ++i) {
+      const uint32_t x = order[i];
+      size_t j = i;
+      for (; j > 0 && less(x, order[j - 1]); --j) order[j] = order[j - 1];
+      order[j] = x;
+    }
+  } else {
+    std::stable_sort(order, order + n, less);
+  }
   RecordFields out;
-  out.reserve(fields.size());
-  for (auto& field : fields) {
+  out.reserve(n);
+  for (size_t k = 0; k < n; ++k) {
+    auto& field = fields[order[k]];
     if (!out.empty() && out.back().first == field.first) {
       out.back().second = std::move(field.second);
     } else {

@@ -1,6 +1,8 @@
 // Cedar values: bool, Long (i64), String, entity UID, Set, Record.
 //
-// Values are immutable and cheap to copy: sets and records are shared. A Set holds its elements
+// Values are immutable and cheap to copy: sets, records and entity UIDs are shared (an entity
+// UID is two strings; held by pointer it keeps a Value at 40 bytes, which is what a record's
+// fields are moved and sorted as). A Set holds its elements
 // sorted by a total order and without duplicates, so equality of sets is equality of their
 // element lists (Cedar compares sets as mathematical sets). Records are sorted by key.
 #pragma once
@@ -38,7 +40,7 @@ class Value {
   bool as_bool() const { return std::get<0>(v_); }
   int64_t as_long() const { return std::get<1>(v_); }
   const std::string& as_string() const { return std::get<2>(v_); }
-  const ir::EntityUid& as_entity() const { return std::get<3>(v_); }
+  const ir::EntityUid& as_entity() const { return *std::get<3>(v_); }
   const SetElems& as_set() const { return *std::get<4>(v_); }
   const RecordFields& as_record() const { return *std::get<5>(v_); }
 
@@ -51,8 +53,8 @@ class Value {
 
  private:
   using Storage =
-      std::variant<bool, int64_t, std::string, ir::EntityUid, std::shared_ptr<const SetElems>,
-                   std::shared_ptr<const RecordFields>>;
+      std::variant<bool, int64_t, std::string, std::shared_ptr<const ir::EntityUid>,
+                   std::shared_ptr<const SetElems>, std::shared_ptr<const RecordFields>>;
   explicit Value(Storage v) : v_(std::move(v)) {}
   Storage v_;
 };

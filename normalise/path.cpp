@@ -47,6 +47,22 @@ std::string collapse(std::string_view root, std::string_view rest, bool windows)
   return out;
 }
 
+// An absolute POSIX path that collapse("/", path) gives back unchanged: no empty, `.` or `..`
+// component and no trailing slash (most paths an agent sends already are).
+bool is_normal_posix(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() == 1) return true;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool is_absolute_path(std::string_view path) {
@@ -80,7 +96,10 @@ std::string normalise_path(std::string_view path, std::string_view cwd) {
     const char root[] = {drive, ':', '/'};
     return collapse(std::string_view(root, sizeof root), path.substr(3), true);
   }
-  if (path.starts_with('/')) return collapse("/", path, false);
+  if (path.starts_with('/')) {
+    if (is_normal_posix(path)) return std::string(path);
+    return collapse("/", path, false);
+  }
   return collapse("", path, windows);
 }
 

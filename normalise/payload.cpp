@@ -74,10 +74,6 @@ std::optional<dom::element> field(dom::object obj, std::string_view key) {
   return value;
 }
 
-bool has(dom::object obj, std::string_view key) {
-  return field(obj, key).has_value();
-}
-
 std::optional<std::string> string_field(dom::object obj, std::string_view key) {
   auto value = field(obj, key);
   std::string_view text;
@@ -217,21 +213,92 @@ void add_path(Event& event, std::string path) {
 
 // ---- dialect detection ---------------------------------------------------------------------
 
-Dialect detect_dialect(SourceTool source, dom::object root) {
-  std::optional<std::string> hook = string_field(root, "hook_event_name");
-  if (has(root, "hookEventName")) return Dialect::copilot_vscode;
-  if (has(root, "toolName") || has(root, "toolArgs")) return Dialect::copilot_cli;
+// The root keys the adapters read, each at its first occurrence (what at_key() finds), found
+// in one pass over the root object: a look-up per key read scans the object each time.
+enum class Root : uint8_t {
+  session_id,
+  session_id_camel,
+  conversation_id,
+  hook_event_name,
+  hook_event_name_camel,
+  tool_use_id,
+  tool_use_id_camel,
+  user_email,
+  agent_id,
+  agent_type,
+  permission_mode,
+  cwd,
+  workspace_roots,
+  tool_name,
+  tool_name_camel,
+  tool_args,
+  tool_input,
+  cursor_version,
+  turn_id,
+  timestamp,
+  transcript_path,
+};
+constexpr auto kRootNames = std::to_array<std::string_view>(
+    {"session_id",      "sessionId",  "conversation_id", "hook_event_name", "hookEventName",
+     "tool_use_id",     "toolUseId",  "user_email",      "agent_id",        "agent_type",
+     "permission_mode", "cwd",        "workspace_roots", "tool_name",       "toolName",
+     "toolArgs",        "tool_input", "cursor_version",  "turn_id",         "timestamp",
+     "transcript_path"});
+
+class RootKeys {
+ public:
+  explicit RootKeys(dom::object root) {
+    for (const dom::key_value_pair field : root) {
+      for (size_t i = 0; i < kRootNames.size(); ++i) {
+        if (field.key == kRootNames[i]) {
+          if (!at_[i]) at_[i] = field.value;
+          break;
+        }
+      }
+    }
+  }
+  bool has(Root key) const { return at_[static_cast<size_t>(key)].has_value(); }
+  const std::optional<dom::element>& field(Root key) const { return at_[static_cast<size_t>(key)]; }
+  std::optional<std::string_view> text(Root key) const {
+    std::string_view text;
+    const auto& value = field(key);
+    if (!value || value->get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+    return text;
+  }
+  std::optional<std::string> string(Root key) const {
+    if (auto t = text(key)) return std::string(*t);
+    return std::nullopt;
+  }
+  // The first of `keys` that holds a string, as first_string() reads an object.
+  std::optional<std::string> first_string(std::initializer_list<Root> keys) const {
+    for (const Root key : keys) {
+      if (auto t = text(key)) return std::string(*t);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::array<std::optional<dom::element>, kRootNames.size()> at_;
+};
+
+Dialect detect_dialect(SourceTool source, const RootKeys& root) {
+  const std::optional<std::string_view> hook = root.text(Root::hook_event_name);
+  const auto has_key = [&](Root key) { return root.has(key); };
+  if (has_key(Root::hook_event_name_camel)) return Dialect::copilot_vscode;
+  if (has_key(Root::tool_name_camel) || has_key(Root::tool_args)) return Dialect::copilot_cli;
   if (hook == "beforeShellExecution") return Dialect::cursor_before_shell;
   if (hook == "beforeMCPExecution") return Dialect::cursor_before_mcp;
   if (hook == "beforeReadFile") return Dialect::cursor_before_read_file;
   if (hook == "afterFileEdit") return Dialect::cursor_after_file_edit;
-  if (has(root, "cursor_version") || has(root, "conversation_id") || hook == "preToolUse") {
+  if (has_key(Root::cursor_version) || has_key(Root::conversation_id) || hook == "preToolUse") {
     return Dialect::cursor_pre_tool_use;
   }
   if (hook == "BeforeTool") return Dialect::gemini_cli;
-  if (has(root, "turn_id")) return Dialect::codex;
+  if (has_key(Root::turn_id)) return Dialect::codex;
   // Copilot CLI's PascalCase payload is Claude-shaped but has a timestamp and no transcript.
-  if (has(root, "timestamp") && !has(root, "transcript_path")) return Dialect::copilot_cli_pascal;
+  if (has_key(Root::timestamp) && !has_key(Root::transcript_path)) {
+    return Dialect::copilot_cli_pascal;
+  }
   switch (source) {
     case SourceTool::claude_code: return Dialect::claude_code;
     case SourceTool::claude_agent_sdk: return Dialect::claude_agent_sdk;
@@ -277,21 +344,28 @@ class Adapter {
              ", expected an object";
     }
     has_input_ = true;
-    event_.tool_input_json = simdjson::to_string(input_);
+    // What simdjson::to_string() does, with a builder kept per thread so that its buffer,
+    // grown once, is reused rather than grown byte by byte for every payload.
+    thread_local simdjson::internal::string_builder<> builder;
+    builder.clear();
+    builder.append(input_);
+    event_.tool_input_json = std::string(builder.str());
     return std::nullopt;
   }
 
-  void common(dom::object root) {
-    event_.session_id = first_string(root, {"session_id", "sessionId", "conversation_id"});
-    event_.hook_event_name = first_string(root, {"hook_event_name", "hookEventName"});
-    event_.tool_use_id = first_string(root, {"tool_use_id", "toolUseId"});
-    event_.user_email = string_field(root, "user_email");
-    event_.agent_id = string_field(root, "agent_id");
-    event_.agent_type = string_field(root, "agent_type");
-    event_.permission_mode = string_field(root, "permission_mode");
-    std::optional<std::string> cwd = string_field(root, "cwd");
+  void common(const RootKeys& root) {
+    event_.session_id =
+        root.first_string({Root::session_id, Root::session_id_camel, Root::conversation_id});
+    event_.hook_event_name =
+        root.first_string({Root::hook_event_name, Root::hook_event_name_camel});
+    event_.tool_use_id = root.first_string({Root::tool_use_id, Root::tool_use_id_camel});
+    event_.user_email = root.string(Root::user_email);
+    event_.agent_id = root.string(Root::agent_id);
+    event_.agent_type = root.string(Root::agent_type);
+    event_.permission_mode = root.string(Root::permission_mode);
+    std::optional<std::string> cwd = root.string(Root::cwd);
     if (!cwd) {
-      if (auto roots = field(root, "workspace_roots")) {
+      if (const auto& roots = root.field(Root::workspace_roots)) {
         dom::array list;
         std::string_view first;
         if (roots->get_array().get(list) == simdjson::SUCCESS && list.size() > 0 &&
@@ -304,7 +378,7 @@ class Adapter {
       payload_cwd_ = normalise_path(*cwd);
       event_.cwd = payload_cwd_;
     }
-    event_.raw_tool_name = first_string(root, {"tool_name", "toolName"}).value_or("");
+    event_.raw_tool_name = root.first_string({Root::tool_name, Root::tool_name_camel}).value_or("");
   }
 
   // Cursor's legacy events carry their input at the top level, next to the common fields, so
@@ -531,8 +605,11 @@ class Adapter {
   std::string payload_cwd_;
 };
 
-PayloadOutcome normalise_checked(std::string_view source_name, std::string_view json,
-                                 const PayloadOptions& options) {
+// Fills `out` (default-constructed) rather than returning a new outcome: the one outcome of
+// normalise_payload() is then built in place, where returning a local from several return
+// statements moves it (and its Event, a few dozen strings) once more.
+void normalise_into(PayloadOutcome& out, std::string_view source_name, std::string_view json,
+                    const PayloadOptions& options) {
   std::optional<SourceTool> source = parse_source_tool(source_name);
   if (!source) {
     std::string names;
@@ -540,52 +617,63 @@ PayloadOutcome normalise_checked(std::string_view source_name, std::string_view 
       if (!names.empty()) names += ", ";
       names += name;
     }
-    return failure(Dialect::unknown, "unknown-source",
-                   "unknown source `" + std::string(source_name) + "`; expected one of " + names);
+    out = failure(Dialect::unknown, "unknown-source",
+                  "unknown source `" + std::string(source_name) + "`; expected one of " + names);
+    return;
   }
   Dialect fallback = fallback_dialect(*source);
   if (json.size() > limits::kMaxPayloadBytes) {
-    return failure(fallback, "limit",
-                   "payload is " + std::to_string(json.size()) + " bytes, over the " +
-                       std::to_string(limits::kMaxPayloadBytes) + "-byte limit");
+    out = failure(fallback, "limit",
+                  "payload is " + std::to_string(json.size()) + " bytes, over the " +
+                      std::to_string(limits::kMaxPayloadBytes) + "-byte limit");
+    return;
   }
   if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    PayloadOutcome out;
     out.status = PayloadStatus::empty;
     out.dialect = fallback;
-    return out;
+    return;
   }
-  dom::parser parser;
-  if (parser.allocate(json.size(), limits::kMaxPayloadDepth) != simdjson::SUCCESS) {
-    return failure(fallback, "internal", "could not allocate the JSON parser");
+  // One parser per thread, kept between payloads (the server decides many): its buffers grow
+  // to the largest payload seen, at most kMaxPayloadBytes, and are reused, where a parser per
+  // payload allocates and frees them each time. Nothing parsed outlives this call.
+  thread_local dom::parser parser;
+  if (parser.capacity() < json.size() || parser.max_depth() != limits::kMaxPayloadDepth) {
+    if (parser.allocate(std::max(json.size(), parser.capacity()), limits::kMaxPayloadDepth) !=
+        simdjson::SUCCESS) {
+      out = failure(fallback, "internal", "could not allocate the JSON parser");
+      return;
+    }
   }
   dom::element root;
   if (auto code = parser.parse(json.data(), json.size()).get(root); code != simdjson::SUCCESS) {
-    return failure(fallback, "json", "payload " + json_error_text(json, code));
+    out = failure(fallback, "json", "payload " + json_error_text(json, code));
+    return;
   }
   dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) {
-    return failure(fallback, "payload",
-                   "payload is " + std::string(type_phrase(root.type())) + ", expected an object");
+    out = failure(fallback, "payload",
+                  "payload is " + std::string(type_phrase(root.type())) + ", expected an object");
+    return;
   }
 
-  PayloadOutcome out;
-  out.dialect = detect_dialect(*source, object);
+  const RootKeys keys(object);
+  out.dialect = detect_dialect(*source, keys);
   Event& event = out.event;
   event.source_tool = std::string(source_name);
   event.dialect = out.dialect;
   Adapter adapter(out.dialect, event, options);
-  adapter.common(object);
+  adapter.common(keys);
   std::string_view input_key = out.dialect == Dialect::copilot_cli ? "toolArgs" : "tool_input";
-  if (out.dialect == Dialect::copilot_cli && !has(object, "toolArgs") &&
-      has(object, "tool_input")) {
+  if (out.dialect == Dialect::copilot_cli && !keys.has(Root::tool_args) &&
+      keys.has(Root::tool_input)) {
     input_key = "tool_input";
   }
   if (is_cursor_legacy(out.dialect) && out.dialect != Dialect::cursor_before_mcp) {
     adapter.cursor_legacy(object);
   } else {
     if (auto error = adapter.load_input(object, input_key)) {
-      return failure(out.dialect, "payload", std::move(*error));
+      out = failure(out.dialect, "payload", std::move(*error));
+      return;
     }
     if (out.dialect == Dialect::cursor_before_mcp) {
       adapter.cursor_legacy(object);
@@ -595,7 +683,6 @@ PayloadOutcome normalise_checked(std::string_view source_name, std::string_view 
   }
   adapter.finish();
   out.status = PayloadStatus::event;
-  return out;
 }
 
 }  // namespace
@@ -637,14 +724,16 @@ PayloadOptions payload_options(const Host& host) {
 
 PayloadOutcome normalise_payload(std::string_view source_name, std::string_view json,
                                  const PayloadOptions& options) {
+  PayloadOutcome out;
   try {
-    return normalise_checked(source_name, json, options);
+    normalise_into(out, source_name, json, options);
   } catch (const std::exception& e) {
-    return failure(Dialect::unknown, "internal",
-                   std::string("internal error while reading the payload: ") + e.what());
+    out = failure(Dialect::unknown, "internal",
+                  std::string("internal error while reading the payload: ") + e.what());
   } catch (...) {
-    return failure(Dialect::unknown, "internal", "internal error while reading the payload");
+    out = failure(Dialect::unknown, "internal", "internal error while reading the payload");
   }
+  return out;
 }
 
 }  // namespace vectimus::normalise

@@ -135,20 +135,21 @@ std::optional<Outcome> ask_server(const Host& host, const SessionOptions& option
 }
 
 // Decides `event` with `engine`; `load_project` says which project a load failure belongs to
-// (for its evidence).
+// (for its evidence). One `out` is returned everywhere, so it is built in place (NRVO) rather
+// than moved out.
 template <typename LoadProject>
 Outcome decide_event(normalise::Event event, const Result<engine::Engine>& engine,
                      const LoadProject& load_project) {
+  Outcome out;
   if (!engine) {
-    Outcome out = refused(Stage::load_error, event.dialect,
-                          "vectimus: policies could not be loaded, so every call is denied: " +
-                              short_diagnostic(engine.errors().front()),
-                          engine.errors());
+    out = refused(Stage::load_error, event.dialect,
+                  "vectimus: policies could not be loaded, so every call is denied: " +
+                      short_diagnostic(engine.errors().front()),
+                  engine.errors());
     out.project = load_project(event);
     out.event = std::move(event);
     return out;
   }
-  Outcome out;
   out.stage = Stage::decided;
   out.dialect = event.dialect;
   out.engine = &*engine;

@@ -267,6 +267,26 @@ bool expand_first_brace(const Item& item, std::vector<Item>& out, std::size_t ca
 
 Expansion Expander::fields(const Word& word) {
   Expansion result;
+  // Most words are literal text only (`npm`, `-la`, `'a b'`): with no expansion in them and no
+  // unquoted `{`, neither brace expansion nor field splitting applies (both act only on unquoted
+  // literal or expanded text), so the word is one field, its text, as the general path below
+  // would find at greater cost.
+  bool plain = !word.parts.empty();
+  for (const Part& part : word.parts) {
+    if (part.kind != Part::Kind::literal ||
+        (!part.quoted && part.text.find('{') != std::string::npos)) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    Field f;
+    f.raw = word.raw;
+    for (const Part& part : word.parts) f.value += part.text;
+    f.written = f.value;
+    result.fields.push_back(std::move(f));
+    return result;
+  }
   Text text;
   Field facts;
   facts.raw = word.raw;

@@ -77,6 +77,8 @@ bool Parser::at_closer() const {
   char c = peek();
   if (c == ')') return true;
   if (c == ';' && (peek(1) == ';' || peek(1) == '&')) return true;
+  // The first bytes of the reserved words below (most commands start with none of them).
+  if (c != '}' && c != 't' && c != 'e' && c != 'f' && c != 'd') return false;
   for (std::string_view w : {"}", "then", "elif", "else", "fi", "do", "done", "esac"}) {
     if (at_reserved(w)) return true;
   }
@@ -185,8 +187,12 @@ void Parser::parse_command(Command& out) {
     parse_list(*out.body);
     expect_reserved("}");
   } else {
+    // The first bytes of the keywords below (most commands start with none of them).
+    const char c = peek();
+    const bool keyword =
+        c == 'i' || c == 'w' || c == 'u' || c == 'f' || c == 's' || c == 'c' || c == '[';
     for (std::string_view k : {"if", "while", "until", "for", "select", "case", "[[", "function"}) {
-      if (at_reserved(k)) {
+      if (keyword && at_reserved(k)) {
         pos_ += k.size();
         parse_compound(out, k);
         if (out.kind != Command::Kind::function) parse_redirects(out.redirects);
@@ -425,6 +431,8 @@ bool Parser::try_redirect(std::vector<Redirect>& out) {
     if (p >= end_ || (s_[p] != '<' && s_[p] != '>')) return false;
     fd = static_cast<int>(n);
   }
+  // Every operator starts with one of these (most words do not).
+  if (p >= end_ || (s_[p] != '<' && s_[p] != '>' && s_[p] != '&')) return false;
   auto at = [&](std::string_view t) { return s_.substr(p, std::min(end_ - p, t.size())) == t; };
   std::string op;
   if (fd < 0 && at("&>>"))

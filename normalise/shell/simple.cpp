@@ -142,12 +142,10 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   Stdin in = in_;
   // Launchers, outermost first. Each turn moves `start` past at least the launcher's own word;
   // the words are only erased once, so a chain of launchers costs linear time.
+  // The words as find_launch_target() reads them, made when the first launcher is found.
   std::vector<std::string> argv;
   std::vector<bool> constant;
-  for (const Field& f : fields) {
-    argv.push_back(f.value);
-    constant.push_back(f.constant);
-  }
+  bool have_argv = false;
   std::size_t start = 0;
   std::string default_command;  // what the innermost launcher runs when given no command
   std::string argv0;            // argv[0] set by a launcher (`exec -a NAME`)
@@ -156,6 +154,13 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     if (scope.functions.count(name) || scope.aliases.count(name)) break;
     const Launcher* launcher = find_launcher(name);
     if (!launcher) break;
+    if (!have_argv) {
+      for (const Field& f : fields) {
+        argv.push_back(f.value);
+        constant.push_back(f.constant);
+      }
+      have_argv = true;
+    }
     LaunchTarget target = find_launch_target(*launcher, argv, constant, start);
     if (target.index == 0) break;
     rec.launchers.push_back(name);
@@ -193,6 +198,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   const bool words_are_options = single_dash_long_options(rec.program);
   bool operands_only = false;
   bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
+  rec.argv.reserve(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const Field& f = fields[i];
     rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
@@ -248,10 +254,18 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
 
 void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& scope,
                           const Stdin& in) {
+  if (!fields[0].constant) return;
+  {
+    // Most commands run no body: leave before copying anything.
+    const std::string_view p = out_.commands[static_cast<std::size_t>(index)].program;
+    if (!is_shell(p) && p != "eval" && p != "source" && p != "." && p != "find" &&
+        scope.aliases.find(p) == scope.aliases.end()) {
+      return;
+    }
+  }
   // Copies: running a body appends commands and may move the vector.
   const std::string program = out_.commands[static_cast<std::size_t>(index)].program;
   const std::vector<std::string> argv = out_.commands[static_cast<std::size_t>(index)].argv;
-  if (!fields[0].constant) return;
   if (is_shell(program)) {
     std::optional<ShellInvocation> run = shell_invocation(program, argv);
     if (!run) return;
@@ -344,9 +358,15 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in,
 
 void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>& fields,
                                 Scope& scope) {
-  const std::string& p = c.program;
+  // A string_view compares its length before its bytes; std::string == "literal" calls strlen
+  // and compare for every literal.
+  const std::string_view p = c.program;
   const bool declares =
       p == "export" || p == "declare" || p == "typeset" || p == "local" || p == "readonly";
+  if (!declares && p != "unset" && p != "read" && p != "mapfile" && p != "readarray" &&
+      p != "getopts" && p != "alias" && p != "unalias" && p != "printf") {
+    return;  // changes no variable, function or alias
+  }
   for (std::size_t i = 1; i < c.argv.size() && i < fields.size(); ++i) {
     const std::string& a = c.argv[i];
     if (a.empty() || a[0] == '-') continue;
@@ -372,7 +392,7 @@ void Analyser::update_variables(const SimpleCommand& c, const std::vector<Field>
 MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<Field>& fields,
                                       const Stdin& in) {
   if (!all_constant(fields)) return std::nullopt;
-  const std::string& p = c.program;
+  const std::string_view p = c.program;
   const std::vector<std::string>& argv = c.argv;
   if (p == "echo") {
     std::size_t i = 1;

@@ -631,3 +631,37 @@ TEST_CASE("observe mode allows a command past a bound, and logs it") {
                      "code within code deeper than the 8-level analysis bound, so it was not fully "
                      "checked"});
 }
+
+TEST_CASE("a Session remembers where a cwd leads for a second of its clock, without one never") {
+  TempTree t;
+  t.mkdir("home");
+  t.mkdir("work/sub");
+  t.mkdir("other/sub");
+  TestHost h(t.path("work"), t.path("home"));
+  engine::EngineOptions options;
+  options.use_index = use_index();
+  engine::Session session(h.host, options);
+  const std::optional<std::string> cwd = t.path("work/sub");
+  const Result<engine::Engine>& before = session.engine_for(cwd);
+  REQUIRE(before);
+  CHECK_FALSE(before->locations().project);
+  // A project made meanwhile is not seen within the second: the walk is not made again.
+  t.mkdir("work/.git");
+  h.clock_ns += 999'999'999;
+  CHECK(&session.engine_for(cwd) == &before);
+  // After it, the cwd is located again and leads to the new project's engine.
+  h.clock_ns += 2;
+  const Result<engine::Engine>& after = session.engine_for(cwd);
+  REQUIRE(after);
+  CHECK(&after != &before);
+  CHECK(after->locations().project == t.path("work"));
+
+  // Without a clock every event's cwd is located.
+  Host no_clock = h.host;
+  no_clock.now_ns = nullptr;
+  engine::Session walking(no_clock, options);
+  const std::optional<std::string> other = t.path("other/sub");
+  CHECK_FALSE(walking.engine_for(other)->locations().project);
+  t.mkdir("other/.vectimus");
+  CHECK(walking.engine_for(other)->locations().project == t.path("other"));
+}

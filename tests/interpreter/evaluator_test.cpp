@@ -112,6 +112,30 @@ TEST_CASE("evaluator: set methods", "[evaluator]") {
   });
 }
 
+// A set written as literals is compared as written, not built (evaluator.cpp, is_literal_set):
+// mixed kinds, each kind present and absent, and errors in the same order as a built set's.
+TEST_CASE("evaluator: sets of literals answer as built sets do", "[evaluator]") {
+  check_rows({
+      {"[true, 2, \"a\", \"b\", User::\"alice\", false, -1].containsAll([User::\"alice\", \"a\", "
+       "-1, "
+       "false])",
+       "true"},
+      {"[true, 2, \"a\", \"b\", User::\"alice\"].containsAll([User::\"alice\", \"c\"])", "false"},
+      {"[true, 2, \"a\", User::\"alice\"].containsAny([\"c\", 3, User::\"bob\", false])", "false"},
+      {"[true, 2, \"a\", User::\"alice\"].containsAny([\"c\", 3, User::\"alice\"])", "true"},
+      {"[true, 2, \"a\"].containsAny([1 + 1])", "true"},
+      {"[true, 2, \"a\"].containsAny([true])", "true"},
+      {"[1, \"a\", User::\"alice\"].contains(User::\"alice\")", "true"},
+      {"[1, \"a\", User::\"alice\"].contains(\"1\")", "false"},
+      {"[false, true].contains(true)", "true"},
+      {"[1, \"a\"].contains(context.nope)", "error: record does not have the attribute `nope`"},
+      {"context.nope.containsAny([\"a\"])", "error: record does not have the attribute `nope`"},
+      {"1.containsAny([\"a\"])", "error: type error: expected set, got long"},
+      {"context.tags.containsAll([\"b\"])", "true"},
+      {"context.tags.containsAny([\"zz\", 1])", "false"},
+  });
+}
+
 TEST_CASE("evaluator: comparisons are for Longs only", "[evaluator]") {
   check_rows({
       {"1 < 2", "true"},
