@@ -203,7 +203,7 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
           return std::move(*answered);  // the server wrote the evidence of its decision
         }
         out = decide_event(std::move(payload.event), engine, load_project);
-        out.human = note + out.human;
+        if (!note.empty()) out.human.insert(0, note);
         break;
       }
     }
