@@ -276,6 +276,14 @@ Result<WitnessRequest> witness_request_for(const Host& host, const std::string& 
   WitnessRequest out;
   out.old_size = old_size;
   out.checkpoint = head.checkpoint;
+  Result<SignedNote> note = parse_note(head.checkpoint);
+  if (!note) return std::move(note).take_errors();
+  const std::vector<PublicKey> keys = public_keys_in(host, join_path(receipts_dir, "../keys"));
+  Result<std::string> signer = verify_note(*note, head.origin, keys);
+  if (!signer) return std::move(signer).take_errors();
+  for (const PublicKey& k : keys) {
+    if (k.id == *signer) out.log_key = note_vkey(head.origin, k.raw);
+  }
   if (old_size > 0 && old_size < size) {
     FileRead r = host.fs->read(paths.entries, std::size_t{1} << 40);
     if (r.status != FileRead::Status::ok) {

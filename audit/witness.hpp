@@ -33,6 +33,9 @@ struct WitnessRequest {
   uint64_t old_size = 0;
   std::vector<std::string> proof;  // raw 32-byte hashes
   std::string checkpoint;          // the signed note
+  // Not part of the body: the verifier key of the log (sent as X-Vectimus-Log-Key, so a witness
+  // that has not seen the log can pin it).
+  std::string log_key;
 };
 
 Result<WitnessRequest> parse_witness_request(std::string_view body);
@@ -80,7 +83,9 @@ class Witness {
 };
 
 // A project's request to a witness that holds `old_size` of its log: the consistency proof from
-// there to the current signed head. Errors when the log has no head or is smaller than that.
+// there to the current signed head, and the log's key (the project key in `<receipts>/../keys`
+// that signed the head). Errors when the log has no head, is smaller than that, or its head is
+// signed by no key the project has.
 Result<WitnessRequest> witness_request_for(const Host& host, const std::string& receipts_dir,
                                            uint64_t old_size);
 

@@ -49,6 +49,8 @@ TEST_CASE("the witness cosigns a log's first checkpoint and pins its key", "[aud
   WitnessFixture f;
   f.issue(3);
   const std::string vkey = f.log_vkey();
+  // The request names the key that signed the head: the project's published key.
+  CHECK(witness_request_for(f.project.th.host, f.project.receipts(), 0)->log_key == vkey);
   // Without the key, an unknown log is refused.
   CHECK(f.witness.add_checkpoint(f.request(0), std::nullopt, kNow).status == 404);
 
