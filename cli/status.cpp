@@ -50,6 +50,7 @@ struct View {
   std::vector<std::string> disabled_packs;
   std::vector<RuleScope> disabled;
   std::vector<std::string> mcp_allowed;
+  std::string server_url;  // [server] url: command hooks ask it first (client mode)
   Today today;
   std::string key_id;
 };
@@ -99,6 +100,7 @@ View gather(const Host& host, const SetupPlace& place, bool have_project) {
       v.disabled.push_back({id, g ? "global" : "project"});
     }
     v.mcp_allowed = config->mcp_allowed;
+    v.server_url = config->server_url.value_or("");
   }
   const int64_t now_s = host.now_ns() / 1'000'000'000;
   if (where.project) {
@@ -151,6 +153,7 @@ std::string json(const View& v) {
   }
   w.end_array();
   if (!v.config_error.empty()) w.key("config_error").value(v.config_error);
+  if (!v.server_url.empty()) w.key("server_url").value(v.server_url);
   w.key("mode").value(v.observe ? "observe" : "enforce").key("packs").begin_array();
   for (const auto& [name, rules] : v.packs) {
     w.begin_object().key("pack").value(name).key("rules").value(static_cast<uint64_t>(rules));
@@ -192,12 +195,13 @@ std::string text(const View& v, bool colour) {
   }
   out += agents.render(colour);
   for (const setup::AgentStatus& a : v.agents) {
-    if (a.server.empty()) continue;
-    out += std::string(a.agent->name) + ": " +
-           (a.http ? "decided by the server " + a.server + " (http hook)"
-                   : "asks the server " + a.server +
-                         " first, decides locally when it cannot (client mode)") +
-           "\n";
+    if (a.http)
+      out += std::string(a.agent->name) + ": posts to the server " + a.server +
+             " itself (http hook)\n";
+  }
+  if (!v.server_url.empty()) {
+    out += "server: " + v.server_url +
+           " (command hooks ask it first, and decide locally when it cannot answer)\n";
   }
   if (!v.config_error.empty()) out += "\nthe config or packs do not load:\n" + v.config_error;
   out += "\nmode: " +

@@ -68,7 +68,10 @@ std::optional<std::string> load_trust(SSL_CTX* ctx, const Options& options) {
     return std::nullopt;
   }
   SSL_CTX_set_default_verify_paths(ctx);  // honours SSL_CERT_FILE and SSL_CERT_DIR
-  if (std::getenv("SSL_CERT_FILE") == nullptr && std::getenv("SSL_CERT_DIR") == nullptr) {
+  // OpenSSL's compiled-in default (Debian: /usr/lib/ssl/cert.pem, a link to the system bundle)
+  // may be missing where a static binary runs: then the system's own bundle.
+  if (std::getenv("SSL_CERT_FILE") == nullptr && std::getenv("SSL_CERT_DIR") == nullptr &&
+      ::access(X509_get_default_cert_file(), R_OK) != 0) {
     for (const char* bundle : kCaBundles) {
       if (::access(bundle, R_OK) == 0) {
         SSL_CTX_load_verify_locations(ctx, bundle, nullptr);

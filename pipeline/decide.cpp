@@ -86,9 +86,7 @@ std::optional<Outcome> ask_server(const Host& host, const SessionOptions& option
                                   const Result<engine::Engine>& engine, std::string& note) {
   const engine::Config* config = engine ? &engine->config() : nullptr;
   ServerTarget target;
-  if (options.server_url) {
-    target.url = *options.server_url;
-  } else if (config && config->server_url) {
+  if (config && config->server_url) {
     target.url = *config->server_url;
   } else if (!config) {  // the config did not load: the variable still names a server
     target.url = host.env->get("VECTIMUS_SERVER_URL").value_or("");
@@ -206,7 +204,7 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
           return std::move(*answered);  // the server wrote the evidence of its decision
         }
         out = decide_event(std::move(payload.event), engine, load_project);
-        out.human = note + out.human;
+        if (!note.empty()) out.human.insert(0, note);
         break;
       }
     }

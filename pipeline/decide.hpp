@@ -9,8 +9,8 @@
 //   - a payload that cannot be read: deny, the reason says why;
 //   - packs or config that do not load: deny every call, the reason names file:line:col;
 //   - any exception: deny, "internal error".
-// Client mode (issue 13): with a server URL (SessionOptions::server_url, else `[server] url` or
-// VECTIMUS_SERVER_URL in the event's config) and an AskServer, a payload that normalised to an
+// Client mode (issue 13): with a server URL (`[server] url` or VECTIMUS_SERVER_URL in the
+// event's config) and an AskServer, a payload that normalised to an
 // event is sent to the server first, once its config is known (the engine for its project is
 // loaded anyway, so a local run pays nothing for the check). The server's answer is used only
 // when it is a 200 carrying an answer the agent accepts (answer.hpp, check_answer); anything
@@ -66,7 +66,7 @@ struct Outcome {
   std::vector<std::string> matched_rule_ids() const;
 };
 
-// Where client mode sends a payload, from the config (or --server-url).
+// Where client mode sends a payload, from the config.
 struct ServerTarget {
   std::string url;  // the server's base URL, as configured
   std::optional<std::string> api_key;
@@ -94,10 +94,8 @@ struct SessionOptions {
   // Write the audit record of each decision (the hook; `eval`, `test` and `explain` replay and
   // leave nothing behind).
   bool leave_evidence = false;
-  // Client mode: how to ask a server (empty: never ask, whatever the config says), and a URL
-  // that wins over the config's (`hook --server-url`).
+  // Client mode: how to ask a server (empty: never ask, whatever the config says).
   AskServer ask_server;
-  std::optional<std::string> server_url;
 };
 
 // What a caller that brings its own engine adds to a decision (the server, which decides every

@@ -173,11 +173,8 @@ const AgentSpec* find_agent(std::string_view name) {
   return nullptr;
 }
 
-std::string hook_command(std::string_view binary, const AgentSpec& agent,
-                         std::string_view server_url) {
-  std::string out = shell_word(binary) + " hook --source " + std::string(agent.name);
-  if (!server_url.empty()) out += " --server-url " + shell_word(server_url);
-  return out;
+std::string hook_command(std::string_view binary, const AgentSpec& agent) {
+  return shell_word(binary) + " hook --source " + std::string(agent.name);
 }
 
 std::string server_hook_url(std::string_view server_url, const AgentSpec& agent) {

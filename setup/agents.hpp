@@ -36,7 +36,7 @@ struct AgentSpec {
   std::string_view newer_since;
   // With a team server (`init --server-url`): the entry to write instead, `{url}` standing for
   // the agent's hook endpoint on the server (`<url>/v1/hooks/<name>`), and its form for the
-  // newer version; empty: `entry` with the client-mode command (hook_command).
+  // newer version; empty: `entry` (the hook in client mode, from `[server] url`).
   std::string_view server_entry;
   std::string_view server_newer_entry;
 };
@@ -44,11 +44,9 @@ struct AgentSpec {
 std::span<const AgentSpec> agents();
 const AgentSpec* find_agent(std::string_view name);
 
-// `<binary> hook --source <agent>`, the binary quoted for the shell when it needs to be; with a
-// server URL, `... --server-url <url>` (client mode: the hook asks the server, and decides
-// locally when it cannot).
-std::string hook_command(std::string_view binary, const AgentSpec& agent,
-                         std::string_view server_url = {});
+// `<binary> hook --source <agent>`, the binary quoted for the shell when it needs to be. With a
+// team server the command is the same: `[server] url` in the config puts it in client mode.
+std::string hook_command(std::string_view binary, const AgentSpec& agent);
 // `<server_url>/v1/hooks/<agent>`, for agents wired to the server directly (Claude Code's http
 // hook).
 std::string server_hook_url(std::string_view server_url, const AgentSpec& agent);

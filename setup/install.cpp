@@ -190,7 +190,7 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
     const std::string path = hook_file(*agent, request.root, request.user);
     Result<std::optional<std::string>> current = read_text(host, path);
     if (!current) return std::move(current).take_errors();
-    const std::string command = hook_command(request.binary, *agent, request.server_url);
+    const std::string command = hook_command(request.binary, *agent);
     const auto version = request.versions.find(std::string(agent->name));
     const bool newer = !agent->newer_since.empty() && version != request.versions.end() &&
                        version_at_least(version->second, agent->newer_since);

@@ -18,8 +18,7 @@ struct AgentStatus {
   std::string level;    // "project", "user", or "" when not configured
   std::string file;     // the hook file holding our entry
   std::string command;  // the hook command, or the server URL of an http entry
-  // The team server the hook uses: the http entry's server, or `--server-url` in the command;
-  // empty: decided locally (or by `[server] url` in the config).
+  // The team server an http entry posts to (a command hook's server is `[server] url`).
   std::string server;
   bool http = false;  // the agent posts to the server itself (no command, no local fallback)
   bool configured = false;

@@ -2,7 +2,12 @@
 'use strict';
 // End-to-end test of one real agent CLI calling the vectimus hook (issue 12, "The real agents").
 //
-//   node run-agent.js <claude-code|codex|gemini-cli|copilot> <path to vectimus>
+//   node run-agent.js <claude-code|codex|gemini-cli|copilot> <path to vectimus> [--server]
+//
+// With --server (issue 13): a real `vectimus server start` on 127.0.0.1 (its own HOME, an API
+// key) and `vectimus init --server-url` instead: Claude Code is wired as an `http` hook that
+// posts to the server, the others run the hook in client mode. The deny record must then be in
+// the server's audit log, and for Claude Code not in the project user's (no local hook ran).
 //
 // In a temporary HOME and a temporary git project: `vectimus init --ci --agent <agent>` wires the
 // hook, the test does the trust steps that init leaves to the user, then runs the agent twice
@@ -27,7 +32,9 @@ const DENY_RULE = 'vectimus-git-001';
 const BIN_DIR = path.join(__dirname, 'node_modules', '.bin');
 const CLI = { 'claude-code': 'claude', codex: 'codex', 'gemini-cli': 'gemini', copilot: 'copilot' };
 
-const [agent, vectimusArg] = process.argv.slice(2);
+const [agent, vectimusArg, modeArg] = process.argv.slice(2);
+const serverMode = modeArg === '--server';
+const API_KEY = 'vectimus-e2e-team-key';
 if (!AGENTS.includes(agent) || !vectimusArg) {
   console.error(`usage: run-agent.js <${AGENTS.join('|')}> <vectimus binary>`);
   process.exit(2);
@@ -42,7 +49,7 @@ if (!fs.existsSync(cli)) {
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${agent}: ${what}`); if (!ok) failures.push(what); };
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), `vectimus-agents-${agent}-`));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), `vectimus-agents-${agent}${serverMode ? '-server' : ''}-`));
 const home = path.join(root, 'home');
 const project = path.join(root, 'project');
 fs.mkdirSync(home);
@@ -216,6 +223,41 @@ const setups = {
   },
 };
 
+// `vectimus server start --port 0` in its own HOME, bounded; resolves to { url, stop, home }.
+function startVectimusServer() {
+  const serverHome = path.join(root, 'server-home');
+  fs.mkdirSync(serverHome, { recursive: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn(vectimus, ['server', 'start', '--port', '0'], {
+      cwd: serverHome, env: { ...baseEnv, HOME: serverHome, VECTIMUS_API_KEY: API_KEY },
+      stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`vectimus server did not start in 30 s: ${err}`)); }, 30000);
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1], home: serverHome, stderr: () => err,
+          stop: () => new Promise((done) => { child.on('close', done); child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 10000); }),
+        });
+      }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+// Every line of the audit logs under `dir` (a HOME's .vectimus/logs).
+function auditLines(dir) {
+  const logs = path.join(dir, '.vectimus', 'logs');
+  return fs.existsSync(logs)
+    ? fs.readdirSync(logs, { recursive: true }).map((f) => path.join(logs, f))
+        .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, 'utf8')).join('\n').split('\n')
+    : [];
+}
+
 async function scenario(name, command) {
   const logFile = path.join(root, `model-${name}.log`);
   const server = await startModelServer({ command, logFile });
@@ -227,7 +269,8 @@ async function scenario(name, command) {
       const err = await setups[agent].trust(url);
       if (err) { check(false, `trust step: ${err}`); return null; }
     }
-    const r = await runAgent(setups[agent].args(url), setups[agent].env(url));
+    const r = await runAgent(setups[agent].args(url),
+                             { ...setups[agent].env(url), ...(serverMode ? { VECTIMUS_API_KEY: API_KEY } : {}) });
     fs.writeFileSync(path.join(root, `agent-${name}.out`), r.out);
     check(!r.timedOut, `${name}: the agent finished within ${RUN_TIMEOUT_MS / 1000} s`);
     if (r.code !== 0) console.log(`note: ${agent} exited ${r.code}; output:\n${r.out.slice(-3000)}`);
@@ -240,6 +283,7 @@ async function scenario(name, command) {
 
 (async () => {
   console.log(`${agent}: ${cli} in ${root}`);
+  let vserver = null;
   run('git', ['init', '-q', '-b', 'main']);
   run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init']);
 
@@ -247,9 +291,20 @@ async function scenario(name, command) {
   if (!/^\s+init\s/m.test(help.out)) {
     check(false, `${vectimus} has no \`init\` command (merge branch setup)`);
   } else {
-    const init = run(vectimus, ['init', '--ci', '--agent', agent], { input: '' });
+    if (serverMode) {
+      vserver = await startVectimusServer();
+      console.log(`vectimus server: ${vserver.url}`);
+    }
+    const init = run(vectimus, ['init', '--ci', '--agent', agent,
+                                ...(serverMode ? ['--server-url', vserver.url] : [])], { input: '' });
     console.log(init.out.trim());
-    check(init.code === 0, `vectimus init --ci --agent ${agent} exits 0`);
+    check(init.code === 0, `vectimus init --ci --agent ${agent}${serverMode ? ' --server-url' : ''} exits 0`);
+    if (serverMode && agent === 'claude-code') {
+      const settings = JSON.parse(fs.readFileSync(path.join(project, '.claude', 'settings.json'), 'utf8'));
+      const hook = settings.hooks.PreToolUse[0].hooks[0];
+      check(hook.type === 'http' && hook.url === `${vserver.url}/v1/hooks/claude-code`,
+            `init wired Claude Code as an http hook to the server (${JSON.stringify(hook)})`);
+    }
   }
 
   if (!failures.length) {
@@ -262,16 +317,22 @@ async function scenario(name, command) {
       const denied = await scenario('denied', `touch ${markerFile} && git push --force origin main`);
       check(!fs.existsSync(markerFile), `denied: the command did not run (${markerFile} absent)`);
       check(denied.includes(DENY_RULE), `denied: the model received our reason naming ${DENY_RULE} (tool result: ${JSON.stringify(denied.slice(0, 500))})`);
-      const logs = path.join(home, '.vectimus', 'logs');
-      const audit = fs.existsSync(logs)
-        ? fs.readdirSync(logs, { recursive: true }).map((f) => path.join(logs, f))
-            .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, 'utf8')).join('\n')
-        : '';
-      check(audit.split('\n').some((l) => l.includes(DENY_RULE) && /deny/.test(l)),
-            `denied: the audit log under the temporary HOME records the deny (the hook ran)`);
+      const denies = (lines) => lines.some((l) => l.includes(DENY_RULE) && /deny/.test(l));
+      if (!serverMode) {
+        check(denies(auditLines(home)),
+              `denied: the audit log under the temporary HOME records the deny (the hook ran)`);
+      } else {
+        check(denies(auditLines(vserver.home)),
+              `denied: the server's audit log records the deny (the server decided)`);
+        if (agent === 'claude-code') {
+          check(!denies(auditLines(home)),
+                `denied: no local hook decided (Claude Code posted to the server itself)`);
+        }
+      }
     }
   }
 
+  if (vserver) await vserver.stop();
   if (failures.length) {
     console.log(`${agent}: ${failures.length} check(s) failed; files kept in ${root}`);
     process.exit(1);

@@ -121,8 +121,7 @@ TEST_CASE("client mode: every bad answer is decided locally, never allowed by er
   }
 }
 
-TEST_CASE("client mode from [server] url in the project config, and from --server-url",
-          "[client][hook]") {
+TEST_CASE("client mode from [server] url in the project config", "[client][hook]") {
   const Place place;
   const std::string local_deny = place.local("rm -rf /");
   REQUIRE(local_deny.find(R"("permissionDecision":"deny")") != std::string::npos);
@@ -136,8 +135,8 @@ TEST_CASE("client mode from [server] url in the project config, and from --serve
   ProcessResult r = place.hook("ls -la", {});
   CHECK(r.exit_code == 0);
   CHECK(r.out == kServerDeny);
-  // The flag wins over the config.
-  r = place.hook("ls -la", {}, {"--server-url", peer.url() + "/allow"});
+  // The variable wins over the config.
+  r = place.hook("ls -la", {"VECTIMUS_SERVER_URL=" + peer.url() + "/allow"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.empty());
   const std::string host = "host=127.0.0.1:" + std::to_string(peer.port());
