@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -32,15 +32,17 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 struct Subscriber {
   int fd = -1;
   bool headers_done = false;
-  bool ok = false;       // the server answered 200
-  bool closed = false;   // the server closed the stream
-  std::string head;      // the response header, until its blank line
-  std::string tail;      // the last bytes of the previous read, for a marker split across reads
+  bool ok = false;      // the server answered 200
+  bool closed = false;  // the server closed the stream
+  std::string head;     // the response header, until its blank line
+  std::string tail;     // the last bytes of the previous read, for a marker split across reads
   long long events = 0;
 };
 
@@ -50,7 +52,8 @@ constexpr std::string_view kMarker = "event: decision";
 void count_events(Subscriber& s, std::string_view data) {
   std::string joined = s.tail;
   joined.append(data);
-  for (size_t at = joined.find(kMarker); at != std::string::npos; at = joined.find(kMarker, at + 1)) {
+  for (size_t at = joined.find(kMarker); at != std::string::npos;
+       at = joined.find(kMarker, at + 1)) {
     ++s.events;
   }
   size_t keep = std::min(joined.size(), kMarker.size() - 1);
@@ -126,7 +129,8 @@ int main(int argc, char** argv) {
   std::string request = "GET /events HTTP/1.1\r\nHost: ";
   request += argv[1];
   request += "\r\nAccept: text/event-stream\r\n";
-  if (argc > 4 && argv[4][0] != '\0') request += std::string("X-Vectimus-API-Key: ") + argv[4] + "\r\n";
+  if (argc > 4 && argv[4][0] != '\0')
+    request += std::string("X-Vectimus-API-Key: ") + argv[4] + "\r\n";
   request += "\r\n";
 
   std::signal(SIGTERM, on_signal);
@@ -167,8 +171,8 @@ int main(int argc, char** argv) {
       }
     }
     if (!announced) {
-      int ready = static_cast<int>(std::count_if(subs.begin(), subs.end(),
-                                                 [](const Subscriber& s) { return s.headers_done; }));
+      int ready = static_cast<int>(std::count_if(
+          subs.begin(), subs.end(), [](const Subscriber& s) { return s.headers_done; }));
       if (ready == count) {
         int ok = static_cast<int>(
             std::count_if(subs.begin(), subs.end(), [](const Subscriber& s) { return s.ok; }));
