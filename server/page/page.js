@@ -76,8 +76,15 @@ class SseParser {
 
 // ---- the model ----
 
+// Session storage can be unavailable (storage disabled): the key then lasts as long as the page.
+const storage = {
+  get() { try { return sessionStorage.getItem(KEY_STORAGE) || ''; } catch (_) { return ''; } },
+  set(key) { try { sessionStorage.setItem(KEY_STORAGE, key); } catch (_) { /* kept in memory */ } },
+  clear() { try { sessionStorage.removeItem(KEY_STORAGE); } catch (_) { /* nothing kept */ } },
+};
+
 const state = {
-  key: sessionStorage.getItem(KEY_STORAGE) || '',
+  key: storage.get(),
   lastEventId: '0',              // '0' on the first connection: replay what the server kept
   decisions: [],                 // newest first, at most MAX_KEPT
   seen: new Set(),               // "id|time" of kept decisions, so a replay never duplicates
@@ -119,7 +126,7 @@ function onKeySubmit(event) {
   const key = el('key-input').value.trim();
   if (!key) return;
   state.key = key;
-  sessionStorage.setItem(KEY_STORAGE, key);
+  storage.set(key);
   el('key-input').value = '';
   el('key-error').textContent = '';
   el('key-section').hidden = true;
@@ -129,7 +136,7 @@ function onKeySubmit(event) {
 }
 
 function forgetKey() {
-  sessionStorage.removeItem(KEY_STORAGE);
+  storage.clear();
   state.key = '';
   if (state.controller) state.controller.abort();
   askForKey('');
@@ -157,7 +164,7 @@ async function connect() {
       clearInterval(watchdog);
       if (state.controller === controller) {
         askForKey(state.key ? 'The server refused this key.' : '');
-        if (state.key) { sessionStorage.removeItem(KEY_STORAGE); state.key = ''; }
+        if (state.key) { storage.clear(); state.key = ''; }
       }
       return;
     }
@@ -396,6 +403,9 @@ function renderCounts() {
 // ---- approvals ----
 
 async function loadApprovals() {
+  // Only what was pending before the request can be judged stale by its answer: an approval that
+  // arrives on the stream meanwhile may be newer than the list.
+  const before = new Set(state.pending.keys());
   let body;
   try {
     const response = await fetch('v1/approvals', { headers: headers(), cache: 'no-store' });
@@ -411,7 +421,7 @@ async function loadApprovals() {
     ids.add(a.id);
     showPending(a);
   }
-  for (const id of [...state.pending.keys()]) if (!ids.has(id)) removePending(id);
+  for (const id of before) if (!ids.has(id)) removePending(id);
   renderApprovalCount();
 }
 
