@@ -221,7 +221,7 @@ async function keyedScenario(context, root) {
 async function approvalScenario(context, root) {
   console.log('# approvals on');
   const toml = '[server.approvals]\nenabled = true\ntimeout_seconds = 60\n\n' +
-               '[rules.enforcement]\n"vectimus-destruct-001" = "escalate"\n';
+               '[rules.enforcement]\n"vectimus-git-009" = "escalate"\n';
   const { home, dir } = project(root, 'approvals', toml);
   const server = await startServer(dir, serverEnv(home, KEY));
   const held = [];
@@ -232,7 +232,7 @@ async function approvalScenario(context, root) {
     await page.locator('#status[data-state="live"]').waitFor();
 
     for (const verb of ['Approve', 'Deny']) {
-      const command = `rm -rf / # ${verb.toLowerCase()}-${Date.now()}`;
+      const command = `git reset --hard HEAD~3 # ${verb.toLowerCase()}-${Date.now()}`;
       let settled = null;
       const call = post(server.base, '/v1/hooks/claude-code', claudeBash(command), KEY, 3 * STEP_MS)
         .then((r) => { settled = r; return r; }, (e) => { settled = e; throw e; });
