@@ -12,7 +12,10 @@
 #
 # Run: bench/server_load.sh build/release/cli/vectimus
 # Environment: DURATION (s, default 10), CONNECTIONS (32), THREADS (1), SUBSCRIBERS (200),
-#              HA_REQUESTS (20000), HA_CONCURRENCY (16). Needs wrk, haproxy, g++ and node.
+#              HA_REQUESTS (20000), HA_CONCURRENCY (16), TMPDIR (where the servers' HOME and
+#              audit logs go: each decision writes its audit record and receipt there, so the
+#              file system counts; TMPDIR=/dev/shm measures without the disk).
+# Needs wrk, haproxy, g++ and node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:?usage: bench/server_load.sh path/to/vectimus}")
