@@ -318,14 +318,19 @@ function decisionRow(d) {
   tdDecision.appendChild(text('span', str(d.decision) || 'unknown', `badge ${str(d.decision)}`));
   tr.appendChild(tdDecision);
   tr.appendChild(text('td', str(d.source), 'source'));
-  const dev = text('td', str(d.developer), 'developer');
+  const dev = str(d.developer) ? text('td', d.developer, 'developer') : text('td', '—', 'developer unknown');
+  if (!str(d.developer)) dev.title = 'developer not known';
   if (str(d.key_name)) dev.title = `API key: ${d.key_name}`;
   tr.appendChild(dev);
   tr.appendChild(text('td', str(d.tool) || str(d.action), 'tool'));
   const what = document.createElement('td');
   what.className = 'what';
   what.appendChild(text('code', str(d.summary), 'summary'));
-  if (str(d.reason)) what.appendChild(text('span', d.reason, 'reason'));
+  if (str(d.reason)) {
+    const reason = text('span', d.reason, 'reason');
+    reason.title = d.reason;  // the cell shows two lines; the whole reason on hover
+    what.appendChild(reason);
+  }
   if (str(d.approval_id)) {
     const note = approvalNote(d.approval_id);
     what.appendChild(text('span', note, 'approval-note'));
@@ -454,7 +459,8 @@ function showPending(a) {
   li.appendChild(meta);
   li.appendChild(text('code', str(d.summary), 'summary'));
   const rules = list(d.rules).join(', ');
-  if (str(d.reason) || rules) li.appendChild(text('div', [rules, str(d.reason)].filter(Boolean).join(': '), 'meta'));
+  // The reason names the rules already; the bare rule list only when there is no reason.
+  if (str(d.reason) || rules) li.appendChild(text('div', str(d.reason) || rules, 'meta'));
   const actions = document.createElement('div');
   actions.className = 'actions';
   const label = str(d.summary).slice(0, 60) || a.id;
