@@ -336,7 +336,7 @@ function decisionRow(d) {
     what.appendChild(text('span', note, 'approval-note'));
   }
   tr.appendChild(what);
-  tr.appendChild(text('td', list(d.rules).join(', '), 'rules'));
+  tr.appendChild(text('td', list(d.rules).join('\n'), 'rules'));
   return tr;
 }
 

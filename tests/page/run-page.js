@@ -175,7 +175,7 @@ async function keyedScenario(context, root) {
     const deniedRow = rowFor(page, denied);
     check(await deniedRow.getAttribute('data-decision') === 'deny', 'its row says deny');
     const rules = (await deniedRow.locator('td.rules').textContent()) || '';
-    check(/vectimus-destruct-/.test(rules), `its row names the rule (${rules})`);
+    check(/vectimus-destruct-/.test(rules), `its row names the rule (${rules.replace(/\n/g, ", ")})`);
 
     const allowed = `echo page-${Date.now()}`;
     const a = await decisionShownAfterHook(page, server.base, allowed, KEY);
@@ -190,7 +190,7 @@ async function keyedScenario(context, root) {
     check(h.delay !== null && (await page.locator('#injected').count()) === 0,
           'a command carrying HTML is shown as text, not markup');
 
-    const ruleCell = page.locator('#rule-counts tbody tr').filter({ hasText: rules.split(',')[0].trim() });
+    const ruleCell = page.locator('#rule-counts tbody tr').filter({ hasText: rules.split(/[\n,]/)[0].trim() });
     check((await ruleCell.locator('td.num').textContent()) === '1', 'the rule count is 1');
     const agentRow = page.locator('#agent-counts tr[data-agent="claude-code"] td.num');
     const agentCounts = await agentRow.allTextContents();
