@@ -132,6 +132,7 @@ void write_event(RecordWriter& r, const RecordFacts& f, const std::string& times
   r.key("version").json().null();
   r.key("session_id").text(e ? e->session_id : std::nullopt);
   r.key("dialect").text(e ? normalise::dialect_name(e->dialect) : "unknown");
+  if (f.api_key_name) r.key("api_key_name").text(*f.api_key_name);
   r.json().end_object();
   r.json().key("identity").begin_object();
   if (f.decision != nullptr) {
@@ -304,6 +305,29 @@ std::string audit_record(const RecordFacts& f) {
     r.key("why").text(f.gap->why);
     r.json().end_object();
   }
+  r.json().key("redactions").value(static_cast<uint64_t>(r.redactions()));
+  r.json().end_object();
+  return r.json().take();
+}
+
+std::string approval_record(const ApprovalFacts& f) {
+  RecordWriter r;
+  const std::string timestamp = iso_timestamp(f.timestamp_ns);
+  r.json().begin_object();
+  r.key("type").text("approval");
+  r.key("timestamp").text(timestamp);
+  r.key("approval_id").text(f.approval_id);
+  r.key("state").text(f.state);
+  r.key("by").text(f.by);
+  r.key("receipt_id").text(f.receipt_id);
+  r.json().key("rules").begin_array();
+  for (const std::string& rule : f.rules) r.text(rule);
+  r.json().end_array();
+  r.json().key("source").begin_object();
+  r.key("tool").text(f.source);
+  r.key("session_id").text(f.session_id);
+  r.key("api_key_name").text(f.api_key_name);
+  r.json().end_object();
   r.json().key("redactions").value(static_cast<uint64_t>(r.redactions()));
   r.json().end_object();
   return r.json().take();

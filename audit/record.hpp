@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/engine.hpp"
 #include "normalise/event.hpp"
@@ -43,7 +44,24 @@ struct RecordFacts {
   std::optional<std::string> receipt_id;
   std::optional<uint64_t> log_index;
   std::optional<Gap> gap;
+  // Server mode: the name of the API key the payload came with (`source.api_key_name`).
+  std::optional<std::string> api_key_name;
 };
+
+// A person's answer to an escalation the server held (server/approvals.hpp): one audit line of
+// its own, `{"type":"approval", ...}`, beside the decision's record it refers to.
+struct ApprovalFacts {
+  int64_t timestamp_ns = 0;
+  std::string approval_id;
+  std::string state;                      // approved, denied, expired
+  std::optional<std::string> by;          // who answered (a key's name, a `by`, "webhook link")
+  std::optional<std::string> receipt_id;  // the held decision's receipt
+  std::vector<std::string> rules;         // the rules that escalated
+  std::string source;
+  std::optional<std::string> session_id;
+  std::optional<std::string> api_key_name;  // the key the held payload came with
+};
+std::string approval_record(const ApprovalFacts& facts);
 
 // One record, without the trailing newline.
 std::string audit_record(const RecordFacts& facts);

@@ -34,6 +34,7 @@ constexpr Command kCommands[] = {
     {"mcp", vectimus::cli::add_mcp_command},
     {"observe", vectimus::cli::add_observe_command},
     {"pack", vectimus::cli::add_pack_command},
+    {"server", vectimus::cli::add_server_command},
 };
 
 }  // namespace

@@ -79,15 +79,33 @@ struct Config {
   bool audit_required = false;
   bool audit_durable = false;
   std::string audit_syslog;  // a copy of each record goes there (support/endpoint.hpp); empty: none
-  // Not built yet: accepted, kept, used by nothing.
   bool receipts_enabled = true;  // ci-cd.md: receipts for every evaluation
+  // Not built yet: accepted, kept, used by nothing.
   std::size_t receipts_retention_days = 0;
-  std::string server_host = "0.0.0.0";
+  // [server] (server/settings.hpp; `vectimus server start` flags override them)
+  std::string server_host = "127.0.0.1";
   std::size_t server_port = 8420;
   std::optional<std::string> server_url;
   std::optional<std::string> server_api_key;
   std::vector<TableEntry> server_api_keys;
   std::size_t server_timeout = 5;
+  std::optional<std::string> server_tls_cert;
+  std::optional<std::string> server_tls_key;
+  std::size_t server_max_body_bytes = 1u << 20;
+  std::size_t server_max_header_bytes = 16u << 10;
+  std::size_t server_read_timeout_ms = 10'000;
+  std::size_t server_idle_timeout_ms = 60'000;
+  std::size_t server_max_connections = 10'000;
+  std::size_t server_max_subscribers = 256;
+  std::size_t server_subscriber_queue = 1000;
+  std::size_t server_heartbeat_ms = 15'000;
+  std::size_t server_threads = 0;  // 0: one per core
+  std::size_t server_flood_window_seconds = 600;
+  bool server_approvals_enabled = false;
+  std::size_t server_approvals_timeout_seconds = 300;
+  std::optional<std::string> server_approvals_webhook_url;
+  std::optional<std::string> server_approvals_webhook_secret;
+  std::optional<std::string> server_approvals_public_url;
 
   std::vector<std::string> files;  // the config files that were read, in order
   // Where each key set (dotted path, a rule id or pack name in place of `*`) got its value.

@@ -143,6 +143,10 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   put(f, "recipient", a.recipient);
   put(f, "message_type", a.message_type);
   put(f, "message", a.message);
+  if (a.session_spawn_count)
+    f.emplace_back("session_spawn_count", Value::long_(*a.session_spawn_count));
+  if (a.session_message_count)
+    f.emplace_back("session_message_count", Value::long_(*a.session_message_count));
   if (e.action_type == normalise::ActionType::mcp_tool) {
     f.emplace_back("mcp_server_approved", Value::boolean(facts.mcp_server_approved));
   }

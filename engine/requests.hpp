@@ -14,7 +14,8 @@
 // mcp_server_approved (MCP calls only), package_name, package_names, content, cwd, tool_input
 // (MCP and unmapped tools), hook_event_name, permission_mode, agent_id, agent_type, and the
 // agent parameters subagent_type, mode, max_turns, run_in_background, model, name,
-// description, prompt, team_name, recipient, message_type, message.
+// description, prompt, team_name, recipient, message_type, message; in server mode
+// session_spawn_count and session_message_count (server/flood.hpp).
 #pragma once
 
 #include <cstdint>

@@ -125,6 +125,10 @@ std::string dump(const Event& event) {
   d.field("agent.subagent_type", a.subagent_type);
   d.field("agent.mode", a.mode);
   if (a.max_turns) d.plain("agent.max_turns", std::to_string(*a.max_turns));
+  if (a.session_spawn_count)
+    d.plain("agent.session_spawn_count", std::to_string(*a.session_spawn_count));
+  if (a.session_message_count)
+    d.plain("agent.session_message_count", std::to_string(*a.session_message_count));
   if (a.run_in_background)
     d.plain("agent.run_in_background", *a.run_in_background ? "true" : "false");
   d.field("agent.model", a.model);

@@ -75,6 +75,10 @@ struct AgentParams {
   std::optional<std::string> recipient;     // SendMessage
   std::optional<std::string> message_type;  // SendMessage `type`
   std::optional<std::string> message;       // SendMessage `message`/`content`
+  // Server mode only (server/flood.hpp): the session's agent spawns and messages within the
+  // server's flood window, this call included. A hook never sets them.
+  std::optional<int64_t> session_spawn_count;
+  std::optional<int64_t> session_message_count;
   friend bool operator==(const AgentParams&, const AgentParams&) = default;
 };
 

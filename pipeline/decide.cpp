@@ -57,17 +57,19 @@ std::vector<std::string> Outcome::matched_rule_ids() const {
   return ids;
 }
 
-Session::Session(Host host, const SessionOptions& options)
-    : engines_(std::move(host), engine_options(options)), options_(options) {}
+namespace {
 
-Outcome Session::decide_event(normalise::Event event) {
-  const Result<engine::Engine>& engine = engines_.engine_for(event.cwd);
+// Decides `event` with the engine `pick` chooses for it; `load_project` says which project a
+// load failure belongs to (for its evidence).
+template <typename Pick, typename LoadProject>
+Outcome decide_event(normalise::Event event, const Pick& pick, const LoadProject& load_project) {
+  const Result<engine::Engine>& engine = pick(event);
   if (!engine) {
     Outcome out = refused(Stage::load_error, event.dialect,
                           "vectimus: policies could not be loaded, so every call is denied: " +
                               short_diagnostic(engine.errors().front()),
                           engine.errors());
-    out.project = engine::locate(host(), event.cwd, options_.policy_dir).project;
+    out.project = load_project(event);
     out.event = std::move(event);
     return out;
   }
@@ -90,7 +92,12 @@ Outcome Session::decide_event(normalise::Event event) {
   return out;
 }
 
-Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
+// The shared path of Session::decide_payload and decide_payload_with: read, decide, leave the
+// evidence, answer; every failure denies.
+template <typename Pick, typename LoadProject>
+Outcome decide_bytes(const Host& host, std::string_view source, std::string_view bytes,
+                     const DecideOptions& options, const Pick& pick,
+                     const LoadProject& load_project) {
   normalise::Dialect dialect = normalise::Dialect::unknown;
   if (auto tool = normalise::parse_source_tool(source)) {
     dialect = normalise::fallback_dialect(*tool);
@@ -99,7 +106,7 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
   Outcome out;
   try {
     normalise::PayloadOutcome payload =
-        normalise::normalise_payload(source, bytes, normalise::payload_options(host()));
+        normalise::normalise_payload(source, bytes, normalise::payload_options(host));
     dialect = payload.dialect;
     switch (payload.status) {
       case normalise::PayloadStatus::empty:
@@ -113,12 +120,16 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
         out = refused(Stage::payload_error, dialect, std::move(reason), std::move(payload.errors));
         break;
       }
-      case normalise::PayloadStatus::event: out = decide_event(std::move(payload.event)); break;
+      case normalise::PayloadStatus::event:
+        if (options.before_decide) options.before_decide(payload.event);
+        out = decide_event(std::move(payload.event), pick, load_project);
+        break;
     }
-    if (options_.leave_evidence && out.stage != Stage::empty) {
+    if (options.project && out.stage != Stage::empty) out.project = options.project;
+    if (options.leave_evidence && out.stage != Stage::empty) {
       const std::chrono::duration<double, std::milli> took =
           std::chrono::steady_clock::now() - start;
-      leave_evidence(host(), source, took.count(), out);
+      leave_evidence(host, source, took.count(), out, options.api_key_name);
     }
     out.answer = hook_answer(out.dialect, out.event ? out.event->permission_mode : std::nullopt,
                              out.verdict, out.reason);
@@ -134,6 +145,33 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
     out.answer = hook_answer(dialect, std::nullopt, out.verdict, out.reason);
   }
   return out;
+}
+
+}  // namespace
+
+Session::Session(Host host, const SessionOptions& options)
+    : engines_(std::move(host), engine_options(options)), options_(options) {}
+
+Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
+  DecideOptions options;
+  options.leave_evidence = options_.leave_evidence;
+  return decide_bytes(
+      host(), source, bytes, options,
+      [this](const normalise::Event& event) -> const Result<engine::Engine>& {
+        return engines_.engine_for(event.cwd);
+      },
+      [this](const normalise::Event& event) {
+        return engine::locate(host(), event.cwd, options_.policy_dir).project;
+      });
+}
+
+Outcome decide_payload_with(const Host& host, const Result<engine::Engine>& engine,
+                            std::string_view source, std::string_view bytes,
+                            const DecideOptions& options) {
+  return decide_bytes(
+      host, source, bytes, options,
+      [&engine](const normalise::Event&) -> const Result<engine::Engine>& { return engine; },
+      [&options](const normalise::Event&) { return options.project; });
 }
 
 }  // namespace vectimus::pipeline

@@ -16,6 +16,7 @@
 // engine it was decided by, so it is valid as long as the Session.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,7 @@ struct Outcome {
   std::string reason;                               // for the agent; empty on allow
   Answer answer;                                    // the exact hook answer
   Diagnostics diagnostics;                          // payload_error, load_error: the full errors
+  std::optional<std::string> receipt_id;            // the receipt the evidence issued, if any
   // For the human on stderr: what observe mode let through, the debug log (when enabled), and
   // how to turn the matched rules off. Never shown to the agent (answer.err is the agent's).
   std::string human;
@@ -64,6 +66,25 @@ struct SessionOptions {
   bool leave_evidence = false;
 };
 
+// What a caller that brings its own engine adds to a decision (the server, which decides every
+// event against one policy set, whatever the event's cwd).
+struct DecideOptions {
+  bool leave_evidence = false;
+  // The server's name of the API key the payload came with; recorded in the audit record.
+  std::optional<std::string> api_key_name;
+  // Receipts go to this project root instead of the engine's (the server's data folder).
+  std::optional<std::string> project;
+  // Called with the event after it is read and before the engine decides it (the server adds
+  // its per-session counts). May be empty.
+  std::function<void(normalise::Event&)> before_decide;
+};
+
+// Decides one payload from `source` with `engine` (a failed load denies every call, as in a
+// Session). `host` is the one the engine was loaded with. Never throws.
+Outcome decide_payload_with(const Host& host, const Result<engine::Engine>& engine,
+                            std::string_view source, std::string_view bytes,
+                            const DecideOptions& options);
+
 class Session {
  public:
   Session(Host host, const SessionOptions& options);
@@ -74,7 +95,6 @@ class Session {
  private:
   engine::Session engines_;
   SessionOptions options_;
-  Outcome decide_event(normalise::Event event);
 };
 
 }  // namespace vectimus::pipeline

@@ -133,7 +133,30 @@ std::string audit_log_folder(const Host& host, const engine::Config* config,
   return join_path(project.value_or(host.cwd), dir);
 }
 
-void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out) {
+IoStatus append_audit_record(const Host& host, const engine::Config* config,
+                             const std::optional<std::string>& project, std::string_view record) {
+  const std::string home = host.env->get("HOME").value_or("");
+  audit::LogSettings settings;
+  settings.dir = audit_log_folder(host, config, project, home);
+  if (config != nullptr) {
+    settings.max_file_bytes = uint64_t{config->audit_max_file_size_mb} << 20;
+    settings.durable = config->audit_durable;
+  }
+  const audit::AuditLog log(host, settings, home);
+  const int64_t now = host.now_ns();
+  const IoStatus written = log.append(record, now);
+  if (!written.ok()) {
+    audit::Gap gap;
+    gap.first_at = gap.last_at = audit::iso_timestamp(now);
+    gap.missed = 1;
+    gap.why = written.error;
+    log.note_missed(gap);
+  }
+  return written;
+}
+
+void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out,
+                    const std::optional<std::string>& api_key_name) {
   const std::string home = host.env->get("HOME").value_or("");
   const int64_t now = host.now_ns();
   const engine::Config* config = out.engine != nullptr ? &out.engine->config() : nullptr;
@@ -152,6 +175,7 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   facts.project = out.project;
   if (out.project) facts.branch = audit::git_branch(host, *out.project);
   facts.hostname = hostname();
+  facts.api_key_name = api_key_name;
 
   // The receipt first: the record carries its id and log index.
   std::vector<std::string> failures;
@@ -161,6 +185,7 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
                              {config != nullptr && config->audit_durable});
     if (issued) {
       facts.receipt_id = issued->receipt_id;
+      out.receipt_id = issued->receipt_id;
       facts.log_index = issued->log_index;
       if (issued->kept_checkpoint) {
         if (auto failed = export_checkpoint(config, *issued->kept_checkpoint, now)) {

@@ -20,9 +20,16 @@
 
 namespace vectimus::pipeline {
 
-// Writes the record of `outcome`, decided from a payload of `source` in `evaluation_ms`.
+// Writes the record of `outcome`, decided from a payload of `source` in `evaluation_ms`; sets
+// outcome.receipt_id. `api_key_name`: the server's name of the key the payload came with.
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms,
-                    Outcome& outcome);
+                    Outcome& outcome,
+                    const std::optional<std::string>& api_key_name = std::nullopt);
+
+// Appends `record` (one JSON line, e.g. audit::approval_record) to the audit log folder of
+// `config` (see audit_log_folder), noting a gap if it cannot. Returns what failed, if anything.
+IoStatus append_audit_record(const Host& host, const engine::Config* config,
+                             const std::optional<std::string>& project, std::string_view record);
 
 // The audit log folder: `[audit] log_dir`, else `[logging] dir` (the config resolves relative
 // ones), else ~/.vectimus/logs. Without a loaded config (`config` null: a payload or pack that

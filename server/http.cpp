@@ -1,0 +1,619 @@
+#include "server/http.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/app.hpp"
+
+namespace vectimus::server {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using unix_socket = net::local::stream_protocol;
+using error_code = beast::error_code;
+
+using TcpStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using UnixStream = beast::basic_stream<unix_socket>;
+
+// Events written per wake-up at most, so one subscriber's burst stays bounded.
+constexpr std::size_t kEventsPerWrite = 256;
+
+std::string_view sv(beast::string_view s) {
+  return {s.data(), s.size()};
+}
+
+// Shared by every session of one server.
+struct Shared {
+  App* app = nullptr;
+  Limits limits;
+  std::chrono::milliseconds heartbeat{15'000};
+  std::atomic<std::size_t> connections{0};
+};
+
+// The socket under a stream, for closing it from the session.
+template <typename Stream>
+auto& lowest(Stream& stream) {
+  return beast::get_lowest_layer(stream);
+}
+
+template <typename Stream>
+class Session final : public Exchange, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Stream stream, Shared& shared) : stream_(std::move(stream)), shared_(shared) {}
+  ~Session() override {
+    if (subscriber_) shared_.app->hub().unsubscribe(subscriber_.get());
+    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void start() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      lowest(stream_).expires_after(std::chrono::milliseconds(shared_.limits.read_timeout_ms));
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](error_code ec) {
+                                if (ec) return self->close();
+                                self->wait_request();
+                              });
+    } else {
+      wait_request();
+    }
+  }
+
+  // Exchange: from any thread, once per request.
+  void respond(Response response) override {
+    net::dispatch(lowest(stream_).get_executor(),
+                  [self = this->shared_from_this(), r = std::move(response)]() mutable {
+                    self->write(std::move(r));
+                  });
+  }
+
+  void stream(uint64_t after) override {
+    net::dispatch(lowest(stream_).get_executor(),
+                  [self = this->shared_from_this(), after] { self->start_stream(after); });
+  }
+
+ private:
+  Stream stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  bool keep_alive_ = false;
+  bool closed_ = false;
+  // /events
+  std::shared_ptr<Hub::Subscriber> subscriber_;
+  uint64_t after_ = 0;
+  bool writing_ = false;
+  bool wake_pending_ = false;
+  int heartbeats_waiting_ = 0;  // heartbeats that found a write still pending
+  std::string out_;
+  std::string sending_;
+  std::optional<net::steady_timer> heartbeat_;
+  char probe_[64];
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    error_code ignored;
+    if (heartbeat_) heartbeat_->cancel();
+    lowest(stream_).socket().shutdown(net::socket_base::shutdown_both, ignored);
+    lowest(stream_).close();
+  }
+
+  // Waits for the first byte of the next request for at most the idle timeout (a kept-alive
+  // connection that sends nothing is closed), then reads the request within the read timeout.
+  void wait_request() {
+    if (buffer_.size() > 0) return read_request();
+    lowest(stream_).expires_after(std::chrono::milliseconds(shared_.limits.idle_timeout_ms));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                              if (ec) return self->close();
+                              self->buffer_.commit(n);
+                              self->read_request();
+                            });
+  }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->body_limit(shared_.limits.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(shared_.limits.max_header_bytes));
+    lowest(stream_).expires_after(std::chrono::milliseconds(shared_.limits.read_timeout_ms));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    if (ec == http::error::body_limit) {
+      keep_alive_ = false;
+      return write(json_error(413,
+                              "the request body is larger than the server takes (`[server] "
+                              "max_body_bytes`)"));
+    }
+    if (ec == http::error::header_limit) {
+      keep_alive_ = false;
+      Response r = json_error(431, "the request headers are larger than the server takes");
+      return write(std::move(r));
+    }
+    if (ec) {
+      // A timeout (slow or silent client), a reset or garbage: cut the connection.
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout) return close();
+      if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+        keep_alive_ = false;
+        return write(json_error(400, "the request is not valid HTTP/1.1"));
+      }
+      return close();
+    }
+    lowest(stream_).expires_never();
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    head_ = req.method() == http::verb::head;
+    Request r;
+    r.method = sv(req.method_string());
+    r.target = sv(req.target());
+    r.body = req.body();
+    r.source_header = sv(req["X-Vectimus-Source"]);
+    r.api_key_header = sv(req["X-Vectimus-API-Key"]);
+    r.authorization = sv(req[http::field::authorization]);
+    r.last_event_id = sv(req["Last-Event-ID"]);
+    shared_.app->handle(r, this->shared_from_this());
+  }
+
+  bool head_ = false;
+
+  void write(Response r) {
+    if (closed_ || subscriber_) return;
+    response_ = {};
+    response_.version(11);
+    response_.result(r.status);
+    response_.set(http::field::server, "vectimus");
+    response_.set(http::field::content_type, r.content_type);
+    response_.set(http::field::cache_control, "no-store");
+    if (!r.decision.empty()) response_.set("X-Vectimus-Decision", r.decision);
+    if (!r.allow.empty()) response_.set(http::field::allow, r.allow);
+    response_.keep_alive(keep_alive_);
+    response_.body() = std::move(r.body);
+    response_.prepare_payload();
+    if (head_) response_.body().clear();
+    lowest(stream_).expires_after(std::chrono::milliseconds(shared_.limits.read_timeout_ms));
+    http::async_write(stream_, response_,
+                      [self = this->shared_from_this()](error_code ec, std::size_t) {
+                        if (ec || !self->keep_alive_) return self->shutdown();
+                        self->wait_request();
+                      });
+  }
+
+  void shutdown() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      lowest(stream_).expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = this->shared_from_this()](error_code) { self->close(); });
+    } else {
+      close();
+    }
+  }
+
+  // /events: the header, the replay, then whatever the hub publishes, until the client leaves
+  // or falls too far behind.
+  void start_stream(uint64_t after) {
+    auto subscriber = std::make_shared<Hub::Subscriber>();
+    std::weak_ptr<Session> weak = this->shared_from_this();
+    auto executor = lowest(stream_).get_executor();
+    subscriber->wake = [weak, executor] {
+      if (auto self = weak.lock()) {
+        net::dispatch(executor, [self] { self->flush(); });
+      }
+    };
+    if (!shared_.app->hub().subscribe(subscriber)) {
+      keep_alive_ = false;
+      return write(json_error(503, "too many /events subscribers (`[server] max_subscribers`)"));
+    }
+    subscriber_ = std::move(subscriber);
+    after_ = after;
+    lowest(stream_).expires_never();
+    out_ =
+        "HTTP/1.1 200 OK\r\nServer: vectimus\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
+        ": connected\n\n";
+    // The client sends nothing more; a read that ends tells us it left.
+    stream_.async_read_some(net::buffer(probe_), [self = this->shared_from_this()](
+                                                     error_code, std::size_t) { self->close(); });
+    heartbeat_.emplace(lowest(stream_).get_executor());
+    arm_heartbeat();
+    flush();
+  }
+
+  void arm_heartbeat() {
+    heartbeat_->expires_after(shared_.heartbeat);
+    heartbeat_->async_wait([self = this->shared_from_this()](error_code ec) {
+      if (ec || self->closed_) return;
+      if (self->writing_) {
+        // A write pending through two heartbeats: the client is not reading.
+        if (++self->heartbeats_waiting_ >= 2) return self->close();
+      } else {
+        self->heartbeats_waiting_ = 0;
+        self->out_ += ": heartbeat\n\n";
+        self->flush();
+      }
+      self->arm_heartbeat();
+    });
+  }
+
+  void flush() {
+    if (closed_) return;
+    if (writing_) {
+      wake_pending_ = true;
+      return;
+    }
+    if (shared_.app->hub().read_after(after_, kEventsPerWrite, out_) == Hub::Read::lagged) {
+      // Too slow: it would hold events back from the ring; drop it (it reconnects with
+      // Last-Event-ID and gets what is still kept).
+      return close();
+    }
+    if (out_.empty()) return;
+    writing_ = true;
+    sending_.swap(out_);
+    out_.clear();
+    net::async_write(stream_, net::buffer(sending_),
+                     [self = this->shared_from_this()](error_code ec, std::size_t) {
+                       self->writing_ = false;
+                       self->sending_.clear();
+                       if (ec) return self->close();
+                       if (self->wake_pending_ || !self->out_.empty() ||
+                           self->shared_.app->hub().last_id() > self->after_) {
+                         self->wake_pending_ = false;
+                         self->flush();
+                       }
+                     });
+  }
+};
+
+// Writes a fixed 503 and closes: the connection limit is reached.
+template <typename Socket>
+void refuse(Socket socket) {
+  auto s = std::make_shared<Socket>(std::move(socket));
+  static const std::string kBody =
+      "{\"error\":\"the server is at its connection limit (`[server] max_connections`)\"}";
+  static const std::string kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: "
+      "close\r\nContent-Length: " +
+      std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+  net::async_write(*s, net::buffer(kBusy), [s](error_code, std::size_t) {
+    error_code ignored;
+    s->shutdown(net::socket_base::shutdown_both, ignored);
+    s->close(ignored);
+  });
+}
+
+template <typename Protocol>
+class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
+ public:
+  using Acceptor = typename Protocol::acceptor;
+  Listener(net::io_context& ioc, Acceptor acceptor, Shared& shared, ssl::context* tls)
+      : ioc_(ioc), acceptor_(std::move(acceptor)), shared_(shared), tls_(tls) {}
+
+  void accept() {
+    acceptor_.async_accept(
+        net::make_strand(ioc_),
+        [self = this->shared_from_this()](error_code ec, typename Protocol::socket socket) {
+          if (ec == net::error::operation_aborted) return;
+          if (!ec) self->on_accept(std::move(socket));
+          self->accept();
+        });
+  }
+  void stop() {
+    error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  net::io_context& ioc_;
+  Acceptor acceptor_;
+  Shared& shared_;
+  ssl::context* tls_;
+
+  template <typename Socket>
+  void on_accept(Socket socket) {
+    if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >=
+        shared_.limits.max_connections) {
+      shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+      return refuse(std::move(socket));
+    }
+    if constexpr (std::is_same_v<Protocol, unix_socket>) {
+      std::make_shared<Session<UnixStream>>(UnixStream(std::move(socket)), shared_)->start();
+    } else {
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      if (tls_ != nullptr) {
+        std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls_),
+                                             shared_)
+            ->start();
+      } else {
+        std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)), shared_)->start();
+      }
+    }
+  }
+};
+
+// One webhook POST in the background (http:// or https://, verified against the system's CAs).
+class Webhook : public std::enable_shared_from_this<Webhook> {
+ public:
+  Webhook(net::io_context& ioc, ssl::context& tls, std::string url, std::string body)
+      : resolver_(net::make_strand(ioc)), tls_(tls), url_(std::move(url)) {
+    request_.method(http::verb::post);
+    request_.version(11);
+    request_.set(http::field::content_type, "application/json");
+    request_.set(http::field::user_agent, "vectimus");
+    request_.body() = std::move(body);
+  }
+
+  void start() {
+    std::string rest = url_;
+    std::string port;
+    if (rest.rfind("https://", 0) == 0) {
+      https_ = true;
+      rest = rest.substr(8);
+      port = "443";
+    } else if (rest.rfind("http://", 0) == 0) {
+      rest = rest.substr(7);
+      port = "80";
+    } else {
+      return fail("the webhook URL must start with http:// or https://");
+    }
+    const std::size_t slash = rest.find('/');
+    std::string target = slash == std::string::npos ? "/" : rest.substr(slash);
+    host_ = rest.substr(0, slash);
+    if (const std::size_t colon = host_.rfind(':');
+        colon != std::string::npos && host_.find(']') == std::string::npos) {
+      port = host_.substr(colon + 1);
+      request_.set(http::field::host, host_);
+      host_ = host_.substr(0, colon);
+    } else {
+      request_.set(http::field::host, host_);
+    }
+    request_.target(target);
+    request_.prepare_payload();
+    resolver_.async_resolve(
+        host_, port, [self = shared_from_this()](error_code ec, tcp::resolver::results_type r) {
+          if (ec) return self->fail("cannot resolve: " + ec.message());
+          self->connect(r);
+        });
+  }
+
+ private:
+  tcp::resolver resolver_;
+  ssl::context& tls_;
+  std::string url_;
+  std::string host_;
+  bool https_ = false;
+  std::optional<TcpStream> plain_;
+  std::optional<TlsStream> secure_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  beast::flat_buffer buffer_;
+
+  void fail(const std::string& why) const {
+    std::fprintf(stderr, "vectimus: the approval webhook to %s failed: %s\n", url_.c_str(),
+                 why.c_str());
+  }
+
+  void connect(const tcp::resolver::results_type& results) {
+    auto& tcp_stream =
+        https_ ? beast::get_lowest_layer(secure_.emplace(resolver_.get_executor(), tls_))
+               : plain_.emplace(resolver_.get_executor());
+    tcp_stream.expires_after(std::chrono::seconds(10));
+    tcp_stream.async_connect(results, [self = shared_from_this()](error_code ec, auto) {
+      if (ec) return self->fail("cannot connect: " + ec.message());
+      if (!self->https_) return self->send();
+      if (!SSL_set_tlsext_host_name(self->secure_->native_handle(), self->host_.c_str())) {
+        return self->fail("cannot set the TLS server name");
+      }
+      self->secure_->set_verify_callback(ssl::host_name_verification(self->host_));
+      self->secure_->async_handshake(ssl::stream_base::client, [self](error_code ec2) {
+        if (ec2) return self->fail("TLS handshake: " + ec2.message());
+        self->send();
+      });
+    });
+  }
+
+  template <typename S>
+  void send_on(S& s) {
+    http::async_write(s, request_, [self = shared_from_this(), &s](error_code ec, std::size_t) {
+      if (ec) return self->fail("cannot send: " + ec.message());
+      http::async_read(s, self->buffer_, self->response_, [self](error_code ec2, std::size_t) {
+        if (ec2) return self->fail("no answer: " + ec2.message());
+        if (self->response_.result_int() >= 300) {
+          self->fail("it answered " + std::to_string(self->response_.result_int()));
+        }
+      });
+    });
+  }
+  void send() {
+    if (https_) {
+      send_on(*secure_);
+    } else {
+      send_on(*plain_);
+    }
+  }
+};
+
+class AsioRuntime final : public Runtime {
+ public:
+  AsioRuntime(net::io_context& ioc, ssl::context& client_tls)
+      : ioc_(ioc), client_tls_(client_tls) {}
+  void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
+    auto timer = std::make_shared<net::steady_timer>(ioc_, delay);
+    timer->async_wait([timer, fn = std::move(fn)](error_code ec) {
+      if (!ec) fn();
+    });
+  }
+  void send_webhook(std::string url, std::string body) override {
+    std::make_shared<Webhook>(ioc_, client_tls_, std::move(url), std::move(body))->start();
+  }
+
+ private:
+  net::io_context& ioc_;
+  ssl::context& client_tls_;
+};
+
+std::string host_for_url(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+bool loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+int serve(const Settings& settings, PolicyStore& store, std::ostream& out, std::ostream& err) {
+  const std::size_t threads = settings.threads > 0
+                                  ? settings.threads
+                                  : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  net::io_context ioc(static_cast<int>(threads));
+  ssl::context client_tls(ssl::context::tls_client);
+  client_tls.set_default_verify_paths();
+  client_tls.set_verify_mode(ssl::verify_peer);
+  AsioRuntime runtime(ioc, client_tls);
+  App app(settings, store, runtime);
+  app.hub().set_poster([&ioc](std::function<void()> fn) { net::post(ioc, std::move(fn)); });
+  Shared shared;
+  shared.app = &app;
+  shared.limits = settings.limits;
+  shared.heartbeat = std::chrono::milliseconds(settings.heartbeat_ms);
+
+  std::optional<ssl::context> tls;
+  if (settings.tls_cert && settings.tls_key) {
+    tls.emplace(ssl::context::tls_server);
+    error_code ec;
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    tls->use_certificate_chain_file(*settings.tls_cert, ec);
+    if (ec) {
+      err << "error: cannot read the TLS certificate `" << *settings.tls_cert
+          << "`: " << ec.message() << '\n';
+      return 1;
+    }
+    tls->use_private_key_file(*settings.tls_key, ssl::context::pem, ec);
+    if (ec) {
+      err << "error: cannot read the TLS key `" << *settings.tls_key << "`: " << ec.message()
+          << '\n';
+      return 1;
+    }
+  }
+
+  std::shared_ptr<Listener<tcp>> tcp_listener;
+  std::shared_ptr<Listener<unix_socket>> unix_listener;
+  std::string url;
+  error_code ec;
+  if (settings.unix_path) {
+    struct stat st {};
+    if (::lstat(settings.unix_path->c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      ::unlink(settings.unix_path->c_str());
+    }
+    unix_socket::acceptor acceptor(ioc);
+    acceptor.open(unix_socket(), ec);
+    if (!ec) acceptor.bind(unix_socket::endpoint(*settings.unix_path), ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      err << "error: cannot listen on the Unix socket `" << *settings.unix_path
+          << "`: " << ec.message() << '\n';
+      return 1;
+    }
+    unix_listener =
+        std::make_shared<Listener<unix_socket>>(ioc, std::move(acceptor), shared, nullptr);
+    url = "unix:" + *settings.unix_path;
+  } else {
+    const auto address =
+        net::ip::make_address(settings.host == "localhost" ? "127.0.0.1" : settings.host, ec);
+    if (ec) {
+      err << "error: `" << settings.host << "` is not an IP address to listen on\n";
+      return 1;
+    }
+    tcp::acceptor acceptor(ioc);
+    const tcp::endpoint endpoint(address, settings.port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      err << "error: cannot listen on " << settings.host << ":" << settings.port << ": "
+          << ec.message() << '\n';
+      return 1;
+    }
+    const uint16_t port = acceptor.local_endpoint().port();
+    url = std::string(tls ? "https://" : "http://") + host_for_url(settings.host) + ":" +
+          std::to_string(port);
+    tcp_listener =
+        std::make_shared<Listener<tcp>>(ioc, std::move(acceptor), shared, tls ? &*tls : nullptr);
+    if (!loopback(settings.host) && settings.keys.empty()) {
+      err << "warning: the server listens on " << settings.host
+          << " without an API key: anyone who can reach it can use it and read every "
+             "decision; set VECTIMUS_API_KEY or [[server.api_keys]]\n";
+    }
+  }
+  app.set_base_url(url);
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](error_code, int) {
+    if (tcp_listener) tcp_listener->stop();
+    if (unix_listener) unix_listener->stop();
+    ioc.stop();
+  });
+  // Live policy reload: the store compares what the set was read from once per interval.
+  net::steady_timer reload(ioc);
+  std::function<void()> arm_reload = [&] {
+    reload.expires_after(std::chrono::milliseconds(settings.reload_poll_ms));
+    reload.async_wait([&](error_code e) {
+      if (e) return;
+      if (store.poll()) {
+        std::fprintf(stderr, "vectimus: policies reloaded\n");
+      } else if (auto failed = store.reload_error()) {
+        static thread_local std::string last;
+        if (*failed != last) {
+          std::fprintf(stderr,
+                       "vectimus: the changed policies did not load, the old ones still "
+                       "serve: %s\n",
+                       failed->c_str());
+          last = *failed;
+        }
+      }
+      arm_reload();
+    });
+  };
+  arm_reload();
+
+  if (tcp_listener) tcp_listener->accept();
+  if (unix_listener) unix_listener->accept();
+  out << "vectimus server listening on " << url << std::endl;
+
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  if (settings.unix_path) ::unlink(settings.unix_path->c_str());
+  return 0;
+}
+
+}  // namespace vectimus::server

@@ -1,0 +1,159 @@
+#include "server/policy_store.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "engine/temp_disable.hpp"
+#include "pipeline/answer.hpp"
+#include "pipeline/evidence.hpp"
+
+namespace vectimus::server {
+namespace {
+
+std::atomic<uint64_t> g_next_store_id{1};
+
+// Files visited per fingerprint at most: a pack folder is a few dozen files.
+constexpr std::size_t kMaxWatchedEntries = 20'000;
+
+void add_entry(std::string& out, const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  out += path.string();
+  if (ec || !std::filesystem::exists(status)) {
+    out += " -\n";
+    return;
+  }
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  out += ' ';
+  out += std::to_string(ec ? 0 : mtime.time_since_epoch().count());
+  if (std::filesystem::is_regular_file(status)) {
+    out += ' ';
+    out += std::to_string(std::filesystem::file_size(path, ec));
+  }
+  out += '\n';
+}
+
+// Every file and folder under `dir` (bounded), by path, mtime and size.
+void add_tree(std::string& out, const std::string& dir, std::size_t& budget) {
+  add_entry(out, dir);
+  std::error_code ec;
+  std::filesystem::recursive_directory_iterator it(
+      dir, std::filesystem::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != std::filesystem::recursive_directory_iterator() && budget > 0;
+       it.increment(ec), --budget) {
+    if (it.depth() > 3) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    add_entry(out, it->path());
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> OverlayEnvironment::get(std::string_view name) const {
+  const auto it = over_.find(name);
+  if (it != over_.end()) return it->second;
+  return base_.get(name);
+}
+
+PolicyStore::PolicyStore(Host host, std::optional<std::string> policy_dir)
+    : host_(std::move(host)), policy_dir_(std::move(policy_dir)), store_id_(g_next_store_id++) {}
+
+std::shared_ptr<const LoadedSet> PolicyStore::load_set() const {
+  engine::EngineOptions options;
+  options.policy_dir = policy_dir_;
+  options.use_index = true;
+  options.index_after_requests = 0;  // a server decides many calls: build the index at load
+  engine::Locations locations = engine::locate(host_, host_.cwd, policy_dir_);
+  auto set = std::make_shared<LoadedSet>(
+      LoadedSet{engine::Engine::load(host_, std::move(locations), options), {}, 0, 0});
+  set->loaded_ns = host_.now_ns ? host_.now_ns() : 0;
+  if (set->engine) {
+    set->hash = pipeline::policy_set_hash(set->engine->packs());
+    set->rules = set->engine->packs().rules.size();
+    (void)set->engine->rule_index();
+  }
+  return set;
+}
+
+std::string PolicyStore::fingerprint_of(const LoadedSet& set) const {
+  // What the set was read from; for a set that did not load, where it would have been.
+  const engine::Locations located =
+      set.engine ? set.engine->locations() : engine::locate(host_, host_.cwd, policy_dir_);
+  std::string out;
+  std::size_t budget = kMaxWatchedEntries;
+  for (const std::string& file : located.config_files) add_entry(out, file);
+  for (const auto& dir : {located.packs.policy_dir, located.packs.home, located.packs.project}) {
+    if (dir) add_tree(out, *dir, budget);
+  }
+  // `rule disable --for` keeps its state in a file of its own. (Not the whole project
+  // .vectimus folder: the server's own receipts are written there.)
+  if (located.project) {
+    if (auto state = engine::temp_disable_file(host_, *located.project)) add_entry(out, *state);
+  }
+  if (set.engine && set.engine->config().policy_dir) {
+    add_tree(out, *set.engine->config().policy_dir, budget);
+  }
+  return out;
+}
+
+void PolicyStore::load() {
+  auto set = load_set();
+  std::string print = fingerprint_of(*set);
+  const std::lock_guard lock(mutex_);
+  current_ = std::move(set);
+  fingerprint_ = std::move(print);
+  reload_error_.reset();
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+const std::shared_ptr<const LoadedSet>& PolicyStore::current() const {
+  struct Cache {
+    uint64_t store = 0;
+    uint64_t generation = 0;
+    std::shared_ptr<const LoadedSet> set;
+  };
+  thread_local Cache cache;
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (cache.store != store_id_ || cache.generation != generation) {
+    const std::lock_guard lock(mutex_);
+    cache.store = store_id_;
+    cache.generation = generation_.load(std::memory_order_acquire);
+    cache.set = current_;
+  }
+  return cache.set;
+}
+
+bool PolicyStore::poll() {
+  std::shared_ptr<const LoadedSet> serving;
+  std::string old_print;
+  {
+    const std::lock_guard lock(mutex_);
+    serving = current_;
+    old_print = fingerprint_;
+  }
+  if (serving == nullptr) return false;
+  std::string print = fingerprint_of(*serving);
+  if (print == old_print) return false;
+  auto candidate = load_set();
+  // What the new files say the set is read from (a config change may move the packs).
+  print = fingerprint_of(*candidate);
+  const std::lock_guard lock(mutex_);
+  fingerprint_ = std::move(print);
+  if (!candidate->engine && serving->engine) {
+    reload_error_ = pipeline::short_diagnostic(candidate->engine.errors().front());
+    return false;
+  }
+  current_ = std::move(candidate);
+  reload_error_.reset();
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return true;
+}
+
+std::optional<std::string> PolicyStore::reload_error() const {
+  const std::lock_guard lock(mutex_);
+  return reload_error_;
+}
+
+}  // namespace vectimus::server
