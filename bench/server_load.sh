@@ -57,28 +57,35 @@ done
 [ -n "$port" ] || { echo "the server did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
 echo "server: $bin on 127.0.0.1:$port ($(nproc) cores)"
 
-"$work/subscribers" 127.0.0.1 "$port" "$subscribers" "$key" >"$work/subscribers.out" 2>&1 &
-subs_pid=$!
-pids+=("$subs_pid")
-for _ in $(seq 100); do
-  grep -q connected "$work/subscribers.out" && break
-  kill -0 "$subs_pid" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q connected "$work/subscribers.out" || { cat "$work/subscribers.out" >&2; exit 1; }
-head -1 "$work/subscribers.out"
+subs_pid=
+if [ "$subscribers" -gt 0 ]; then
+  "$work/subscribers" 127.0.0.1 "$port" "$subscribers" "$key" >"$work/subscribers.out" 2>&1 &
+  subs_pid=$!
+  pids+=("$subs_pid")
+  for _ in $(seq 100); do
+    grep -q connected "$work/subscribers.out" && break
+    kill -0 "$subs_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q connected "$work/subscribers.out" || { cat "$work/subscribers.out" >&2; exit 1; }
+  head -1 "$work/subscribers.out"
+else
+  echo "subscribers: none"
+fi
 
 export VECTIMUS_API_KEY="$key"
 # A short warm-up, then the measured run.
 wrk -t"$threads" -c"$connections" -d1s -s bench/server_evaluate.lua "http://127.0.0.1:$port/evaluate" >/dev/null
 wrk -t"$threads" -c"$connections" -d"${duration}s" -s bench/server_evaluate.lua \
   "http://127.0.0.1:$port/evaluate" >"$work/wrk.out"
-kill -TERM "$subs_pid"
-wait "$subs_pid" || true
+if [ -n "$subs_pid" ]; then
+  kill -TERM "$subs_pid" 2>/dev/null || true
+  wait "$subs_pid" || true
+fi
 line=$(grep '^evaluate:' "$work/wrk.out")
 echo "wrk -t$threads -c$connections -d${duration}s, $subscribers subscribers:"
 echo "  $line"
-echo "  $(tail -1 "$work/subscribers.out")"
+[ -z "$subs_pid" ] || echo "  $(tail -1 "$work/subscribers.out")"
 rps=$(sed -n 's/^evaluate: \([0-9]*\) requests\/s.*/\1/p' <<<"$line")
 p99=$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$line")
 errors=$(sed -n 's/.* errors \([0-9]*\) .*/\1/p' <<<"$line")
