@@ -127,6 +127,28 @@ function rowFor(page, summary) {
   return page.locator('#decisions tr').filter({ has: page.locator('code.summary', { hasText: summary }) });
 }
 
+// Runs `vectimus hook --source claude-code` on `payload`; resolves {code, stdout, stderr}.
+function runHook(env, payloadText) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(vectimus, ['hook', '--source', 'claude-code'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`vectimus hook ran past ${STEP_MS} ms`)); }, STEP_MS);
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    child.stdin.end(payloadText);
+  });
+}
+
+// Client mode (VECTIMUS_SERVER_URL) is in this build when a hook pointed at a closed port says it
+// decided locally; a build without it decides locally and says nothing about a server.
+async function clientModeAvailable(home) {
+  const env = Object.assign(serverEnv(home, KEY), { VECTIMUS_SERVER_URL: 'http://127.0.0.1:1', VECTIMUS_TIMEOUT: '2' });
+  const r = await runHook(env, claudeBash('echo probe'));
+  return /decided locally/.test(r.stderr);
+}
+
 // Waits for the row of `summary`, started before the hook call so no arrival is missed.
 async function decisionShownAfterHook(page, base, command, key) {
   const appear = page.waitForFunction(
@@ -177,6 +199,27 @@ async function keyedScenario(context, root) {
     const rules = (await deniedRow.locator('td.rules').textContent()) || '';
     check(/vectimus-destruct-/.test(rules), `its row names the rule (${rules.replace(/\n/g, ", ")})`);
 
+    // The hook itself in client mode, as a developer's machine runs it: one more deny when it runs.
+    let extra = 0;
+    if (await clientModeAvailable(home)) {
+      extra = 1;
+      const viaHook = `rm -rf / # hook-${Date.now()}`;
+      const appear = page.waitForFunction(
+        (t) => [...document.querySelectorAll('#decisions code.summary')].some((c) => c.textContent === t),
+        viaHook, { timeout: STEP_MS, polling: 'raf' }).then(() => Date.now());
+      const env = Object.assign(serverEnv(home, KEY), { VECTIMUS_SERVER_URL: server.base });
+      const r = await runHook(env, claudeBash(viaHook));
+      const answered = Date.now();
+      const shown = await appear.catch(() => null);
+      check(r.code === 0 && /"permissionDecision"\s*:\s*"deny"/.test(r.stdout) && !/decided locally/.test(r.stderr),
+            `\`vectimus hook\` in client mode gets the server's deny (exit ${r.code}${r.stderr ? ', stderr ' + JSON.stringify(r.stderr.slice(0, 160)) : ''})`);
+      const delay = shown === null ? null : Math.max(0, shown - answered);
+      check(delay !== null && delay <= DECISION_VISIBLE_MS,
+            `the hook's decision is on the page ${delay === null ? 'never' : delay + ' ms'} after the hook exited (bound ${DECISION_VISIBLE_MS} ms)`);
+    } else {
+      console.log('note: this build has no client mode (VECTIMUS_SERVER_URL); the hook calls are the HTTP hook\'s POST only');
+    }
+
     const allowed = `echo page-${Date.now()}`;
     const a = await decisionShownAfterHook(page, server.base, allowed, KEY);
     check(a.answer.status === 200 && a.answer.body === '', 'the hook through the server allows a benign command (200, empty body)');
@@ -191,18 +234,19 @@ async function keyedScenario(context, root) {
           'a command carrying HTML is shown as text, not markup');
 
     const ruleCell = page.locator('#rule-counts tbody tr').filter({ hasText: rules.split(/[\n,]/)[0].trim() });
-    check((await ruleCell.locator('td.num').textContent()) === '1', 'the rule count is 1');
+    check((await ruleCell.locator('td.num').textContent()) === String(1 + extra), `the rule count is ${1 + extra}`);
     const agentRow = page.locator('#agent-counts tr[data-agent="claude-code"] td.num');
     const agentCounts = await agentRow.allTextContents();
-    check(agentCounts[0] === '3' && agentCounts[1] === '2' && agentCounts[2] === '1',
-          `counts per agent: all 3, allow 2, deny 1 (${agentCounts.join(', ')})`);
+    check(agentCounts[0] === String(3 + extra) && agentCounts[1] === '2' && agentCounts[2] === String(1 + extra),
+          `counts per agent: all ${3 + extra}, allow 2, deny ${1 + extra} (${agentCounts.join(', ')})`);
 
     await page.getByLabel('Decision', { exact: true }).selectOption('deny');
     const shown = await page.locator('#decisions code.summary').allTextContents();
-    check(shown.length === 1 && shown[0] === denied, `the decision filter shows only the deny (${shown.length} rows)`);
+    check(shown.length === 1 + extra && shown.includes(denied) && !shown.includes(allowed),
+          `the decision filter shows only the denies (${shown.length} rows)`);
     await page.getByLabel('Decision', { exact: true }).selectOption('');
     await page.getByLabel('Agent').selectOption('claude-code');
-    check((await page.locator('#decisions tr').count()) === 3, 'the agent filter keeps claude-code');
+    check((await page.locator('#decisions tr').count()) === 3 + extra, 'the agent filter keeps claude-code');
     await page.getByRole('button', { name: 'Clear filters' }).click();
 
     // A reload keeps the key (session storage) and replays what the server kept.
@@ -210,7 +254,7 @@ async function keyedScenario(context, root) {
     await page.locator('#status[data-state="live"]').waitFor();
     await rowFor(page, denied).waitFor();
     check(await page.locator('#key-section').isHidden(), 'after a reload the page reconnects without asking again');
-    check((await page.locator('#decisions tr').count()) === 3, 'after a reload the kept decisions are replayed once each');
+    check((await page.locator('#decisions tr').count()) === 3 + extra, 'after a reload the kept decisions are replayed once each');
     check(errors.length === 0, `no script error on the page (${errors.join('; ')})`);
     await page.close();
   } finally {
