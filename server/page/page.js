@@ -93,6 +93,8 @@ const state = {
   values: { source: new Set(), decision: new Set(), rule: new Set(), developer: new Set() },
   pending: new Map(),            // approval id → {approval, li}
   outcomes: new Map(),           // approval id → {state, by}, for rows of decisions held
+  fresh: new Set(),              // decisions not rendered yet, highlighted when they are
+  renderQueued: false,
   controller: null,
   retryMs: RETRY_MIN_MS,
   needKey: false,
@@ -228,8 +230,21 @@ function onDecision(d) {
     state.seen.delete(`${old.id}|${str(old.time)}`);
   }
   count(d);
-  renderDecisions(d);
-  renderCounts();
+  state.fresh.add(d);
+  scheduleRender();
+}
+
+// One render per frame however many events arrived: a busy server sends hundreds a second, and
+// the table is rebuilt whole. A hidden tab renders when it is shown again.
+function scheduleRender() {
+  if (state.renderQueued) return;
+  state.renderQueued = true;
+  requestAnimationFrame(() => {
+    state.renderQueued = false;
+    renderDecisions(state.fresh);
+    renderCounts();
+    state.fresh = new Set();
+  });
 }
 
 function count(d) {
@@ -340,7 +355,7 @@ function decisionRow(d) {
   return tr;
 }
 
-// Re-renders the table; `fresh` (the decision that just arrived) gets a short highlight.
+// Re-renders the table; the decisions in `fresh` (a Set, or null) get a short highlight.
 function renderDecisions(fresh) {
   const f = filters();
   const body = el('decisions');
@@ -351,7 +366,7 @@ function renderDecisions(fresh) {
     matching++;
     if (rows.length < MAX_SHOWN) {
       const tr = decisionRow(d);
-      if (d === fresh) tr.classList.add('new');
+      if (fresh && fresh.has(d)) tr.classList.add('new');
       rows.push(tr);
     }
   }

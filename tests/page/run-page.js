@@ -149,14 +149,32 @@ async function clientModeAvailable(home) {
   return /decided locally/.test(r.stderr);
 }
 
-// Waits for the row of `summary`, started before the hook call so no arrival is missed.
+// Notes in the page the time (Date.now(), the same clock as ours) at which a row with this
+// summary enters the table; set up before the hook call, so no arrival is missed and no polling
+// interval is added to the measure.
+async function watchRow(page, summary) {
+  await page.evaluate((text) => {
+    window.__rowSeen = window.__rowSeen || {};
+    const table = document.getElementById('decisions');
+    const present = () => [...table.querySelectorAll('code.summary')].some((c) => c.textContent === text);
+    const observer = new MutationObserver(() => {
+      if (present()) { window.__rowSeen[text] = Date.now(); observer.disconnect(); }
+    });
+    observer.observe(table, { childList: true, subtree: true });
+  }, summary);
+  return async () => {
+    const ok = await page.waitForFunction((text) => window.__rowSeen[text], summary, { timeout: STEP_MS })
+      .then(() => true, () => false);
+    return ok ? page.evaluate((text) => window.__rowSeen[text], summary) : null;
+  };
+}
+
+// POSTs the hook call and measures how long after its answer the row is on the page.
 async function decisionShownAfterHook(page, base, command, key) {
-  const appear = page.waitForFunction(
-    (text) => [...document.querySelectorAll('#decisions code.summary')].some((c) => c.textContent === text),
-    command, { timeout: STEP_MS, polling: 'raf' }).then(() => Date.now());
+  const shownAt = await watchRow(page, command);
   const answer = await post(base, '/v1/hooks/claude-code', claudeBash(command), key, STEP_MS);
   const answered = Date.now();
-  const shown = await appear.catch(() => null);
+  const shown = await shownAt();
   return { answer, delay: shown === null ? null : Math.max(0, shown - answered) };
 }
 
@@ -204,13 +222,11 @@ async function keyedScenario(context, root) {
     if (await clientModeAvailable(home)) {
       extra = 1;
       const viaHook = `rm -rf / # hook-${Date.now()}`;
-      const appear = page.waitForFunction(
-        (t) => [...document.querySelectorAll('#decisions code.summary')].some((c) => c.textContent === t),
-        viaHook, { timeout: STEP_MS, polling: 'raf' }).then(() => Date.now());
+      const shownAt = await watchRow(page, viaHook);
       const env = Object.assign(serverEnv(home, KEY), { VECTIMUS_SERVER_URL: server.base });
       const r = await runHook(env, claudeBash(viaHook));
       const answered = Date.now();
-      const shown = await appear.catch(() => null);
+      const shown = await shownAt();
       check(r.code === 0 && /"permissionDecision"\s*:\s*"deny"/.test(r.stdout) && !/decided locally/.test(r.stderr),
             `\`vectimus hook\` in client mode gets the server's deny (exit ${r.code}${r.stderr ? ', stderr ' + JSON.stringify(r.stderr.slice(0, 160)) : ''})`);
       const delay = shown === null ? null : Math.max(0, shown - answered);
