@@ -205,6 +205,20 @@ async function load(lbPort, s1) {
   return { counts, errorKinds, killedAt, seconds: (Date.now() - started) / 1000 };
 }
 
+// HAProxy's httplog: "... actconn/feconn/beconn/srv_conn/retries ..." where retries has a "+"
+// when the call went to another server (redispatch).
+function retriesInLog(file) {
+  let retried = 0;
+  let redispatched = 0;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = line.match(/ \d+\/\d+\/\d+\/\d+\/(\+?)(\d+) \d+\/\d+ "POST /);
+    if (!m || m[2] === '0') continue;
+    retried++;
+    if (m[1] === '+') redispatched++;
+  }
+  return { retried, redispatched };
+}
+
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vectimus-ha-'));
   const children = [];
@@ -225,6 +239,8 @@ async function main() {
                 `deny became allow ${counts.deny_became_allow}, allow became deny ${counts.allow_became_deny}, ` +
                 `errors ${counts.errors}; s1 killed at answer ${killedAt}, ${counts.answered_after_kill} valid answers after it`);
     for (const [kind, n] of errorKinds) console.log(`  error ${kind}: ${n}`);
+    const retried = retriesInLog(lb.log);
+    console.log(`  haproxy retried ${retried.retried} calls, ${retried.redispatched} of them on the other replica`);
     if (counts.deny_became_allow > 0) { failed = true; console.log('FAILED: a call that must be denied was answered allow'); }
     if (opts.check) {
       if (counts.answered_after_kill === 0 || counts.deny_after_kill === 0) {
