@@ -23,6 +23,7 @@ class SseParser {
     this.onEvent = onEvent;
     this.onActivity = onActivity;
     this.buffer = '';
+    this.skipLF = false;
     this.data = [];
     this.type = '';
     this.lastEventId = '';
@@ -33,6 +34,9 @@ class SseParser {
   push(text) {
     this.buffer += text;
     let pos = 0;
+    // A CR that ended the previous chunk ended its line; an LF right after it is the CRLF's half.
+    if (this.skipLF && this.buffer.charCodeAt(0) === 10) pos = 1;
+    this.skipLF = false;
     for (;;) {
       let end = -1;
       for (let i = pos; i < this.buffer.length; i++) {
@@ -41,8 +45,8 @@ class SseParser {
       }
       if (end < 0) break;
       const cr = this.buffer.charCodeAt(end) === 13;
-      if (cr && end + 1 === this.buffer.length) break;  // a CR at the end may be half of CRLF
       const line = this.buffer.slice(pos, end);
+      if (cr && end + 1 === this.buffer.length) this.skipLF = true;
       pos = end + (cr && this.buffer.charCodeAt(end + 1) === 10 ? 2 : 1);
       this.line(line);
     }

@@ -265,6 +265,20 @@ async function keyedScenario(context, root) {
     check((await page.locator('#decisions tr').count()) === 3 + extra, 'the agent filter keeps claude-code');
     await page.getByRole('button', { name: 'Clear filters' }).click();
 
+    // The page's own SSE parser on what a stream may look like in pieces: CRLF split across
+    // chunks, a bare CR, comments, a multi-line data field, an event without data.
+    const parsed = await page.evaluate(() => {
+      const got = [];
+      const parser = new SseParser((type, data, id) => got.push([type, data, id]), () => {});
+      for (const chunk of [': hi\r', '\nid: 7\r\nevent: decision\r\ndata: {"a":', '1}\r', '\n\r\n',
+                           'data: one\ndata: two\n\n', 'event: x\n\n', 'id: 9\rretry: 2500\rdata: z\r\r']) {
+        parser.push(chunk);
+      }
+      return { got, retry: parser.retry };
+    });
+    check(JSON.stringify(parsed.got) === JSON.stringify([['decision', '{"a":1}', '7'], ['message', 'one\ntwo', '7'], ['message', 'z', '9']]) &&
+          parsed.retry === 2500, `the page's SSE parser reads split lines, comments, CR/LF/CRLF, multi-line data (${JSON.stringify(parsed)})`);
+
     // A reload keeps the key (session storage) and replays what the server kept.
     await page.reload();
     await page.locator('#status[data-state="live"]').waitFor();
