@@ -331,6 +331,21 @@ async function approvalScenario(context, root) {
       await item.waitFor({ state: 'detached' });
       check(true, `the approval leaves the pending list after ${verb}`);
     }
+    // The same through `vectimus hook` in client mode: the hook process waits, Approve releases it.
+    if (await clientModeAvailable(home)) {
+      const command = `git reset --hard HEAD~3 # hook-${Date.now()}`;
+      const env = Object.assign(serverEnv(home, KEY), { VECTIMUS_SERVER_URL: server.base, VECTIMUS_TIMEOUT: '30' });
+      let settled = null;
+      const hook = runHook(env, claudeBash(command)).then((r) => { settled = r; return r; });
+      held.push(hook.catch(() => null));
+      const item = page.locator('#approvals li').filter({ has: page.locator('code.summary', { hasText: command }) });
+      await item.waitFor();
+      check(settled === null, '`vectimus hook` in client mode waits while its approval is pending');
+      await item.locator('button.approve').click();
+      const r = await hook;
+      check(r.code === 0 && r.stdout.trim() === '' && !/decided locally/.test(r.stderr),
+            `clicking Approve lets the hook allow (exit ${r.code}, stdout ${JSON.stringify(r.stdout.slice(0, 80))})`);
+    }
     check(await page.locator('#approvals-count').textContent() === '0', 'no approval is left pending');
     check(errors.length === 0, `no script error on the page (${errors.join('; ')})`);
     await page.close();
