@@ -6,25 +6,27 @@
 //
 // Run: build/release/bench/decide_bench  (wall time; noisy on a shared machine). Instructions,
 // which a busy machine does not disturb: run one event under callgrind, collecting only inside
-// decide_payload, with DECIDE_BENCH_COUNT=N (each event exactly N times) for two values of N;
-// the difference divided by the difference of N is the cost of one event, without the first
-// call's engine load:
-//   DECIDE_BENCH_COUNT=300 valgrind --tool=callgrind --toggle-collect='*decide_payload*'
+// decide_bytes (pipeline/decide.cpp, under both entry points), with DECIDE_BENCH_COUNT=N (each
+// event exactly N times) for two values of N; the difference divided by the difference of N is the
+// cost of one event, without the first call's engine load:
+//   DECIDE_BENCH_COUNT=300 valgrind --tool=callgrind --toggle-collect='*decide_bytes*'
 //       build/release/bench/decide_bench --benchmark_filter='^BM_decide/bash_benign_npm/'
 //
 // Figures, 2-core shared machine, release build, before (a7efffc) and after (branch perf):
 // instructions per event from callgrind (exact, whatever the load) and the best CPU µs per event
 // of three interleaved runs of both binaries (noisy: the machine was busy).
 //   event                        instructions          CPU µs
-//   bash_benign_npm             104,302 ->  51,633    22.9 ->  4.9
-//   bash_benign_git_status      105,013 ->  53,122    23.1 ->  5.0
-//   bash_benign_ls              110,311 ->  54,367    23.6 ->  5.2
-//   bash_benign_pipeline        247,142 -> 131,305    34.5 -> 11.1
-//   bash_denied_rm_rf           320,704 -> 126,743    39.7 -> 11.1
-//   write_small                 185,943 -> 111,588    30.5 -> 10.3
-//   read                         55,343 ->  27,898    18.2 ->  2.8
+//   bash_benign_npm             104,302 ->  50,561    22.9 ->  4.9
+//   bash_benign_git_status      105,013 ->  51,979    23.1 ->  5.0
+//   bash_benign_ls              110,311 ->  53,316    23.6 ->  5.2
+//   bash_benign_pipeline        247,142 -> 129,918    34.5 -> 11.1
+//   bash_denied_rm_rf           320,704 -> 125,765    39.7 -> 11.1
+//   write_small                 185,943 -> 111,055    30.5 -> 10.3
+//   read                         55,343 ->  26,751    18.2 ->  2.8
 //   no_clock/bash_benign_npm    104,302 ->  56,873    22.9 -> 19.2  (8 stats of the cwd walk)
 //   evidence/bash_benign_npm                          69.9 -> 53.9  (the audit record, no receipt)
+//   with/bash_benign_npm                  ->  50,430           ->  4.7  (the server's path)
+//   with/bash_denied_rm_rf                -> 125,771           -> 10.7
 // Before, every event walked the file system from its cwd to `/` for the project root (2 stats
 // per folder, ~14 µs here: most of the old figure, and invisible to callgrind); the engine
 // Session now remembers where a cwd leads for a second. no_clock shows the walk's cost still.
@@ -114,6 +116,28 @@ void BM_decide(benchmark::State& state, const std::string& payload, const char* 
   run(state, payload, expect, false);
 }
 
+// The team server's path: one engine for every event, whatever its cwd
+// (pipeline::decide_payload_with), so no project look-up at all.
+void BM_decide_with(benchmark::State& state, const std::string& payload, const char* expect) {
+  const Host& host = fixture().host;
+  engine::EngineOptions engine_options;
+  const Result<engine::Engine> engine =
+      engine::Engine::load(host, engine::locate(host, std::nullopt, std::nullopt), engine_options);
+  const pipeline::DecideOptions options;
+  const pipeline::Outcome first =
+      pipeline::decide_payload_with(host, engine, "claude-code", payload, options);
+  if (first.stage != pipeline::Stage::decided || engine::verdict_name(first.verdict) != expect) {
+    std::fprintf(stderr, "decide_bench: decide_payload_with did not decide %s\n", expect);
+    std::abort();
+  }
+  for (auto _ : state) {
+    pipeline::Outcome out =
+        pipeline::decide_payload_with(host, engine, "claude-code", payload, options);
+    benchmark::DoNotOptimize(out.answer);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_decide_no_clock(benchmark::State& state, const std::string& payload, const char* expect) {
   run(state, payload, expect, false, false);
 }
@@ -151,6 +175,12 @@ BENCHMARK_CAPTURE(BM_decide, bash_benign_pipeline, kPipeline, "allow")->Apply([]
 BENCHMARK_CAPTURE(BM_decide, bash_denied_rm_rf, kRmRf, "deny")->Apply([](auto* b) { count(b); });
 BENCHMARK_CAPTURE(BM_decide, write_small, kWrite, "allow")->Apply([](auto* b) { count(b); });
 BENCHMARK_CAPTURE(BM_decide, read, kRead, "allow")->Apply([](auto* b) { count(b); });
+BENCHMARK_CAPTURE(BM_decide_with, bash_benign_npm, kNpmTest, "allow")->Apply([](auto* b) {
+  count(b);
+});
+BENCHMARK_CAPTURE(BM_decide_with, bash_denied_rm_rf, kRmRf, "deny")->Apply([](auto* b) {
+  count(b);
+});
 BENCHMARK_CAPTURE(BM_decide_no_clock, bash_benign_npm, kNpmTest, "allow")->Apply([](auto* b) {
   count(b);
 });
