@@ -19,6 +19,11 @@ struct HttpReply {
   int status = 0;  // 0: no answer (connection failed, closed or timed out)
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;
+  // A header's value (name lowercase), empty when absent.
+  std::string header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
 
 // A connected socket; every read waits at most its deadline.
