@@ -527,3 +527,46 @@ TEST_CASE("server: agent spawns per session are counted for the flood rule") {
   // Another session is not affected.
   CHECK(evaluate(port, claude_spawn("calm")).header("x-vectimus-decision") == "allow");
 }
+
+TEST_CASE("server: past max_connections a connection gets 503") {
+  Sandbox s;
+  s.config("[server]\nmax_connections = 2\n");
+  auto server = s.start();
+  Connection a = Connection::tcp(server->port());
+  Connection b = Connection::tcp(server->port());
+  CHECK(a.request("GET", "/healthz").status == 200);
+  CHECK(b.request("GET", "/healthz").status == 200);
+  const HttpReply third = http(server->port(), "GET", "/healthz");
+  CHECK(third.status == 503);
+  CHECK(third.body.find("max_connections") != std::string::npos);
+  // A freed slot serves again.
+  { Connection gone = std::move(a); }
+  CHECK(eventually([&] { return http(server->port(), "GET", "/healthz").status == 200; }));
+}
+
+TEST_CASE("server: policies that do not load at start: not ready, every call denied") {
+  Sandbox s;
+  const std::string packs = s.pack("forbid(principal, action, resource) when { nope");
+  auto server = s.start({"--policy-dir", packs});
+  CHECK(server->stderr_text().find("the policies did not load") != std::string::npos);
+  CHECK(http(server->port(), "GET", "/ready").status == 503);
+  const HttpReply health = http(server->port(), "GET", "/health");
+  CHECK(health.body.find("\"status\":\"degraded\"") != std::string::npos);
+  CHECK(health.body.find("\"load_error\":\"" + packs + "/p/rules.cedar:1:") != std::string::npos);
+  const HttpReply r = evaluate(server->port(), claude_bash("ls"));
+  CHECK(r.header("x-vectimus-decision") == "deny");
+  CHECK(r.body.find("policies could not be loaded") != std::string::npos);
+  // Fixed on disk: it loads and serves without a restart.
+  s.t.write("packs/p/rules.cedar", kEchoRule);
+  CHECK(eventually([&] { return http(server->port(), "GET", "/ready").status == 200; }));
+  CHECK(evaluate(server->port(), claude_bash("ls")).header("x-vectimus-decision") == "allow");
+}
+
+TEST_CASE("server: a config error stops the start with the reason") {
+  Sandbox s;
+  s.config("[server]\nport = \"many\"\n");
+  ServerProcess server({kBinary, "server", "start", "--port", "0"}, s.env, s.t.path("proj"));
+  CHECK(server.port() == 0);
+  CHECK(server.stop() == 1);
+  CHECK(server.stderr_text().find("vectimus.toml:2:") != std::string::npos);
+}
