@@ -2,6 +2,8 @@
 // it to the pipeline (pipeline/decide.hpp), which decides and writes the answer in the agent's
 // protocol; every failure denies there. Here: stdout carries only the answer document,
 // everything for humans goes to stderr, except with exit 2, when stderr is the agent's reason.
+// With a server URL (`--server-url`, `[server] url`, VECTIMUS_SERVER_URL) the pipeline asks the
+// server first (client mode, client/hook_client.hpp) and decides locally when it cannot.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/stdin.hpp"
+#include "client/hook_client.hpp"
 #include "normalise/payload.hpp"
 #include "pipeline/decide.hpp"
 
@@ -18,6 +21,7 @@ namespace {
 struct HookOptions {
   std::string source;
   std::string policy_dir;
+  std::string server_url;
   bool no_index = false;
 };
 
@@ -39,6 +43,8 @@ int run_hook(const HookOptions& opt) {
     if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
     options.use_index = !opt.no_index;
     options.leave_evidence = true;
+    options.ask_server = client::ask_hook_server;
+    if (!opt.server_url.empty()) options.server_url = opt.server_url;
     pipeline::Session session(real_host(), options);
     const pipeline::Outcome outcome = session.decide_payload(opt.source, read_all_stdin());
     const int code = emit(outcome.answer, outcome.human);
@@ -69,6 +75,9 @@ void add_hook_command(CLI::App& app, int& exit_code) {
                   "gemini-cli, codex")
       ->required();
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
+  cmd->add_option("--server-url", opt->server_url,
+                  "ask this vectimus server first (over [server] url and VECTIMUS_SERVER_URL); "
+                  "decide locally when it cannot answer");
   // Hidden: the end-to-end tests run every hook case with and without the rule index. It cannot
   // change a decision (engine/engine.hpp), only make the call slower.
   cmd->add_flag("--no-index", opt->no_index, "evaluate every rule, without the rule index")

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/engine.hpp"
 #include "normalise/event.hpp"
@@ -28,6 +29,15 @@ bool asks_person(normalise::Dialect dialect, const std::optional<std::string>& p
 
 Answer hook_answer(normalise::Dialect dialect, const std::optional<std::string>& permission_mode,
                    engine::Verdict verdict, const std::string& reason);
+
+// Checks that `document` (a server's answer in client mode, what `vectimus hook` would print)
+// is an answer `dialect` accepts, with `ask` only where asks_person() says an ask reaches a
+// person: valid JSON, an object with exactly the fields hook_answer() writes for that dialect,
+// a decision value the agent knows. Returns the verdict it carries (an `ask` is escalate), or
+// why it is not one (set `why`). Unknown dialects accept no document (their answer is exit 2).
+std::optional<engine::Verdict> check_answer(normalise::Dialect dialect,
+                                            const std::optional<std::string>& permission_mode,
+                                            std::string_view document, std::string& why);
 
 // "file:line:col: message" for the first diagnostic (just the message when it has no place).
 std::string short_diagnostic(const Diagnostic& diagnostic);

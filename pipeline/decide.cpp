@@ -45,6 +45,25 @@ std::string disable_hint(const engine::Engine& engine, const std::vector<std::st
          "everywhere) or `vectimus rule enforce <id> --level escalate`\n";
 }
 
+// The body without the whitespace around it (a server may end its document with a newline).
+std::string_view trimmed(std::string_view s) {
+  const std::size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// VECTIMUS_TIMEOUT when the config did not load (seconds; the default otherwise).
+std::chrono::seconds env_timeout(const Environment& env) {
+  const std::optional<std::string> text = env.get("VECTIMUS_TIMEOUT");
+  if (!text || text->empty() || text->size() > 4) return std::chrono::seconds(5);
+  unsigned value = 0;
+  for (const char c : *text) {
+    if (c < '0' || c > '9') return std::chrono::seconds(5);
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  return std::chrono::seconds(value);
+}
+
 }  // namespace
 
 std::vector<std::string> Outcome::matched_rule_ids() const {
@@ -59,11 +78,11 @@ std::vector<std::string> Outcome::matched_rule_ids() const {
 
 namespace {
 
-// Decides `event` with the engine `pick` chooses for it; `load_project` says which project a
-// load failure belongs to (for its evidence).
-template <typename Pick, typename LoadProject>
-Outcome decide_event(normalise::Event event, const Pick& pick, const LoadProject& load_project) {
-  const Result<engine::Engine>& engine = pick(event);
+// Decides `event` with `engine`; `load_project` says which project a load failure belongs to
+// (for its evidence).
+template <typename LoadProject>
+Outcome decide_event(normalise::Event event, const Result<engine::Engine>& engine,
+                     const LoadProject& load_project) {
   if (!engine) {
     Outcome out = refused(Stage::load_error, event.dialect,
                           "vectimus: policies could not be loaded, so every call is denied: " +
@@ -92,11 +111,14 @@ Outcome decide_event(normalise::Event event, const Pick& pick, const LoadProject
   return out;
 }
 
-// The shared path of Session::decide_payload and decide_payload_with: read, decide, leave the
-// evidence, answer; every failure denies.
-template <typename Pick, typename LoadProject>
+// The shared path of Session::decide_payload and decide_payload_with: read, pick the engine,
+// (client mode) ask the server, else decide, leave the evidence, answer; every failure denies.
+// `pick(event)` is the engine for the event; `ask(event, engine, note)` is a server's outcome or
+// nullopt to decide here (`note` then says why, for stderr); `load_project(event)` the project a
+// load failure belongs to.
+template <typename Pick, typename Ask, typename LoadProject>
 Outcome decide_bytes(const Host& host, std::string_view source, std::string_view bytes,
-                     const DecideOptions& options, const Pick& pick,
+                     const DecideOptions& options, const Pick& pick, const Ask& ask,
                      const LoadProject& load_project) {
   normalise::Dialect dialect = normalise::Dialect::unknown;
   if (auto tool = normalise::parse_source_tool(source)) {
@@ -120,10 +142,18 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
         out = refused(Stage::payload_error, dialect, std::move(reason), std::move(payload.errors));
         break;
       }
-      case normalise::PayloadStatus::event:
+      case normalise::PayloadStatus::event: {
         if (options.before_decide) options.before_decide(payload.event);
-        out = decide_event(std::move(payload.event), pick, load_project);
+        // One engine (config and packs) per call, for the server URL and the local decision.
+        const Result<engine::Engine>& engine = pick(payload.event);
+        std::string note;
+        if (std::optional<Outcome> remote = ask(payload.event, engine, note)) {
+          return std::move(*remote);  // the server wrote the evidence of its decision
+        }
+        out = decide_event(std::move(payload.event), engine, load_project);
+        out.human = note + out.human;
         break;
+      }
     }
     if (options.project && out.stage != Stage::empty) out.project = options.project;
     if (options.leave_evidence && out.stage != Stage::empty) {
@@ -152,6 +182,60 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
 Session::Session(Host host, const SessionOptions& options)
     : engines_(std::move(host), engine_options(options)), options_(options) {}
 
+std::optional<Outcome> Session::ask_server(std::string_view source, std::string_view bytes,
+                                           const normalise::Event& event,
+                                           const Result<engine::Engine>& engine,
+                                           std::string& note) {
+  const engine::Config* config = engine ? &engine->config() : nullptr;
+  ServerTarget target;
+  if (options_.server_url) {
+    target.url = *options_.server_url;
+  } else if (config && config->server_url) {
+    target.url = *config->server_url;
+  } else if (!config) {  // the config did not load: the variable still names a server
+    target.url = host().env->get("VECTIMUS_SERVER_URL").value_or("");
+  }
+  if (target.url.empty()) return std::nullopt;
+  if (config) {
+    target.api_key = config->server_api_key;
+    target.timeout = std::chrono::seconds(config->server_timeout);
+  } else {
+    target.api_key = host().env->get("VECTIMUS_API_KEY");
+    target.timeout = env_timeout(*host().env);
+  }
+  if (target.api_key && target.api_key->empty()) target.api_key.reset();
+  const ServerReply reply = options_.ask_server(target, source, bytes);
+  const auto local = [&](const std::string& why) -> std::optional<Outcome> {
+    note = "vectimus: server " + target.url + " " + why + ": decided locally\n";
+    return std::nullopt;
+  };
+  if (reply.error) return local("could not answer: " + *reply.error);
+  if (reply.status != 200) return local("answered with status " + std::to_string(reply.status));
+  Outcome out;
+  out.stage = Stage::remote;
+  out.dialect = event.dialect;
+  const std::string_view body = trimmed(reply.body);
+  if (body.empty()) {
+    // An empty 200 is an allow only when it says so: a proxy or another service on that port
+    // answering an empty 200 must not let the call through.
+    if (reply.decision != "allow") {
+      return local("answered an empty 200 without `X-Vectimus-Decision: allow`");
+    }
+    out.verdict = engine::Verdict::allow;
+    return out;
+  }
+  std::string why;
+  const std::optional<engine::Verdict> verdict =
+      check_answer(event.dialect, event.permission_mode, body, why);
+  if (!verdict) {
+    return local("answered something " + std::string(normalise::dialect_name(event.dialect)) +
+                 " would not accept (" + why + ")");
+  }
+  out.verdict = *verdict;
+  out.answer.out = std::string(body) + "\n";
+  return out;
+}
+
 Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
   DecideOptions options;
   options.leave_evidence = options_.leave_evidence;
@@ -159,6 +243,11 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
       host(), source, bytes, options,
       [this](const normalise::Event& event) -> const Result<engine::Engine>& {
         return engines_.engine_for(event.cwd);
+      },
+      [this, source, bytes](const normalise::Event& event, const Result<engine::Engine>& engine,
+                            std::string& note) -> std::optional<Outcome> {
+        if (!options_.ask_server) return std::nullopt;
+        return ask_server(source, bytes, event, engine, note);
       },
       [this](const normalise::Event& event) {
         return engine::locate(host(), event.cwd, options_.policy_dir).project;
@@ -171,6 +260,8 @@ Outcome decide_payload_with(const Host& host, const Result<engine::Engine>& engi
   return decide_bytes(
       host, source, bytes, options,
       [&engine](const normalise::Event&) -> const Result<engine::Engine>& { return engine; },
+      [](const normalise::Event&, const Result<engine::Engine>&,
+         std::string&) -> std::optional<Outcome> { return std::nullopt; },
       [&options](const normalise::Event&) { return options.project; });
 }
 

@@ -9,6 +9,13 @@
 //   - a payload that cannot be read: deny, the reason says why;
 //   - packs or config that do not load: deny every call, the reason names file:line:col;
 //   - any exception: deny, "internal error".
+// Client mode (issue 13): with a server URL (SessionOptions::server_url, else `[server] url` or
+// VECTIMUS_SERVER_URL in the event's config) and an AskServer, a payload that normalised to an
+// event is sent to the server first, once its config is known (the engine for its project is
+// loaded anyway, so a local run pays nothing for the check). The server's answer is used only
+// when it is a 200 carrying an answer the agent accepts (answer.hpp, check_answer); anything
+// else (no connection, a timeout, another status, a document of the wrong shape) is decided
+// here as without a server, and `human` says why. A server error is never an allow.
 // The audit record and the receipt (issue 11, audit/) are written from decide_payload() once the
 // decision is known and before the answer is returned, so no answer leaves without its evidence.
 //
@@ -16,6 +23,7 @@
 // engine it was decided by, so it is valid as long as the Session.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,6 +42,7 @@ enum class Stage : uint8_t {
   payload_error,   // the payload could not be read: `diagnostics` says why
   load_error,      // the packs or the config did not load: `diagnostics` says why
   decided,         // `decision` holds the engine's decision
+  remote,          // a server decided (client mode): `answer` is its checked answer
   internal_error,  // an exception: `reason` says what
 };
 
@@ -57,6 +66,27 @@ struct Outcome {
   std::vector<std::string> matched_rule_ids() const;
 };
 
+// Where client mode sends a payload, from the config (or --server-url).
+struct ServerTarget {
+  std::string url;  // the server's base URL, as configured
+  std::optional<std::string> api_key;
+  std::chrono::seconds timeout{5};
+};
+
+// What came back from the server: the status, body and `X-Vectimus-Decision` header of its
+// response, or why there is none (`error`: "connection refused (...)", "no answer within 5 s").
+struct ServerReply {
+  std::optional<std::string> error;
+  int status = 0;
+  std::string body;
+  std::optional<std::string> decision;
+};
+
+// Posts `bytes` from `source` to the server (client/hook_client.hpp has the real one). Must not
+// throw.
+using AskServer = std::function<ServerReply(const ServerTarget& target, std::string_view source,
+                                            std::string_view bytes)>;
+
 struct SessionOptions {
   std::optional<std::string> policy_dir;  // --policy-dir
   bool use_index = true;                  // false: evaluate every rule (same decisions)
@@ -64,6 +94,10 @@ struct SessionOptions {
   // Write the audit record of each decision (the hook; `eval`, `test` and `explain` replay and
   // leave nothing behind).
   bool leave_evidence = false;
+  // Client mode: how to ask a server (empty: never ask, whatever the config says), and a URL
+  // that wins over the config's (`hook --server-url`).
+  AskServer ask_server;
+  std::optional<std::string> server_url;
 };
 
 // What a caller that brings its own engine adds to a decision (the server, which decides every
@@ -95,6 +129,11 @@ class Session {
  private:
   engine::Session engines_;
   SessionOptions options_;
+  // Client mode: the server's answer for the event, or nullopt (and `note` says why when a
+  // server was configured) to decide locally.
+  std::optional<Outcome> ask_server(std::string_view source, std::string_view bytes,
+                                    const normalise::Event& event,
+                                    const Result<engine::Engine>& engine, std::string& note);
 };
 
 }  // namespace vectimus::pipeline

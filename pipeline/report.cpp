@@ -95,7 +95,8 @@ std::string_view stage_name(Stage stage) {
     case Stage::empty: return "empty";
     case Stage::payload_error: return "error";
     case Stage::load_error:
-    case Stage::decided: return "event";
+    case Stage::decided:
+    case Stage::remote: return "event";
     case Stage::internal_error: return "internal-error";
   }
   return "internal-error";
