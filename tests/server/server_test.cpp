@@ -570,3 +570,71 @@ TEST_CASE("server: a config error stops the start with the reason") {
   CHECK(server.stop() == 1);
   CHECK(server.stderr_text().find("vectimus.toml:2:") != std::string::npos);
 }
+
+TEST_CASE("server: vectimus approvals list, approve and deny against a running server") {
+  Sandbox s;
+  s.config("[server.approvals]\nenabled = true\ntimeout_seconds = 30\n");
+  const std::string packs = s.pack(kEscalateRule);
+  auto server = s.start({"--policy-dir", packs}, {"VECTIMUS_API_KEYS=ops:k-ops"});
+  const uint16_t port = server->port();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  const auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), kBinary);
+    return vectimus::testing::run_process(args, "", {s.env, s.t.path("home")});
+  };
+  // Without the key: refused, and the command says so.
+  const auto refused = cli({"approvals", "list", "--server", url});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("401") != std::string::npos);
+  CHECK(cli({"approvals", "list", "--server", url, "--api-key", "k-ops"}).out ==
+        "no pending approvals\n");
+  for (const std::string action : {"approve", "deny"}) {
+    CAPTURE(action);
+    auto held = std::async(std::launch::async, [&] {
+      return http(port, "POST", "/evaluate", {{"X-Vectimus-API-Key", "k-ops"}},
+                  claude_bash("./deploy prod"));
+    });
+    std::string id;
+    CHECK(eventually([&] {
+      const auto listed = cli({"approvals", "list", "--server", url, "--api-key", "k-ops"});
+      std::smatch m;
+      const std::string out = listed.out;
+      if (!std::regex_search(out, m, std::regex("^(apr-[0-9a-f-]+)  expires "))) return false;
+      id = m[1];
+      return out.find("claude-code") != std::string::npos &&
+             out.find("ask-deploy") != std::string::npos &&
+             out.find("./deploy prod") != std::string::npos;
+    }));
+    const auto answered =
+        cli({"approvals", action, id, "--server", url, "--api-key", "k-ops", "--by", "dana"});
+    CHECK(answered.exit_code == 0);
+    CHECK(answered.out == id + (action == "approve" ? " approved\n" : " denied\n"));
+    const HttpReply r = held.get();
+    CHECK(r.header("x-vectimus-decision") == (action == "approve" ? "allow" : "deny"));
+    CHECK(r.body.find(action == "approve" ? "approved by dana" : "denied by dana") !=
+          std::string::npos);
+    // Answered twice: the server's 409 and a failing exit.
+    const auto again = cli({"approvals", action, id, "--server", url, "--api-key", "k-ops"});
+    CHECK(again.exit_code == 1);
+    CHECK(again.err.find("409") != std::string::npos);
+  }
+}
+
+TEST_CASE("server: a hook in client mode gets the server's answer") {
+  Sandbox s;
+  const std::string packs = s.pack(kEchoRule);
+  auto server = s.start({"--policy-dir", packs}, {"VECTIMUS_API_KEY=k"});
+  std::vector<std::string> env = s.env;
+  env.push_back("VECTIMUS_SERVER_URL=http://127.0.0.1:" + std::to_string(server->port()));
+  env.push_back("VECTIMUS_API_KEY=k");
+  // The local packs (built in) do not forbid `echo`; the server's do, so the answer is its.
+  const auto hook = vectimus::testing::run_process({kBinary, "hook", "--source", "claude-code"},
+                                                   claude_bash("echo hi"), {env, s.t.path("home")});
+  CHECK(hook.exit_code == 0);
+  CHECK(hook.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
+  CHECK(hook.out.find("no-echo") != std::string::npos);
+  const auto allowed = vectimus::testing::run_process({kBinary, "hook", "--source", "claude-code"},
+                                                      claude_bash("ls"), {env, s.t.path("home")});
+  CHECK(allowed.exit_code == 0);
+  CHECK(allowed.out.empty());
+}
