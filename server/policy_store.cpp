@@ -84,8 +84,11 @@ std::string PolicyStore::fingerprint_of(const LoadedSet& set) const {
   std::string out;
   std::size_t budget = kMaxWatchedEntries;
   for (const std::string& file : located.config_files) add_entry(out, file);
-  for (const auto& dir : {located.packs.policy_dir, located.packs.home, located.packs.project}) {
-    if (dir) add_tree(out, *dir, budget);
+  if (located.packs.policy_dir) add_tree(out, *located.packs.policy_dir, budget);
+  // Home and project packs live in `<base>/.vectimus/packs` (engine/packs.hpp); only that folder
+  // is watched, never the base itself (a whole repository, and the server's own receipts).
+  for (const auto& base : {located.packs.home, located.packs.project}) {
+    if (base) add_tree(out, join_path(join_path(*base, ".vectimus"), "packs"), budget);
   }
   // `rule disable --for` keeps its state in a file of its own. (Not the whole project
   // .vectimus folder: the server's own receipts are written there.)

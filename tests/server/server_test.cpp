@@ -189,6 +189,9 @@ TEST_CASE("server: /evaluate answers the decision, with Claude Code's document")
   // The audit log has each decision, the receipts sit under the server's project.
   CHECK(eventually([&] { return s.audit().find("vectimus-destruct-001") != std::string::npos; }));
   CHECK(std::filesystem::exists(s.t.path("proj/.vectimus/receipts")));
+  // Its own receipts and logs are not policy changes: no reload (the poll runs every second).
+  std::this_thread::sleep_for(1500ms);
+  CHECK(server->stderr_text().find("policies reloaded") == std::string::npos);
 }
 
 TEST_CASE("server: /v1/hooks/<source> answers exactly what `vectimus hook` prints") {
