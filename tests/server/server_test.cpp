@@ -449,6 +449,9 @@ TEST_CASE("server: approvals hold an escalation until approved, denied or timed 
   };
 
   SECTION("approved through the API") {
+    Connection events = Connection::tcp(port);
+    events.send("GET /events HTTP/1.1\r\nHost: x\r\nX-Vectimus-API-Key: ka\r\n\r\n");
+    REQUIRE(events.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
     auto held = std::async(std::launch::async, [&] {
       return http(port, "POST", "/evaluate", key, claude_bash("./deploy prod"));
     });
@@ -463,6 +466,14 @@ TEST_CASE("server: approvals hold an escalation until approved, denied or timed 
     CHECK(r.header("x-vectimus-decision") == "allow");
     CHECK(r.body.find("approved by lead") != std::string::npos);
     CHECK(http(port, "POST", "/v1/approvals/" + id + "/deny", key).status == 409);
+    // The stream showed the held decision, the pending approval and who approved it.
+    const std::string stream = events.receive(5s, "\"state\":\"approved\"");
+    CHECK(stream.find("event: decision\ndata: {\"id\":1,") != std::string::npos);
+    CHECK(stream.find("\"decision\":\"escalate\"") != std::string::npos);
+    CHECK(stream.find("\"approval_id\":\"" + id + "\"") != std::string::npos);
+    CHECK(stream.find("event: approval\ndata: {\"id\":\"" + id + "\",\"state\":\"pending\"") !=
+          std::string::npos);
+    CHECK(stream.find("\"state\":\"approved\",\"by\":\"lead\"") != std::string::npos);
     CHECK(http(port, "POST", "/v1/approvals/apr-unknown/deny", key).status == 404);
     CHECK(eventually([&] {
       const std::string audit = s.audit();
