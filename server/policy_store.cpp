@@ -70,6 +70,12 @@ std::shared_ptr<const LoadedSet> PolicyStore::load_set() const {
       LoadedSet{engine::Engine::load(host_, std::move(locations), options), {}, 0, 0});
   set->loaded_ns = host_.now_ns ? host_.now_ns() : 0;
   if (set->engine) {
+    if (const auto& project = set->engine->locations().project) {
+      const int64_t now_s = set->loaded_ns / 1'000'000'000;
+      for (const auto& [rule, expiry] : engine::read_temp_disables(host_, *project, now_s)) {
+        if (set->expires_s == 0 || expiry < set->expires_s) set->expires_s = expiry;
+      }
+    }
     set->hash = pipeline::policy_set_hash(set->engine->packs());
     set->rules = set->engine->packs().rules.size();
     (void)set->engine->rule_index();
@@ -138,7 +144,9 @@ bool PolicyStore::poll() {
   }
   if (serving == nullptr) return false;
   std::string print = fingerprint_of(*serving);
-  if (print == old_print) return false;
+  const bool expired = serving->expires_s != 0 && host_.now_ns &&
+                       host_.now_ns() / 1'000'000'000 >= serving->expires_s;
+  if (print == old_print && !expired) return false;
   auto candidate = load_set();
   // What the new files say the set is read from (a config change may move the packs).
   print = fingerprint_of(*candidate);

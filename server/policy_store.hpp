@@ -42,6 +42,9 @@ struct LoadedSet {
   std::string hash;  // policy_set_hash; empty when the set did not load
   std::size_t rules = 0;
   int64_t loaded_ns = 0;
+  // When the first `rule disable --for` it applied runs out (Unix seconds; 0: none): the set is
+  // reloaded then, though no file changed.
+  int64_t expires_s = 0;
 };
 
 class PolicyStore {

@@ -652,3 +652,26 @@ TEST_CASE("server: a hook in client mode gets the server's answer") {
   CHECK(allowed.exit_code == 0);
   CHECK(allowed.out.empty());
 }
+
+TEST_CASE("server: a rule disabled for a while comes back on when the time is up") {
+  Sandbox s;
+  s.t.mkdir("proj/.vectimus");
+  auto server = s.start();
+  const uint16_t port = server->port();
+  CHECK(evaluate(port, claude_bash("rm -rf /")).body.find("vectimus-destruct-001") !=
+        std::string::npos);
+  const auto disabled = vectimus::testing::run_process(
+      {kBinary, "rule", "disable", "vectimus-destruct-001", "--for", "6s"}, "",
+      {s.env, s.t.path("proj")});
+  REQUIRE(disabled.exit_code == 0);
+  // Picked up by the reload (the state file changed) ...
+  CHECK(eventually([&] {
+    return evaluate(port, claude_bash("rm -rf /"))
+               .body.find("\"matched_rules\":[\"vectimus-destruct-001\"") == std::string::npos;
+  }));
+  // ... and on again once it ran out, though no file changed since.
+  CHECK(eventually([&] {
+    return evaluate(port, claude_bash("rm -rf /"))
+               .body.find("\"matched_rules\":[\"vectimus-destruct-001\"") != std::string::npos;
+  }));
+}
