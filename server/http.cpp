@@ -40,6 +40,8 @@ using UnixStream = beast::basic_stream<unix_socket>;
 
 // Events written per wake-up at most, so one subscriber's burst stays bounded.
 constexpr std::size_t kEventsPerWrite = 256;
+// The kernel's send buffer of an /events connection.
+constexpr int kStreamSendBuffer = 64 * 1024;
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
@@ -236,6 +238,11 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
     subscriber_ = std::move(subscriber);
     after_ = after;
     lowest(stream_).expires_never();
+    // A fixed send buffer bounds what the kernel holds for a subscriber too (autotuning would
+    // let a reader that stopped soak up megabytes before its writes stall and it is dropped).
+    error_code ignored;
+    lowest(stream_).socket().set_option(net::socket_base::send_buffer_size(kStreamSendBuffer),
+                                        ignored);
     out_ =
         "HTTP/1.1 200 OK\r\nServer: vectimus\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n"

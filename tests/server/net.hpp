@@ -29,7 +29,9 @@ struct HttpReply {
 // A connected socket; every read waits at most its deadline.
 class Connection {
  public:
-  static Connection tcp(uint16_t port);
+  // `receive_buffer`: SO_RCVBUF before connecting (0: the system's), for a client that reads
+  // slowly.
+  static Connection tcp(uint16_t port, int receive_buffer = 0);
   static Connection unix_socket(const std::string& path);
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&&) = delete;

@@ -675,3 +675,30 @@ TEST_CASE("server: a rule disabled for a while comes back on when the time is up
                .body.find("\"matched_rules\":[\"vectimus-destruct-001\"") != std::string::npos;
   }));
 }
+
+TEST_CASE("server: an /events subscriber that stops reading is dropped; decisions never wait") {
+  Sandbox s;
+  s.config("[receipts]\nenabled = false\n[server]\nsubscriber_queue = 10\nheartbeat_ms = 200\n");
+  auto server = s.start();
+  const uint16_t port = server->port();
+  Connection stalled = Connection::tcp(port, 1024);
+  stalled.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(stalled.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
+  // It reads nothing more while decisions keep coming, each answered (bounded by count).
+  Connection client = Connection::tcp(port);
+  int answered = 0;
+  for (int i = 0; i < 600; ++i) {
+    const HttpReply r =
+        client.request("POST", "/evaluate", {}, claude_bash("ls -la /tmp/x" + std::to_string(i)));
+    if (r.status == 200) ++answered;
+  }
+  CHECK(answered == 600);
+  // The stalled subscriber was cut off (reading now finds the end of the stream).
+  CHECK(stalled.closed_within(10s));
+  // A subscriber that reads still gets every new event.
+  Connection live = Connection::tcp(port);
+  live.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(live.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
+  evaluate(port, claude_bash("uname -a"));
+  CHECK(live.receive(5s, "uname -a").find("\"summary\":\"uname -a\"") != std::string::npos);
+}
