@@ -31,6 +31,24 @@ void path(const std::vector<std::string>& leaves, uint64_t index, uint64_t begin
   }
 }
 
+// RFC 6962 SUBPROOF(m, leaves[begin, end), whole): `whole` is true while [begin, begin + m) is
+// the old tree itself, whose root the verifier already has.
+void subproof(const std::vector<std::string>& leaves, uint64_t m, uint64_t begin, uint64_t end,
+              bool whole, std::vector<std::string>& out) {
+  if (m == end - begin) {
+    if (!whole) out.push_back(subtree_root(leaves, begin, end));
+    return;
+  }
+  const uint64_t k = split_point(end - begin);
+  if (m <= k) {
+    subproof(leaves, m, begin, begin + k, whole, out);
+    out.push_back(subtree_root(leaves, begin + k, end));
+  } else {
+    subproof(leaves, m - k, begin + k, end, false, out);
+    out.push_back(subtree_root(leaves, begin, begin + k));
+  }
+}
+
 }  // namespace
 
 std::string leaf_hash(std::string_view entry) {
@@ -115,6 +133,52 @@ bool verify_inclusion(const std::string& leaf, uint64_t index, uint64_t size,
     sn >>= 1;
   }
   return sn == 0 && r == root;
+}
+
+std::vector<std::string> consistency_proof(const std::vector<std::string>& leaves,
+                                           uint64_t old_size, uint64_t new_size) {
+  std::vector<std::string> out;
+  if (old_size == 0 || old_size >= new_size || new_size > leaves.size()) return out;
+  subproof(leaves, old_size, 0, new_size, true, out);
+  return out;
+}
+
+bool verify_consistency(uint64_t old_size, uint64_t new_size, const std::string& old_root,
+                        const std::string& new_root, const std::vector<std::string>& proof) {
+  if (old_size > new_size) return false;
+  if (old_size == new_size) return proof.empty() && old_root == new_root;
+  if (old_size == 0) return proof.empty();  // the empty tree is a prefix of every tree
+  if (proof.empty()) return false;
+  std::vector<std::string> path;
+  path.reserve(proof.size() + 1);
+  // An old tree that is a perfect subtree is not in the proof: its root stands for it.
+  if (std::has_single_bit(old_size)) path.push_back(old_root);
+  path.insert(path.end(), proof.begin(), proof.end());
+  uint64_t fn = old_size - 1;
+  uint64_t sn = new_size - 1;
+  while ((fn & 1) != 0) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  std::string fr = path.front();
+  std::string sr = path.front();
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    const std::string& c = path[i];
+    if (sn == 0) return false;
+    if ((fn & 1) != 0 || fn == sn) {
+      fr = node_hash(c, fr);
+      sr = node_hash(c, sr);
+      while ((fn & 1) == 0 && fn != 0) {
+        fn >>= 1;
+        sn >>= 1;
+      }
+    } else {
+      sr = node_hash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return fr == old_root && sr == new_root && sn == 0;
 }
 
 }  // namespace vectimus::audit

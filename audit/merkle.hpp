@@ -42,4 +42,13 @@ std::vector<std::string> inclusion_proof(const std::vector<std::string>& leaves,
 bool verify_inclusion(const std::string& leaf, uint64_t index, uint64_t size,
                       const std::vector<std::string>& proof, const std::string& root);
 
+// RFC 6962 PROOF(old_size, leaves[0, new_size)): the hashes that show the tree of `old_size`
+// leaves is a prefix of the tree of `new_size` (0 < old_size <= new_size <= leaves.size(); else
+// empty). A witness checks it before it cosigns a larger checkpoint of the same log.
+std::vector<std::string> consistency_proof(const std::vector<std::string>& leaves,
+                                           uint64_t old_size, uint64_t new_size);
+// RFC 9162 section 2.1.4.2. Equal sizes hold when the roots are equal and the proof is empty.
+bool verify_consistency(uint64_t old_size, uint64_t new_size, const std::string& old_root,
+                        const std::string& new_root, const std::vector<std::string>& proof);
+
 }  // namespace vectimus::audit

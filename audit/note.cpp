@@ -27,34 +27,59 @@ std::string checkpoint_text(const Checkpoint& c) {
   return c.origin + "\n" + std::to_string(c.size) + "\n" + base64_encode(c.root) + "\n";
 }
 
-uint32_t note_key_hash(std::string_view key_name, std::string_view public_key) {
+uint32_t note_key_hash(std::string_view key_name, std::string_view public_key, uint8_t type) {
   std::string buf(key_name);
   buf += '\n';
-  buf += '\x01';
+  buf += static_cast<char>(type);
   buf += public_key;
-  const std::string h = sha256(buf);
-  return (static_cast<uint32_t>(static_cast<unsigned char>(h[0])) << 24) |
-         (static_cast<uint32_t>(static_cast<unsigned char>(h[1])) << 16) |
-         (static_cast<uint32_t>(static_cast<unsigned char>(h[2])) << 8) |
-         static_cast<uint32_t>(static_cast<unsigned char>(h[3]));
+  return static_cast<uint32_t>(read_big_endian(std::string_view(sha256(buf)).substr(0, 4)));
+}
+
+std::string big_endian(uint64_t value, int bytes) {
+  std::string out(static_cast<std::size_t>(bytes), '\0');
+  for (int i = bytes - 1; i >= 0; --i, value >>= 8) {
+    out[static_cast<std::size_t>(i)] = static_cast<char>(value & 0xff);
+  }
+  return out;
+}
+
+uint64_t read_big_endian(std::string_view bytes) {
+  uint64_t out = 0;
+  for (const char c : bytes) out = (out << 8) | static_cast<unsigned char>(c);
+  return out;
 }
 
 std::string note_vkey(std::string_view key_name, std::string_view public_key) {
-  const uint32_t h = note_key_hash(key_name, public_key);
-  const std::string be = {static_cast<char>(h >> 24), static_cast<char>(h >> 16),
-                          static_cast<char>(h >> 8), static_cast<char>(h)};
-  return std::string(key_name) + "+" + hex(be) + "+" +
-         base64_encode("\x01" + std::string(public_key));
+  return std::string(key_name) + "+" + hex(big_endian(note_key_hash(key_name, public_key), 4)) +
+         "+" + base64_encode("\x01" + std::string(public_key));
+}
+
+Result<VerifierKey> parse_vkey(std::string_view vkey) {
+  const std::size_t first = vkey.find('+');
+  const std::size_t second = first == std::string_view::npos ? first : vkey.find('+', first + 1);
+  if (second == std::string_view::npos) {
+    return make_error("key", "`" + std::string(vkey) + "` is not a verifier key (name+hash+key)");
+  }
+  VerifierKey out;
+  out.name = std::string(vkey.substr(0, first));
+  std::string blob;
+  if (!base64_decode(vkey.substr(second + 1), blob) || blob.size() != 33 ||
+      blob[0] != static_cast<char>(kNoteSignatureType)) {
+    return make_error("key", "verifier key `" + out.name + "` is not an Ed25519 key");
+  }
+  out.public_key = blob.substr(1);
+  if (vkey.substr(first + 1, second - first - 1) !=
+      hex(big_endian(note_key_hash(out.name, out.public_key), 4))) {
+    return make_error("key", "verifier key `" + out.name + "` has the wrong key hash");
+  }
+  return out;
 }
 
 Result<std::string> sign_note(std::string_view text, std::string_view key_name,
                               const Ed25519Key& key) {
   Result<std::string> sig = ed25519_sign(key, text);
   if (!sig) return sig;
-  const uint32_t h = note_key_hash(key_name, key.public_key);
-  std::string blob = {static_cast<char>(h >> 24), static_cast<char>(h >> 16),
-                      static_cast<char>(h >> 8), static_cast<char>(h)};
-  blob += *sig;
+  std::string blob = big_endian(note_key_hash(key_name, key.public_key), 4) + *sig;
   return std::string(text) + "\n" + std::string(kDash) + std::string(key_name) + " " +
          base64_encode(blob) + "\n";
 }
@@ -81,10 +106,7 @@ Result<SignedNote> parse_note(std::string_view note) {
     }
     NoteSignature sig;
     sig.key_name = std::string(line.substr(0, space));
-    sig.key_hash = (static_cast<uint32_t>(static_cast<unsigned char>(blob[0])) << 24) |
-                   (static_cast<uint32_t>(static_cast<unsigned char>(blob[1])) << 16) |
-                   (static_cast<uint32_t>(static_cast<unsigned char>(blob[2])) << 8) |
-                   static_cast<uint32_t>(static_cast<unsigned char>(blob[3]));
+    sig.key_hash = static_cast<uint32_t>(read_big_endian(std::string_view(blob).substr(0, 4)));
     sig.signature = blob.substr(4);
     out.signatures.push_back(std::move(sig));
   }

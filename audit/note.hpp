@@ -26,9 +26,23 @@ struct Checkpoint {
 };
 
 std::string checkpoint_text(const Checkpoint& checkpoint);
-uint32_t note_key_hash(std::string_view key_name, std::string_view public_key);
+// The 4-byte key hash of signed-note: SHA-256(name || 0x0A || type || public key)[:4]; type 0x01
+// for a note signature, 0x04 for a C2SP cosignature/v1.
+inline constexpr uint8_t kNoteSignatureType = 0x01;
+inline constexpr uint8_t kCosignatureType = 0x04;
+uint32_t note_key_hash(std::string_view key_name, std::string_view public_key,
+                       uint8_t type = kNoteSignatureType);
+// `value`'s low `bytes` bytes, most significant first (the key hash, a cosignature's time).
+std::string big_endian(uint64_t value, int bytes);
+uint64_t read_big_endian(std::string_view bytes);
 // The signed-note verifier key: `<name>+<hex key hash>+<base64(0x01 || public key)>`.
 std::string note_vkey(std::string_view key_name, std::string_view public_key);
+struct VerifierKey {
+  std::string name;
+  std::string public_key;  // 32 raw bytes
+};
+// Reads a verifier key of an Ed25519 note signer (type 0x01), checking its key hash.
+Result<VerifierKey> parse_vkey(std::string_view vkey);
 Result<std::string> sign_note(std::string_view text, std::string_view key_name,
                               const Ed25519Key& key);
 

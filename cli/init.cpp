@@ -95,6 +95,10 @@ int run_init(const InitOptions& opt) {
     return kExitBadInput;
   }
   request.configure = choices->editor;
+  request.server_url = opt.server_url;
+  while (!request.server_url.empty() && request.server_url.back() == '/') {
+    request.server_url.pop_back();
+  }
   const Result<setup::InstallResult> result = setup::install(host, request);
   if (!result) {
     std::cerr << render(result.errors());
@@ -131,7 +135,9 @@ void add_init_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--ci", opt->ci,
                 "no questions; MCP servers approved only with --allow-mcp; identity type agent");
   cmd->add_flag("--allow-mcp", opt->allow_mcp, "approve every MCP server the agents configure");
-  cmd->add_option("--server-url", opt->server_url, "store [server] url: hooks ask this server");
+  cmd->add_option("--server-url", opt->server_url,
+                  "decide on this team server: Claude Code as an http hook, the others in client "
+                  "mode (deciding locally when it cannot answer); also stored as [server] url");
   cmd->add_option("--policy-dir", opt->policy_dir, "store [policies] dir");
   cmd->add_flag("--user", opt->user,
                 "write the agents' user-level files and ~/.vectimus/config.toml instead");

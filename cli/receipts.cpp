@@ -1,11 +1,15 @@
-// `vectimus receipts list|show ID|prune [--days N] [--all]|prove ID|bundle DIR`: the project's
-// receipt log (audit/tools.hpp). `--project DIR` picks the project (default: the working folder).
+// `vectimus receipts list|show ID|prune [--days N] [--all]|prove ID|bundle DIR|witness --server
+// URL`: the project's receipt log (audit/tools.hpp; the witness protocol: audit/witness.hpp).
+// `--project DIR` picks the project (default: the working folder).
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 
 #include "audit/receipt.hpp"
 #include "audit/tools.hpp"
+#include "audit/witness.hpp"
 #include "cli/commands.hpp"
+#include "client/http_client.hpp"
 
 namespace vectimus::cli {
 namespace {
@@ -16,10 +20,76 @@ struct ReceiptsOptions {
   std::string out;
   int days = -1;
   bool all = false;
+  std::string server;
+  std::string api_key;
 };
 
 int report(const Diagnostics& errors) {
   std::cerr << render(errors);
+  return kExitBadInput;
+}
+
+// Sends the project's signed head to the team server's witness (POST /v1/checkpoints): first
+// from the size this project last had cosigned (log/witnessed), and once more from the size the
+// witness says it holds (409). Keeps the cosigned head in log/witnessed.
+int witness(const Host& host, const audit::LogPaths& paths, const ReceiptsOptions& opt) {
+  const std::string witnessed = join_path(paths.log, "witnessed");
+  uint64_t old_size = 0;
+  if (FileRead last = host.fs->read(witnessed, 1 << 16); last.status == FileRead::Status::ok) {
+    if (Result<audit::SignedNote> note = audit::parse_note(last.text)) {
+      if (Result<audit::Checkpoint> cp = audit::parse_checkpoint(note->text)) old_size = cp->size;
+    }
+  }
+  std::string api_key = opt.api_key;
+  if (api_key.empty()) api_key = host.env->get("VECTIMUS_API_KEY").value_or("");
+  const std::string url = opt.server + (opt.server.ends_with("/") ? "" : "/") + "v1/checkpoints";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Result<audit::WitnessRequest> request =
+        audit::witness_request_for(host, paths.receipts, old_size);
+    if (!request) return report(request.errors());
+    client::Request req;
+    req.method = "POST";
+    req.url = url;
+    req.body = audit::format_witness_request(*request);
+    req.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+    req.headers.push_back({"X-Vectimus-Log-Key", request->log_key});
+    if (!api_key.empty()) req.headers.push_back({"X-Vectimus-API-Key", api_key});
+    const client::HttpResult got = client::request(req, {});
+    if (!got) {
+      std::cerr << "error: the witness at " << opt.server
+                << " cannot be reached: " << got.error().message << '\n';
+      return kExitBadInput;
+    }
+    const client::Response& r = got.response();
+    if (r.status == 409 && r.header("Content-Type") == "text/x.tlog.size" && attempt == 0) {
+      uint64_t held = 0;
+      const std::string_view body = r.body;
+      const auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), held);
+      if (ec == std::errc() && (ptr == body.data() + body.size() || *ptr == '\n')) {
+        old_size = held;  // witness_request_for refuses a size past our head: a rollback
+        continue;
+      }
+    }
+    if (r.status != 200) {
+      std::cerr << "error: the witness refused the log head (HTTP " << r.status << "): " << r.body
+                << (r.body.ends_with("\n") ? "" : "\n");
+      return kExitBadInput;
+    }
+    Result<audit::SignedNote> cosigned = audit::parse_note(request->checkpoint + r.body);
+    if (!cosigned || cosigned->signatures.size() < 2) {
+      std::cerr << "error: the witness answered something that is not a cosignature\n";
+      return kExitBadInput;
+    }
+    if (IoStatus s = host.fs->replace(witnessed, request->checkpoint + r.body, 0644); !s.ok()) {
+      std::cerr << "error: " << s.error << '\n';
+      return kExitBadInput;
+    }
+    const audit::Checkpoint cp = *audit::parse_checkpoint(cosigned->text);
+    std::cout << "cosigned by " << cosigned->signatures.back().key_name << " at size " << cp.size
+              << " (kept in " << witnessed << ")\n";
+    return kExitOk;
+  }
+  std::cerr << "error: the witness kept asking for another size\n";
   return kExitBadInput;
 }
 
@@ -60,6 +130,7 @@ int run(const std::string& what, const ReceiptsOptions& opt) {
     std::cout << "pruned " << *n << " receipt files; their leaves stay in the log\n";
     return kExitOk;
   }
+  if (what == "witness") return witness(host, paths, opt);
   if (what == "prove") {
     Result<std::string> proof = audit::prove_receipt(host, paths, opt.id);
     if (!proof) return report(proof.errors());
@@ -102,6 +173,10 @@ void add_receipts_command(CLI::App& app, int& exit_code) {
   add("bundle", "Write an auditor's bundle folder")
       ->add_option("dir", opt->out, "the new folder")
       ->required();
+  auto* witness = add("witness", "Have the team server witness (cosign) the log's signed head");
+  witness->add_option("--server", opt->server, "the server's URL, e.g. http://127.0.0.1:8420")
+      ->required();
+  witness->add_option("--api-key", opt->api_key, "its API key (default: VECTIMUS_API_KEY)");
 }
 
 }  // namespace vectimus::cli

@@ -144,6 +144,7 @@ std::string json(const View& v) {
   for (const setup::AgentStatus& a : v.agents) {
     w.begin_object().key("agent").value(a.agent->name).key("configured").value(a.configured);
     w.key("level").value(a.level).key("file").value(a.file).key("command").value(a.command);
+    if (!a.server.empty()) w.key("server").value(a.server).key("http_hook").value(a.http);
     w.key("can_run").value(a.can_run).key("problems").begin_array();
     for (const std::string& p : a.problems) w.value(p);
     w.end_array().end_object();
@@ -190,6 +191,14 @@ std::string text(const View& v, bool colour) {
     agents.add({Cell(a.agent->name), Cell(a.level), hook, Cell(problems)});
   }
   out += agents.render(colour);
+  for (const setup::AgentStatus& a : v.agents) {
+    if (a.server.empty()) continue;
+    out += std::string(a.agent->name) + ": " +
+           (a.http ? "decided by the server " + a.server + " (http hook)"
+                   : "asks the server " + a.server +
+                         " first, decides locally when it cannot (client mode)") +
+           "\n";
+  }
   if (!v.config_error.empty()) out += "\nthe config or packs do not load:\n" + v.config_error;
   out += "\nmode: " +
          std::string(v.observe ? "observe (calls are logged, never blocked)" : "enforce") + "\n\n";

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "engine/config_schema.hpp"
+#include "support/text.hpp"
 
 namespace vectimus::engine {
 namespace {
@@ -277,14 +278,6 @@ uint32_t first_line_in(const toml::node& node) {
 
 bool blank(std::string_view line) {
   return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-std::string splice(std::string_view text, std::size_t begin, std::size_t end,
-                   std::string_view with) {
-  std::string out(text.substr(0, begin));
-  out += with;
-  out += text.substr(end);
-  return out;
 }
 
 // Inserts the line `line_text` after line `after` (0: at the top).

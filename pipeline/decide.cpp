@@ -45,6 +45,20 @@ std::string disable_hint(const engine::Engine& engine, const std::vector<std::st
          "everywhere) or `vectimus rule enforce <id> --level escalate`\n";
 }
 
+}  // namespace
+
+std::vector<std::string> Outcome::matched_rule_ids() const {
+  std::vector<std::string> ids;
+  if (!decision || engine == nullptr) return ids;
+  for (const auto& m : decision->matches) {
+    const std::string id(engine->packs().rules[m.rule].id);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  return ids;
+}
+
+namespace {
+
 // The body without the whitespace around it (a server may end its document with a newline).
 std::string_view trimmed(std::string_view s) {
   const std::size_t first = s.find_first_not_of(" \t\r\n");
@@ -64,19 +78,61 @@ std::chrono::seconds env_timeout(const Environment& env) {
   return std::chrono::seconds(value);
 }
 
-}  // namespace
-
-std::vector<std::string> Outcome::matched_rule_ids() const {
-  std::vector<std::string> ids;
-  if (!decision || engine == nullptr) return ids;
-  for (const auto& m : decision->matches) {
-    const std::string id(engine->packs().rules[m.rule].id);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+// Client mode: the server's answer for `event`, or nullopt to decide locally (`note` then says
+// why, when a server was configured).
+std::optional<Outcome> ask_server(const Host& host, const SessionOptions& options,
+                                  std::string_view source, std::string_view bytes,
+                                  const normalise::Event& event,
+                                  const Result<engine::Engine>& engine, std::string& note) {
+  const engine::Config* config = engine ? &engine->config() : nullptr;
+  ServerTarget target;
+  if (options.server_url) {
+    target.url = *options.server_url;
+  } else if (config && config->server_url) {
+    target.url = *config->server_url;
+  } else if (!config) {  // the config did not load: the variable still names a server
+    target.url = host.env->get("VECTIMUS_SERVER_URL").value_or("");
   }
-  return ids;
+  if (target.url.empty()) return std::nullopt;
+  if (config) {
+    target.api_key = config->server_api_key;
+    target.timeout = std::chrono::seconds(config->server_timeout);
+  } else {
+    target.api_key = host.env->get("VECTIMUS_API_KEY");
+    target.timeout = env_timeout(*host.env);
+  }
+  if (target.api_key && target.api_key->empty()) target.api_key.reset();
+  const ServerReply reply = options.ask_server(target, source, bytes);
+  const auto local = [&](const std::string& why) -> std::optional<Outcome> {
+    note = "vectimus: server " + target.url + " " + why + ": decided locally\n";
+    return std::nullopt;
+  };
+  if (reply.error) return local("could not answer: " + *reply.error);
+  if (reply.status != 200) return local("answered with status " + std::to_string(reply.status));
+  Outcome out;
+  out.stage = Stage::remote;
+  out.dialect = event.dialect;
+  const std::string_view body = trimmed(reply.body);
+  if (body.empty()) {
+    // An empty 200 is an allow only when it says so: a proxy or another service on that port
+    // answering an empty 200 must not let the call through.
+    if (reply.decision != "allow") {
+      return local("answered an empty 200 without `X-Vectimus-Decision: allow`");
+    }
+    out.verdict = engine::Verdict::allow;
+    return out;
+  }
+  std::string why;
+  const std::optional<engine::Verdict> verdict =
+      check_answer(event.dialect, event.permission_mode, body, why);
+  if (!verdict) {
+    return local("answered something " + std::string(normalise::dialect_name(event.dialect)) +
+                 " would not accept (" + why + ")");
+  }
+  out.verdict = *verdict;
+  out.answer.out = std::string(body) + "\n";
+  return out;
 }
-
-namespace {
 
 // Decides `event` with `engine`; `load_project` says which project a load failure belongs to
 // (for its evidence).
@@ -111,15 +167,13 @@ Outcome decide_event(normalise::Event event, const Result<engine::Engine>& engin
   return out;
 }
 
-// The shared path of Session::decide_payload and decide_payload_with: read, pick the engine,
-// (client mode) ask the server, else decide, leave the evidence, answer; every failure denies.
-// `pick(event)` is the engine for the event; `ask(event, engine, note)` is a server's outcome or
-// nullopt to decide here (`note` then says why, for stderr); `load_project(event)` the project a
-// load failure belongs to.
-template <typename Pick, typename Ask, typename LoadProject>
+// The shared path of Session::decide_payload and decide_payload_with: read, decide, leave the
+// evidence, answer; every failure denies. `pick` chooses the event's engine; `remote` may answer
+// in its place (client mode: an Outcome, or nullopt and a note for stderr).
+template <typename Pick, typename LoadProject, typename Remote>
 Outcome decide_bytes(const Host& host, std::string_view source, std::string_view bytes,
-                     const DecideOptions& options, const Pick& pick, const Ask& ask,
-                     const LoadProject& load_project) {
+                     const DecideOptions& options, const Pick& pick,
+                     const LoadProject& load_project, const Remote& remote) {
   normalise::Dialect dialect = normalise::Dialect::unknown;
   if (auto tool = normalise::parse_source_tool(source)) {
     dialect = normalise::fallback_dialect(*tool);
@@ -147,8 +201,8 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
         // One engine (config and packs) per call, for the server URL and the local decision.
         const Result<engine::Engine>& engine = pick(payload.event);
         std::string note;
-        if (std::optional<Outcome> remote = ask(payload.event, engine, note)) {
-          return std::move(*remote);  // the server wrote the evidence of its decision
+        if (std::optional<Outcome> answered = remote(payload.event, engine, note)) {
+          return std::move(*answered);  // the server wrote the evidence of its decision
         }
         out = decide_event(std::move(payload.event), engine, load_project);
         out.human = note + out.human;
@@ -182,60 +236,6 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
 Session::Session(Host host, const SessionOptions& options)
     : engines_(std::move(host), engine_options(options)), options_(options) {}
 
-std::optional<Outcome> Session::ask_server(std::string_view source, std::string_view bytes,
-                                           const normalise::Event& event,
-                                           const Result<engine::Engine>& engine,
-                                           std::string& note) {
-  const engine::Config* config = engine ? &engine->config() : nullptr;
-  ServerTarget target;
-  if (options_.server_url) {
-    target.url = *options_.server_url;
-  } else if (config && config->server_url) {
-    target.url = *config->server_url;
-  } else if (!config) {  // the config did not load: the variable still names a server
-    target.url = host().env->get("VECTIMUS_SERVER_URL").value_or("");
-  }
-  if (target.url.empty()) return std::nullopt;
-  if (config) {
-    target.api_key = config->server_api_key;
-    target.timeout = std::chrono::seconds(config->server_timeout);
-  } else {
-    target.api_key = host().env->get("VECTIMUS_API_KEY");
-    target.timeout = env_timeout(*host().env);
-  }
-  if (target.api_key && target.api_key->empty()) target.api_key.reset();
-  const ServerReply reply = options_.ask_server(target, source, bytes);
-  const auto local = [&](const std::string& why) -> std::optional<Outcome> {
-    note = "vectimus: server " + target.url + " " + why + ": decided locally\n";
-    return std::nullopt;
-  };
-  if (reply.error) return local("could not answer: " + *reply.error);
-  if (reply.status != 200) return local("answered with status " + std::to_string(reply.status));
-  Outcome out;
-  out.stage = Stage::remote;
-  out.dialect = event.dialect;
-  const std::string_view body = trimmed(reply.body);
-  if (body.empty()) {
-    // An empty 200 is an allow only when it says so: a proxy or another service on that port
-    // answering an empty 200 must not let the call through.
-    if (reply.decision != "allow") {
-      return local("answered an empty 200 without `X-Vectimus-Decision: allow`");
-    }
-    out.verdict = engine::Verdict::allow;
-    return out;
-  }
-  std::string why;
-  const std::optional<engine::Verdict> verdict =
-      check_answer(event.dialect, event.permission_mode, body, why);
-  if (!verdict) {
-    return local("answered something " + std::string(normalise::dialect_name(event.dialect)) +
-                 " would not accept (" + why + ")");
-  }
-  out.verdict = *verdict;
-  out.answer.out = std::string(body) + "\n";
-  return out;
-}
-
 Outcome Session::decide_payload(std::string_view source, std::string_view bytes) {
   DecideOptions options;
   options.leave_evidence = options_.leave_evidence;
@@ -244,13 +244,13 @@ Outcome Session::decide_payload(std::string_view source, std::string_view bytes)
       [this](const normalise::Event& event) -> const Result<engine::Engine>& {
         return engines_.engine_for(event.cwd);
       },
+      [this](const normalise::Event& event) {
+        return engine::locate(host(), event.cwd, options_.policy_dir).project;
+      },
       [this, source, bytes](const normalise::Event& event, const Result<engine::Engine>& engine,
                             std::string& note) -> std::optional<Outcome> {
         if (!options_.ask_server) return std::nullopt;
-        return ask_server(source, bytes, event, engine, note);
-      },
-      [this](const normalise::Event& event) {
-        return engine::locate(host(), event.cwd, options_.policy_dir).project;
+        return ask_server(host(), options_, source, bytes, event, engine, note);
       });
 }
 
@@ -260,9 +260,9 @@ Outcome decide_payload_with(const Host& host, const Result<engine::Engine>& engi
   return decide_bytes(
       host, source, bytes, options,
       [&engine](const normalise::Event&) -> const Result<engine::Engine>& { return engine; },
+      [&options](const normalise::Event&) { return options.project; },
       [](const normalise::Event&, const Result<engine::Engine>&,
-         std::string&) -> std::optional<Outcome> { return std::nullopt; },
-      [&options](const normalise::Event&) { return options.project; });
+         std::string&) -> std::optional<Outcome> { return std::nullopt; });
 }
 
 }  // namespace vectimus::pipeline

@@ -129,11 +129,6 @@ class Session {
  private:
   engine::Session engines_;
   SessionOptions options_;
-  // Client mode: the server's answer for the event, or nullopt (and `note` says why when a
-  // server was configured) to decide locally.
-  std::optional<Outcome> ask_server(std::string_view source, std::string_view bytes,
-                                    const normalise::Event& event,
-                                    const Result<engine::Engine>& engine, std::string& note);
 };
 
 }  // namespace vectimus::pipeline

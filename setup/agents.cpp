@@ -33,7 +33,12 @@ constexpr AgentSpec kAgents[] = {
      "",
      "",
      R"({"matcher":"*","hooks":[{"type":"command","command":"{cmd}","onFailure":"block"}]})",
-     "2.1.295"},
+     "2.1.295",
+     R"({"matcher":"*","hooks":[{"type":"http","url":"{url}","headers":{"X-Vectimus-API-Key":)"
+     R"("$VECTIMUS_API_KEY"},"allowedEnvVars":["VECTIMUS_API_KEY"],"timeout":30}]})",
+     R"({"matcher":"*","hooks":[{"type":"http","url":"{url}","headers":{"X-Vectimus-API-Key":)"
+     R"("$VECTIMUS_API_KEY"},"allowedEnvVars":["VECTIMUS_API_KEY"],"timeout":30,)"
+     R"("onFailure":"block"}]})"},
     {"cursor",
      "Cursor",
      "cursor-agent",
@@ -68,7 +73,13 @@ constexpr AgentSpec kAgents[] = {
      R"({"matcher":"*","hooks":[{"name":"vectimus","type":"command","command":"{cmd}","timeout":5000}]})",
      "Gemini CLI ignores project hooks in a folder it does not trust: trust this folder when "
      "it asks (kept in ~/.gemini/trustedFolders.json)",
-     ""},
+     "",
+     "",
+     "",
+     "",
+     // Client mode waits for the server (5 s by default) before deciding locally: a hook past
+     // Gemini's timeout lets the call run.
+     R"({"matcher":"*","hooks":[{"name":"vectimus","type":"command","command":"{cmd}","timeout":20000}]})"},
     {"codex",
      "Codex CLI",
      "codex",
@@ -122,6 +133,29 @@ std::vector<std::string> words(std::string_view command) {
   return out;
 }
 
+// `s` as one shell word: as is when it is plain, else single-quoted.
+std::string shell_word(std::string_view s) {
+  if (plain_shell_word(s)) return std::string(s);
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// `text` with each `{key}` replaced by `value`, JSON-escaped (the templates are JSON).
+std::string substitute(std::string_view text, std::string_view key, std::string_view value) {
+  std::string escaped;
+  append_json_string(escaped, value);
+  escaped = escaped.substr(1, escaped.size() - 2);  // without its quotes
+  std::string out;
+  for (std::size_t at = text.find(key); at != std::string_view::npos; at = text.find(key)) {
+    out += text.substr(0, at);
+    out += escaped;
+    text.remove_prefix(at + key.size());
+  }
+  out += text;
+  return out;
+}
+
 bool is_directory_of(const Host& host, const std::string& path) {
   return !path.empty() && host.fs->is_directory(path);
 }
@@ -139,31 +173,47 @@ const AgentSpec* find_agent(std::string_view name) {
   return nullptr;
 }
 
-std::string hook_command(std::string_view binary, const AgentSpec& agent) {
-  std::string bin;
-  if (plain_shell_word(binary)) {
-    bin = binary;
-  } else {
-    bin = "'";
-    for (const char c : binary) bin += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    bin += "'";
-  }
-  return bin + " hook --source " + std::string(agent.name);
+std::string hook_command(std::string_view binary, const AgentSpec& agent,
+                         std::string_view server_url) {
+  std::string out = shell_word(binary) + " hook --source " + std::string(agent.name);
+  if (!server_url.empty()) out += " --server-url " + shell_word(server_url);
+  return out;
 }
 
-std::string hook_entry(const AgentSpec& agent, std::string_view command, bool newer) {
-  std::string escaped;
-  append_json_string(escaped, command);
-  escaped = escaped.substr(1, escaped.size() - 2);  // without its quotes
-  std::string out;
+std::string server_hook_url(std::string_view server_url, const AgentSpec& agent) {
+  while (!server_url.empty() && server_url.back() == '/') server_url.remove_suffix(1);
+  return std::string(server_url) + "/v1/hooks/" + std::string(agent.name);
+}
+
+std::string hook_entry(const AgentSpec& agent, std::string_view command, bool newer,
+                       std::string_view server_url) {
   std::string_view rest = newer && !agent.newer_entry.empty() ? agent.newer_entry : agent.entry;
-  for (std::size_t at = rest.find("{cmd}"); at != std::string_view::npos; at = rest.find("{cmd}")) {
-    out += rest.substr(0, at);
-    out += escaped;
-    rest.remove_prefix(at + 5);
+  if (!server_url.empty() && !agent.server_entry.empty()) {
+    rest =
+        newer && !agent.server_newer_entry.empty() ? agent.server_newer_entry : agent.server_entry;
   }
-  out += rest;
-  return out;
+  std::string out = rest.find("{url}") != std::string_view::npos
+                        ? substitute(rest, "{url}", server_hook_url(server_url, agent))
+                        : std::string(rest);
+  return substitute(out, "{cmd}", command);
+}
+
+bool posts_to_server(const AgentSpec& agent) {
+  return agent.server_entry.find("{url}") != std::string_view::npos;
+}
+
+std::string entry_key(const AgentSpec& agent, std::string_view command,
+                      std::string_view server_url) {
+  if (!server_url.empty() && posts_to_server(agent)) {
+    return server_hook_url(server_url, agent);
+  }
+  return std::string(command);
+}
+
+bool is_our_hook_url(std::string_view text, const AgentSpec& agent) {
+  if (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0) return false;
+  const std::string tail = "/v1/hooks/" + std::string(agent.name);
+  return text.size() > tail.size() && text.substr(text.size() - tail.size()) == tail;
 }
 
 bool version_at_least(std::string_view text, std::string_view since) {
@@ -212,7 +262,7 @@ bool is_our_entry(const JsonNode& element, const AgentSpec& agent) {
   std::vector<std::string> strings;
   collect_strings(element, strings);
   for (const std::string& s : strings) {
-    if (runs_our_hook(s, agent)) return true;
+    if (runs_our_hook(s, agent) || is_our_hook_url(s, agent)) return true;
   }
   return false;
 }
@@ -228,7 +278,7 @@ std::vector<std::string> our_commands(const JsonNode& root, const AgentSpec& age
     std::vector<std::string> strings;
     collect_strings(item, strings);
     for (const std::string& s : strings) {
-      if (runs_our_hook(s, agent)) {
+      if (runs_our_hook(s, agent) || is_our_hook_url(s, agent)) {
         out.push_back(s);
         break;  // Copilot's entry repeats the command for bash and powershell
       }

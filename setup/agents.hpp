@@ -34,24 +34,45 @@ struct AgentSpec {
   // 2.1.295 added `onFailure: "block"`; an unknown key can invalidate an older one's settings).
   std::string_view newer_entry;
   std::string_view newer_since;
+  // With a team server (`init --server-url`): the entry to write instead, `{url}` standing for
+  // the agent's hook endpoint on the server (`<url>/v1/hooks/<name>`), and its form for the
+  // newer version; empty: `entry` with the client-mode command (hook_command).
+  std::string_view server_entry;
+  std::string_view server_newer_entry;
 };
 
 std::span<const AgentSpec> agents();
 const AgentSpec* find_agent(std::string_view name);
 
-// `<binary> hook --source <agent>`, the binary quoted for the shell when it needs to be.
-std::string hook_command(std::string_view binary, const AgentSpec& agent);
+// `<binary> hook --source <agent>`, the binary quoted for the shell when it needs to be; with a
+// server URL, `... --server-url <url>` (client mode: the hook asks the server, and decides
+// locally when it cannot).
+std::string hook_command(std::string_view binary, const AgentSpec& agent,
+                         std::string_view server_url = {});
+// `<server_url>/v1/hooks/<agent>`, for agents wired to the server directly (Claude Code's http
+// hook).
+std::string server_hook_url(std::string_view server_url, const AgentSpec& agent);
 // Our entry for `agent` with `command` in it, as compact JSON; `newer`: the agent's newer_entry.
-std::string hook_entry(const AgentSpec& agent, std::string_view command, bool newer = false);
+// With `server_url`, the agent's server_entry when it has one (`command` is then unused).
+std::string hook_entry(const AgentSpec& agent, std::string_view command, bool newer = false,
+                       std::string_view server_url = {});
+// True when the agent's server entry makes the agent post to the server itself (`{url}`).
+bool posts_to_server(const AgentSpec& agent);
+// What identifies our entry in the hook file: the URL of a server_entry, else the command.
+std::string entry_key(const AgentSpec& agent, std::string_view command,
+                      std::string_view server_url);
 // True when the first `N.N.N` in `version_output` (what `<program> --version` printed) is at
 // least `since`; false when there is none.
 bool version_at_least(std::string_view version_output, std::string_view since);
 
 // True when `command` runs a `vectimus` binary as `hook --source <agent>`.
 bool runs_our_hook(std::string_view command, const AgentSpec& agent);
-// True when an element of the hook array is ours: one of its strings runs our hook.
+// True when `text` is a server's hook endpoint for `agent` (http(s)://…/v1/hooks/<agent>).
+bool is_our_hook_url(std::string_view text, const AgentSpec& agent);
+// True when an element of the hook array is ours: one of its strings runs our hook or is our
+// server's hook endpoint.
 bool is_our_entry(const JsonNode& element, const AgentSpec& agent);
-// The hook commands of our entries in `root` (the parse of a hook file), in order.
+// The hook commands (or server URLs) of our entries in `root` (a hook file's parse), in order.
 std::vector<std::string> our_commands(const JsonNode& root, const AgentSpec& agent);
 // The first word of a hook command (quotes removed): the binary it runs.
 std::string command_binary(std::string_view command);

@@ -94,6 +94,23 @@ Result<PlannedFile> plan_hook(const AgentSpec& agent, const std::string& path,
   return plan;
 }
 
+// What the user should know about an agent wired to the server directly (Claude Code's http
+// hook): the key it sends, and whether a server it cannot reach stops the call.
+std::string server_note(const AgentSpec& agent, bool newer, const std::string& server_url) {
+  std::string note = std::string(agent.display) + " posts each tool call to " +
+                     server_hook_url(server_url, agent) +
+                     " itself (an http hook), with the API key from $VECTIMUS_API_KEY in its "
+                     "environment: set it there";
+  if (!newer) {
+    note += ". This " + std::string(agent.display) + " is older than " +
+            std::string(agent.newer_since) +
+            " (or was not found), so a server that cannot be reached, times out or answers an "
+            "error lets the call run: update it and run `vectimus init --server-url` again to "
+            "add `onFailure: \"block\"`";
+  }
+  return note;
+}
+
 std::string backup_name(const std::string& root, const std::string& path) {
   std::string rel = path.rfind(root + "/", 0) == 0 ? path.substr(root.size() + 1) : path;
   std::replace(rel.begin(), rel.end(), '/', '%');
@@ -168,18 +185,23 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
 
   // 1. Plan every file; any error stops here, before anything is written.
   std::vector<PlannedFile> plans;
+  std::vector<std::string> server_notes;
   for (const AgentSpec* agent : request.agents) {
     const std::string path = hook_file(*agent, request.root, request.user);
     Result<std::optional<std::string>> current = read_text(host, path);
     if (!current) return std::move(current).take_errors();
-    const std::string command = hook_command(request.binary, *agent);
+    const std::string command = hook_command(request.binary, *agent, request.server_url);
     const auto version = request.versions.find(std::string(agent->name));
     const bool newer = !agent->newer_since.empty() && version != request.versions.end() &&
                        version_at_least(version->second, agent->newer_since);
     Result<PlannedFile> plan =
-        plan_hook(*agent, path, std::move(*current), command, hook_entry(*agent, command, newer));
+        plan_hook(*agent, path, std::move(*current), entry_key(*agent, command, request.server_url),
+                  hook_entry(*agent, command, newer, request.server_url));
     if (!plan) return std::move(plan).take_errors();
     plans.push_back(std::move(*plan));
+    if (!request.server_url.empty() && posts_to_server(*agent)) {
+      server_notes.push_back(server_note(*agent, newer, request.server_url));
+    }
   }
   // An agent's hooks feature switched off in its own config is turned on, in place.
   for (const AgentSpec* agent : request.agents) {
@@ -281,6 +303,7 @@ Result<InstallResult> install(const Host& host, const InstallRequest& request) {
   if (IoStatus s = write_record(host, record_path(state), *record); !s.ok()) {
     return io_failure("cannot write the setup record", s);
   }
+  result.todo.insert(result.todo.end(), server_notes.begin(), server_notes.end());
   return result;
 }
 

@@ -35,6 +35,9 @@ struct InstallRequest {
   // What `<program> --version` printed, by agent name, for agents whose entry depends on it
   // (AgentSpec::newer_entry); an agent missing here gets the entry every version accepts.
   std::map<std::string, std::string> versions;
+  // A team server: agents with a server_entry are wired to it directly, the others run the hook
+  // in client mode (`hook --server-url`). Empty: the local hook.
+  std::string server_url;
 };
 
 struct FileOutcome {

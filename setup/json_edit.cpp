@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/json_writer.hpp"
+#include "support/text.hpp"
 
 namespace vectimus::setup {
 namespace {
@@ -81,14 +82,6 @@ std::string pretty_of(std::string_view compact, const Style& style, const std::s
   if (!node) return std::string(compact);  // our own templates always parse
   std::string out;
   pretty(*node, compact, style, indent, out);
-  return out;
-}
-
-std::string splice(std::string_view text, std::size_t begin, std::size_t end,
-                   std::string_view with) {
-  std::string out(text.substr(0, begin));
-  out += with;
-  out += text.substr(end);
   return out;
 }
 

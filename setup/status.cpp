@@ -142,6 +142,19 @@ void codex_switches(const Host& host, const StatusPlaces& p, AgentStatus& s) {
   if (!trusted) s.problems.push_back("Codex does not trust the project " + p.project);
 }
 
+// The value of `--server-url` in a hook command, or "".
+std::string server_of(const std::string& command) {
+  const std::string flag = "--server-url ";
+  const std::size_t at = command.find(flag);
+  if (at == std::string::npos) return "";
+  std::string rest = command.substr(at + flag.size());
+  if (!rest.empty() && rest.front() == '\'') {
+    const std::size_t end = rest.find('\'', 1);
+    return rest.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+  }
+  return rest.substr(0, rest.find(' '));
+}
+
 using Switches = void (*)(const Host&, const StatusPlaces&, AgentStatus&);
 struct AgentSwitches {
   std::string_view agent;
@@ -178,8 +191,13 @@ std::vector<AgentStatus> agent_statuses(const Host& host, const StatusPlaces& pl
       break;
     }
     if (s.configured) {
-      const std::string bin = command_binary(s.command);
-      if (bin.empty() || bin[0] != '/' || ::access(bin.c_str(), X_OK) != 0) {
+      // An http entry (the agent posts to the team server itself) runs no binary.
+      const bool http = is_our_hook_url(s.command, agent);
+      s.http = http;
+      s.server = http ? s.command.substr(0, s.command.size() - agent.name.size() - 10)
+                      : server_of(s.command);
+      const std::string bin = http ? std::string() : command_binary(s.command);
+      if (!http && (bin.empty() || bin[0] != '/' || ::access(bin.c_str(), X_OK) != 0)) {
         s.problems.push_back("the hook's binary `" + bin +
                              "` is missing or not executable: run "
                              "`vectimus init` again");

@@ -15,9 +15,13 @@ namespace vectimus::setup {
 
 struct AgentStatus {
   const AgentSpec* agent = nullptr;
-  std::string level;  // "project", "user", or "" when not configured
-  std::string file;   // the hook file holding our entry
-  std::string command;
+  std::string level;    // "project", "user", or "" when not configured
+  std::string file;     // the hook file holding our entry
+  std::string command;  // the hook command, or the server URL of an http entry
+  // The team server the hook uses: the http entry's server, or `--server-url` in the command;
+  // empty: decided locally (or by `[server] url` in the config).
+  std::string server;
+  bool http = false;  // the agent posts to the server itself (no command, no local fallback)
   bool configured = false;
   bool can_run = false;               // configured, binary runs, no switch against it
   std::vector<std::string> problems;  // why it will not run

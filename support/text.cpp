@@ -39,4 +39,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string splice(std::string_view text, std::size_t begin, std::size_t end,
+                   std::string_view with) {
+  std::string out(text.substr(0, begin));
+  out += with;
+  out += text.substr(end);
+  return out;
+}
+
 }  // namespace vectimus

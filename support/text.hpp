@@ -1,5 +1,5 @@
 // Small text helpers shared by the parsers (Cedar string escapes, shell ANSI-C quoting, JSON)
-// and by the commands that suggest a name for a typo.
+// by the commands that suggest a name for a typo, and by the editors of users' files.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +19,11 @@ constexpr int hex_value(char c) {
 
 // Appends the UTF-8 encoding of one scalar value.
 void append_utf8(std::string& out, uint32_t cp);
+
+// `text` with the bytes [begin, end) replaced by `with`: how the config and agent-file editors
+// change one value and leave every other byte of the user's file as it was.
+std::string splice(std::string_view text, std::size_t begin, std::size_t end,
+                   std::string_view with);
 
 // Levenshtein distance (insertions, deletions, substitutions; bytes).
 std::size_t edit_distance(std::string_view a, std::string_view b);

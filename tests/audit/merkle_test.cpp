@@ -75,3 +75,75 @@ TEST_CASE("Inclusion proofs verify for every index and size, and only there", "[
     }
   }
 }
+
+namespace {
+
+std::vector<std::string> from_hex(std::initializer_list<const char*> items) {
+  std::vector<std::string> out;
+  for (const char* h : items) {
+    std::string raw;
+    for (std::size_t i = 0; h[i] != '\0'; i += 2) {
+      raw += static_cast<char>(std::stoi(std::string(h + i, 2), nullptr, 16));
+    }
+    out.push_back(raw);
+  }
+  return out;
+}
+
+std::vector<std::string> numbered_leaves(int n, int fork_at = -1) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(leaf_hash("entry " + std::to_string(i) + (i == fork_at ? " forked" : "")));
+  }
+  return out;
+}
+
+std::vector<std::string> prefix(const std::vector<std::string>& leaves, uint64_t n) {
+  return {leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(n)};
+}
+
+}  // namespace
+
+TEST_CASE("consistency proofs match the certificate-transparency test vectors", "[audit][merkle]") {
+  const std::vector<std::string> leaves = ct_leaves();
+  CHECK(consistency_proof(leaves, 1, 1).empty());
+  CHECK(consistency_proof(leaves, 1, 8) ==
+        from_hex({"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                  "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                  "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}));
+  CHECK(consistency_proof(leaves, 6, 8) ==
+        from_hex({"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                  "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                  "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}));
+  CHECK(consistency_proof(leaves, 2, 5) ==
+        from_hex({"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                  "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}));
+}
+
+TEST_CASE("every consistency proof of small trees verifies, and no other does", "[audit][merkle]") {
+  const std::vector<std::string> leaves = numbered_leaves(20);
+  for (uint64_t n = 1; n <= leaves.size(); ++n) {
+    const std::string new_root = merkle_root(prefix(leaves, n));
+    for (uint64_t m = 1; m <= n; ++m) {
+      const std::string old_root = merkle_root(prefix(leaves, m));
+      const std::vector<std::string> proof = consistency_proof(leaves, m, n);
+      INFO("old " << m << " new " << n);
+      CHECK(verify_consistency(m, n, old_root, new_root, proof));
+      // A log that rewrote any leaf below m (a fork) cannot show consistency with it.
+      const std::vector<std::string> forked =
+          numbered_leaves(static_cast<int>(n), static_cast<int>((m - 1) / 2));
+      CHECK_FALSE(
+          verify_consistency(m, n, old_root, merkle_root(forked), consistency_proof(forked, m, n)));
+      if (!proof.empty()) {
+        std::vector<std::string> tampered = proof;
+        tampered.back()[0] = static_cast<char>(tampered.back()[0] ^ 1);
+        CHECK_FALSE(verify_consistency(m, n, old_root, new_root, tampered));
+        std::vector<std::string> shorter(proof.begin(), proof.end() - 1);
+        CHECK_FALSE(verify_consistency(m, n, old_root, new_root, shorter));
+      }
+    }
+  }
+  // A larger old size than new (a rollback) never verifies.
+  CHECK_FALSE(
+      verify_consistency(5, 4, merkle_root(prefix(leaves, 5)), merkle_root(prefix(leaves, 4)), {}));
+}

@@ -2,13 +2,14 @@
 // (peer.js) on 127.0.0.1. A valid answer from the server is printed as it came; every bad
 // answer (garbage, wrong shape, 500, cut short, too slow, an empty 200 that does not say allow),
 // a stopped server and a failed TLS check are decided locally, say so on stderr, and never let
-// through a call the local policies deny.
+// through a call the local policies deny. Last, the same against the real `vectimus server start`.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
 #include "tests/cli/process.hpp"
 #include "tests/client/peer.hpp"
+#include "tests/server/net.hpp"
 
 using namespace vectimus::testing;
 
@@ -192,4 +193,44 @@ TEST_CASE("without a server URL the hook asks no one", "[client][hook]") {
   CHECK(without_receipt_ids(r.out) == local_deny);
   CHECK(r.err.find("server") == std::string::npos);
   CHECK(read_text(log).empty());
+}
+
+TEST_CASE("client mode against a running `vectimus server start`", "[client][hook][server]") {
+  const Place place;
+  const std::string server_dir = place.dir + "/server";
+  std::filesystem::create_directories(server_dir + "/home");
+  const std::string local_deny = place.local("rm -rf /");
+  REQUIRE(local_deny.find("vectimus-destruct-001") != std::string::npos);
+  std::filesystem::remove_all(place.home + "/.vectimus");  // the local run's evidence
+  ServerProcess server(
+      {kBinary, "server", "start", "--port", "0"},
+      {"HOME=" + server_dir + "/home", "PATH=/usr/bin:/bin", "VECTIMUS_API_KEY=team-key"},
+      server_dir);
+  REQUIRE(server.port() != 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  const std::vector<std::string> env{"VECTIMUS_SERVER_URL=" + url, "VECTIMUS_API_KEY=team-key"};
+
+  // The server decides: the same deny document the local hook would print, no note, and no
+  // evidence left here (the server keeps it).
+  ProcessResult r = place.hook("rm -rf /", env);
+  CHECK(r.exit_code == 0);
+  CHECK(without_receipt_ids(r.out) == local_deny);
+  CHECK(r.err.empty());
+  r = place.hook("ls -la", env);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err.empty());
+  CHECK_FALSE(std::filesystem::exists(place.home + "/.vectimus/logs"));
+
+  // A wrong key: the server refuses (401), the hook decides locally and says so.
+  r = place.hook("rm -rf /", {"VECTIMUS_SERVER_URL=" + url, "VECTIMUS_API_KEY=wrong"});
+  CHECK(without_receipt_ids(r.out) == local_deny);
+  CHECK(starts_with(r.err, note(url, "answered with status 401")));
+  CHECK(std::filesystem::exists(place.home + "/.vectimus/logs"));
+
+  // The server stops: decided locally, never an allow.
+  CHECK(server.stop() == 0);
+  r = place.hook("rm -rf /", env);
+  CHECK(without_receipt_ids(r.out) == local_deny);
+  CHECK(starts_with(r.err, "vectimus: server " + url + " could not answer: cannot connect to "));
 }

@@ -244,3 +244,62 @@ TEST_CASE("an install that fails part way records what it wrote, so uninstall un
   REQUIRE(uninstall(real_host(), req.root, false).ok());
   CHECK(snapshot(t.path("proj")) == before);
 }
+
+TEST_CASE("with a server URL: Claude Code as an http hook, the others in client mode") {
+  CHECK(hook_command("/b/vectimus", *find_agent("codex"), "https://v.example") ==
+        "/b/vectimus hook --source codex --server-url https://v.example");
+  CHECK(hook_command("/b/vectimus", *find_agent("codex"), "https://v.example/a b") ==
+        "/b/vectimus hook --source codex --server-url 'https://v.example/a b'");
+  const AgentSpec& claude = *find_agent("claude-code");
+  CHECK(is_our_hook_url("https://v.example/base/v1/hooks/claude-code", claude));
+  CHECK_FALSE(is_our_hook_url("https://v.example/v1/hooks/codex", claude));
+  CHECK_FALSE(is_our_hook_url("/v1/hooks/claude-code", claude));
+  TempTree t;
+  t.mkdir("home");
+  for (const AgentSpec& agent : agents()) {
+    INFO(agent.name);
+    InstallRequest req = request(t, agent, false);
+    req.server_url = "https://v.example";
+    Result<InstallResult> done = install(real_host(), req);
+    REQUIRE(done.ok());
+    const std::string path = hook_file(agent, req.root, false);
+    const std::string text = read(path);
+    Result<JsonNode> doc = parse_json(text, path, true);
+    REQUIRE(doc.ok());
+    const std::vector<std::string> ours = our_commands(*doc, agent);
+    REQUIRE(ours.size() == 1);
+    if (agent.name == "claude-code") {
+      CHECK(ours[0] == "https://v.example/v1/hooks/claude-code");
+      CHECK(text.find("\"type\": \"http\"") != std::string::npos);
+      CHECK(text.find("\"X-Vectimus-API-Key\": \"$VECTIMUS_API_KEY\"") != std::string::npos);
+      CHECK(text.find("\"allowedEnvVars\": [") != std::string::npos);
+      CHECK(text.find("onFailure") == std::string::npos);  // no version known: an old one
+      bool warned = false;
+      for (const std::string& todo : done->todo) {
+        warned = warned || todo.find("lets the call run") != std::string::npos;
+      }
+      CHECK(warned);
+    } else {
+      CHECK(ours[0] == hook_command(kBinary, agent, "https://v.example"));
+    }
+    // Installing the local hook again replaces the server entry; installing with the server
+    // again puts it back, and uninstall takes it out.
+    req.server_url.clear();
+    REQUIRE(install(real_host(), req).ok());
+    Result<JsonNode> local = parse_json(read(path), path, true);
+    REQUIRE(local.ok());
+    CHECK(our_commands(*local, agent) == std::vector<std::string>{hook_command(kBinary, agent)});
+    req.server_url = "https://v.example";
+    REQUIRE(install(real_host(), req).ok());
+    CHECK(read(path) == text);
+    REQUIRE(uninstall(real_host(), req.root, false).ok());
+    CHECK(read(path) == "<missing>");
+  }
+  // A Claude Code new enough gets onFailure: block on its http hook.
+  InstallRequest req = request(t, claude, false);
+  req.server_url = "https://v.example";
+  req.versions["claude-code"] = "2.1.300 (Claude Code)";
+  REQUIRE(install(real_host(), req).ok());
+  CHECK(read(t.path("proj/.claude/settings.json")).find("\"onFailure\": \"block\"") !=
+        std::string::npos);
+}

@@ -1,0 +1,111 @@
+#include "audit/writer.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vectimus::audit {
+namespace {
+
+constexpr unsigned kFolderMode = 0700;
+constexpr int64_t kGapClaimEveryNs = 1'000'000'000;
+
+IoStatus errno_status(const std::string& what) {
+  return {what + ": " + std::strerror(errno)};
+}
+
+// Holds the file's flock for one record.
+class Flock {
+ public:
+  explicit Flock(int fd) : fd_(fd) {
+    while ((held_ = ::flock(fd_, LOCK_EX) == 0) == false && errno == EINTR) {
+    }
+  }
+  ~Flock() {
+    if (held_) ::flock(fd_, LOCK_UN);
+  }
+  Flock(const Flock&) = delete;
+  Flock& operator=(const Flock&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  int fd_;
+  bool held_ = false;
+};
+
+}  // namespace
+
+AuditWriter::AuditWriter(const Host& host, LogSettings settings, const std::string& home)
+    : host_(&host), settings_(settings), log_(host, std::move(settings), home) {}
+
+AuditWriter::~AuditWriter() {
+  close_file();
+}
+
+void AuditWriter::close_file() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+IoStatus AuditWriter::open_for(int64_t now_ns) {
+  close_file();
+  if (IoStatus made = host_->fs->make_directories(settings_.dir, kFolderMode); !made.ok()) {
+    return made;
+  }
+  path_ = log_.file_for(now_ns);
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) return errno_status("cannot open `" + path_ + "`");
+  day_ = iso_timestamp(now_ns).substr(0, 10);
+  return {};
+}
+
+IoStatus AuditWriter::append(std::string_view record, int64_t now_ns) {
+  std::string line;
+  line.reserve(record.size() + 1);
+  line.append(record).push_back('\n');
+  const std::lock_guard<std::mutex> hold(mutex_);
+  // At most three opens: the day's file, the next one when it is full, and once more when the
+  // file we held was rotated away meanwhile.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (fd_ < 0 || iso_timestamp(now_ns).compare(0, 10, day_) != 0) {
+      if (IoStatus opened = open_for(now_ns); !opened.ok()) return opened;
+    }
+    const Flock lock(fd_);
+    if (!lock.held()) return errno_status("cannot lock the audit log");
+    struct stat held {};
+    struct stat named {};
+    if (::fstat(fd_, &held) != 0) return errno_status("cannot stat the audit log");
+    const bool moved = ::stat(path_.c_str(), &named) != 0 || named.st_ino != held.st_ino ||
+                       named.st_dev != held.st_dev;
+    if (moved || static_cast<uint64_t>(held.st_size) >= settings_.max_file_bytes) {
+      close_file();  // renamed or removed by another process (logrotate), or full: reopen
+      continue;
+    }
+    const ssize_t wrote = ::write(fd_, line.data(), line.size());
+    if (wrote < 0) return errno_status("cannot write the audit log");
+    if (static_cast<std::size_t>(wrote) != line.size()) {
+      return {"the audit log took " + std::to_string(wrote) + " of " + std::to_string(line.size()) +
+              " bytes (disk full?)"};
+    }
+    if (settings_.durable && ::fdatasync(fd_) != 0) {
+      return errno_status("cannot flush the audit log");
+    }
+    return {};
+  }
+  return {"the audit log file kept changing under the writer"};
+}
+
+std::optional<Gap> AuditWriter::claim_gap(int64_t now_ns) {
+  {
+    const std::lock_guard<std::mutex> hold(mutex_);
+    if (now_ns < next_gap_claim_ns_) return std::nullopt;
+    next_gap_claim_ns_ = now_ns + kGapClaimEveryNs;
+  }
+  return log_.claim_gap();
+}
+
+}  // namespace vectimus::audit
