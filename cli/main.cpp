@@ -35,6 +35,9 @@ constexpr Command kCommands[] = {
     {"observe", vectimus::cli::add_observe_command},
     {"pack", vectimus::cli::add_pack_command},
     {"server", vectimus::cli::add_server_command},
+#ifdef VECTIMUS_HAS_CLIENT
+    {"approvals", vectimus::cli::add_approvals_command},
+#endif
 };
 
 }  // namespace

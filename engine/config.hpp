@@ -37,8 +37,8 @@ std::optional<Enforcement> parse_enforcement(std::string_view text);
 
 enum class IdentityType : uint8_t { user, agent };
 
-// One `[[server.api_keys]]` entry: its fields as written (scalars as text). The server that
-// reads them is not built yet, so their names are not checked.
+// One `[[server.api_keys]]` entry: its fields as written (scalars as text); the server checks
+// them when it starts (server/settings.cpp: `name` and `key`, nothing else).
 using TableEntry = std::map<std::string, std::string, std::less<>>;
 
 // Where a key got its value: a file position, a variable, or the built-in default.

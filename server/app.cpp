@@ -95,8 +95,9 @@ std::string decision_json(uint64_t id, int64_t now_ns, std::string_view source,
   w.key("time").value(iso_ms(now_ns));
   w.key("source").value(source);
   w.key("developer");
+  // Only an identity the payload or the server's config gave; none is shown as null.
   if (out.decision && out.decision->identity.origin != "unresolved" &&
-      !out.decision->identity.id.empty()) {
+      out.decision->identity.origin != "unknown" && !out.decision->identity.id.empty()) {
     w.value(out.decision->identity.id);
   } else {
     w.null();

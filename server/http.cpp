@@ -40,12 +40,16 @@ using UnixStream = beast::basic_stream<unix_socket>;
 
 // Events written per wake-up at most, so one subscriber's burst stays bounded.
 constexpr std::size_t kEventsPerWrite = 256;
+// The kernel's send buffer of an /events connection.
+constexpr int kStreamSendBuffer = 64 * 1024;
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
 }
 
-// Shared by every session of one server.
+// Shared by every session of one server. Sessions hold it by shared_ptr: at shutdown the io
+// context destroys the handlers it still holds (and the sessions in them) after serve() let go
+// of the App, which it marks by setting `app` to null first.
 struct Shared {
   App* app = nullptr;
   Limits limits;
@@ -62,9 +66,10 @@ auto& lowest(Stream& stream) {
 template <typename Stream>
 class Session final : public Exchange, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(Stream stream, Shared& shared) : stream_(std::move(stream)), shared_(shared) {}
+  Session(Stream stream, std::shared_ptr<Shared> shared)
+      : stream_(std::move(stream)), owner_(std::move(shared)), shared_(*owner_) {}
   ~Session() override {
-    if (subscriber_) shared_.app->hub().unsubscribe(subscriber_.get());
+    if (subscriber_ && shared_.app != nullptr) shared_.app->hub().unsubscribe(subscriber_.get());
     shared_.connections.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -96,6 +101,7 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
 
  private:
   Stream stream_;
+  std::shared_ptr<Shared> owner_;
   Shared& shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -232,6 +238,11 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
     subscriber_ = std::move(subscriber);
     after_ = after;
     lowest(stream_).expires_never();
+    // A fixed send buffer bounds what the kernel holds for a subscriber too (autotuning would
+    // let a reader that stopped soak up megabytes before its writes stall and it is dropped).
+    error_code ignored;
+    lowest(stream_).socket().set_option(net::socket_base::send_buffer_size(kStreamSendBuffer),
+                                        ignored);
     out_ =
         "HTTP/1.1 200 OK\r\nServer: vectimus\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
@@ -310,8 +321,9 @@ template <typename Protocol>
 class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
  public:
   using Acceptor = typename Protocol::acceptor;
-  Listener(net::io_context& ioc, Acceptor acceptor, Shared& shared, ssl::context* tls)
-      : ioc_(ioc), acceptor_(std::move(acceptor)), shared_(shared), tls_(tls) {}
+  Listener(net::io_context& ioc, Acceptor acceptor, std::shared_ptr<Shared> shared,
+           ssl::context* tls)
+      : ioc_(ioc), acceptor_(std::move(acceptor)), shared_(std::move(shared)), tls_(tls) {}
 
   void accept() {
     acceptor_.async_accept(
@@ -330,14 +342,14 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
  private:
   net::io_context& ioc_;
   Acceptor acceptor_;
-  Shared& shared_;
+  std::shared_ptr<Shared> shared_;
   ssl::context* tls_;
 
   template <typename Socket>
   void on_accept(Socket socket) {
-    if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >=
-        shared_.limits.max_connections) {
-      shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+    if (shared_->connections.fetch_add(1, std::memory_order_relaxed) >=
+        shared_->limits.max_connections) {
+      shared_->connections.fetch_sub(1, std::memory_order_relaxed);
       return refuse(std::move(socket));
     }
     if constexpr (std::is_same_v<Protocol, unix_socket>) {
@@ -498,10 +510,10 @@ int serve(const Settings& settings, PolicyStore& store, std::ostream& out, std::
   AsioRuntime runtime(ioc, client_tls);
   App app(settings, store, runtime);
   app.hub().set_poster([&ioc](std::function<void()> fn) { net::post(ioc, std::move(fn)); });
-  Shared shared;
-  shared.app = &app;
-  shared.limits = settings.limits;
-  shared.heartbeat = std::chrono::milliseconds(settings.heartbeat_ms);
+  auto shared = std::make_shared<Shared>();
+  shared->app = &app;
+  shared->limits = settings.limits;
+  shared->heartbeat = std::chrono::milliseconds(settings.heartbeat_ms);
 
   std::optional<ssl::context> tls;
   if (settings.tls_cert && settings.tls_key) {
@@ -612,6 +624,8 @@ int serve(const Settings& settings, PolicyStore& store, std::ostream& out, std::
   for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  // No thread runs now; what the io context still holds is destroyed after the App.
+  shared->app = nullptr;
   if (settings.unix_path) ::unlink(settings.unix_path->c_str());
   return 0;
 }

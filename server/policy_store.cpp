@@ -70,6 +70,12 @@ std::shared_ptr<const LoadedSet> PolicyStore::load_set() const {
       LoadedSet{engine::Engine::load(host_, std::move(locations), options), {}, 0, 0});
   set->loaded_ns = host_.now_ns ? host_.now_ns() : 0;
   if (set->engine) {
+    if (const auto& project = set->engine->locations().project) {
+      const int64_t now_s = set->loaded_ns / 1'000'000'000;
+      for (const auto& [rule, expiry] : engine::read_temp_disables(host_, *project, now_s)) {
+        if (set->expires_s == 0 || expiry < set->expires_s) set->expires_s = expiry;
+      }
+    }
     set->hash = pipeline::policy_set_hash(set->engine->packs());
     set->rules = set->engine->packs().rules.size();
     (void)set->engine->rule_index();
@@ -84,8 +90,11 @@ std::string PolicyStore::fingerprint_of(const LoadedSet& set) const {
   std::string out;
   std::size_t budget = kMaxWatchedEntries;
   for (const std::string& file : located.config_files) add_entry(out, file);
-  for (const auto& dir : {located.packs.policy_dir, located.packs.home, located.packs.project}) {
-    if (dir) add_tree(out, *dir, budget);
+  if (located.packs.policy_dir) add_tree(out, *located.packs.policy_dir, budget);
+  // Home and project packs live in `<base>/.vectimus/packs` (engine/packs.hpp); only that folder
+  // is watched, never the base itself (a whole repository, and the server's own receipts).
+  for (const auto& base : {located.packs.home, located.packs.project}) {
+    if (base) add_tree(out, join_path(join_path(*base, ".vectimus"), "packs"), budget);
   }
   // `rule disable --for` keeps its state in a file of its own. (Not the whole project
   // .vectimus folder: the server's own receipts are written there.)
@@ -135,7 +144,9 @@ bool PolicyStore::poll() {
   }
   if (serving == nullptr) return false;
   std::string print = fingerprint_of(*serving);
-  if (print == old_print) return false;
+  const bool expired = serving->expires_s != 0 && host_.now_ns &&
+                       host_.now_ns() / 1'000'000'000 >= serving->expires_s;
+  if (print == old_print && !expired) return false;
   auto candidate = load_set();
   // What the new files say the set is read from (a config change may move the packs).
   print = fingerprint_of(*candidate);

@@ -3,7 +3,7 @@
 // The set is located from the server's working folder (config layers, packs, `--policy-dir`),
 // never from an event's cwd: every developer is judged by the same rules. poll() (the server
 // calls it every second) compares a fingerprint of everything the set was read from (the config
-// files, each pack folder's files, the project's .vectimus folder, by path, size and mtime);
+// files, each pack folder's files, the `rule disable --for` state file, by path, size and mtime);
 // when it changed, the new set is loaded and checked first, and swapped in whole only if it
 // loads. A broken set leaves the old one serving and keeps its error for /health.
 //
@@ -42,6 +42,9 @@ struct LoadedSet {
   std::string hash;  // policy_set_hash; empty when the set did not load
   std::size_t rules = 0;
   int64_t loaded_ns = 0;
+  // When the first `rule disable --for` it applied runs out (Unix seconds; 0: none): the set is
+  // reloaded then, though no file changed.
+  int64_t expires_s = 0;
 };
 
 class PolicyStore {

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace vectimus::testing {
 namespace {
@@ -69,8 +70,11 @@ std::optional<HttpReply> parse_reply(std::string& data, bool closed) {
 
 }  // namespace
 
-Connection Connection::tcp(uint16_t port) {
+Connection Connection::tcp(uint16_t port, int receive_buffer) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

@@ -19,12 +19,19 @@ struct HttpReply {
   int status = 0;  // 0: no answer (connection failed, closed or timed out)
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;
+  // A header's value (name lowercase), empty when absent.
+  std::string header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
 
 // A connected socket; every read waits at most its deadline.
 class Connection {
  public:
-  static Connection tcp(uint16_t port);
+  // `receive_buffer`: SO_RCVBUF before connecting (0: the system's), for a client that reads
+  // slowly.
+  static Connection tcp(uint16_t port, int receive_buffer = 0);
   static Connection unix_socket(const std::string& path);
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&&) = delete;

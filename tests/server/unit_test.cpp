@@ -1,0 +1,248 @@
+// Unit tests of the server's plain parts: key comparison, routing, the event hub, approvals and
+// their signed links, flood counting and the settings from config.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "server/approvals.hpp"
+#include "server/auth.hpp"
+#include "server/flood.hpp"
+#include "server/hub.hpp"
+#include "server/routes.hpp"
+#include "server/settings.hpp"
+
+using namespace vectimus;
+using namespace vectimus::server;
+
+TEST_CASE("keys compare equal only when equal, whatever the lengths") {
+  CHECK(constant_time_equal("secret", "secret"));
+  CHECK_FALSE(constant_time_equal("secreT", "secret"));
+  CHECK_FALSE(constant_time_equal("secret1", "secret"));
+  CHECK_FALSE(constant_time_equal("secre", "secret"));
+  CHECK_FALSE(constant_time_equal("", "secret"));
+  CHECK(constant_time_equal("", ""));
+  // A presented key longer than the stored one with it as prefix.
+  CHECK_FALSE(constant_time_equal(std::string("secret\0", 7), "secret"));
+}
+
+TEST_CASE("the key comes from X-Vectimus-API-Key, else Authorization: Bearer") {
+  CHECK(presented_key("k1", "Bearer k2") == std::optional<std::string_view>("k1"));
+  CHECK(presented_key("", "Bearer k2") == std::optional<std::string_view>("k2"));
+  CHECK(presented_key("", "bearer   k2 ") == std::optional<std::string_view>("k2"));
+  CHECK_FALSE(presented_key("", "Basic dXNlcg=="));
+  CHECK_FALSE(presented_key("", "Bearer "));
+  CHECK_FALSE(presented_key("", ""));
+}
+
+TEST_CASE("a key ring names the key that matched") {
+  const KeyRing ring({{"alice", "ka"}, {"bob", "kb"}});
+  REQUIRE(ring.enabled());
+  REQUIRE(ring.match("kb") != nullptr);
+  CHECK(*ring.match("kb") == "bob");
+  CHECK(*ring.match("ka") == "alice");
+  CHECK(ring.match("kc") == nullptr);
+  CHECK(ring.match("") == nullptr);
+  CHECK_FALSE(KeyRing().enabled());
+}
+
+TEST_CASE("routes") {
+  CHECK(route_of("POST", "/evaluate").kind == RouteKind::evaluate);
+  CHECK(route_of("GET", "/evaluate").kind == RouteKind::bad_method);
+  CHECK(std::string(route_of("GET", "/evaluate").allow) == "POST");
+  const Route hook = route_of("POST", "/v1/hooks/gemini-cli");
+  CHECK(hook.kind == RouteKind::hook);
+  CHECK(hook.param == "gemini-cli");
+  CHECK(route_of("POST", "/v1/hooks/").kind == RouteKind::not_found);
+  CHECK(route_of("POST", "/v1/hooks/a/b").kind == RouteKind::not_found);
+  CHECK(route_of("GET", "/health").kind == RouteKind::health);
+  CHECK(route_of("HEAD", "/health").kind == RouteKind::health);
+  CHECK(route_of("GET", "/healthz").kind == RouteKind::healthz);
+  CHECK(route_of("GET", "/ready").kind == RouteKind::ready);
+  CHECK(route_of("GET", "/policies").kind == RouteKind::policies);
+  CHECK(route_of("GET", "/events").kind == RouteKind::events);
+  CHECK(route_of("GET", "/v1/approvals").kind == RouteKind::approvals);
+  const Route approve = route_of("POST", "/v1/approvals/apr-1/deny");
+  CHECK(approve.kind == RouteKind::approve);
+  CHECK(approve.param == "apr-1");
+  CHECK(approve.action == "deny");
+  const Route link = route_of("GET", "/v1/approvals/apr-1/approve?expires=5&sig=ab");
+  CHECK(link.kind == RouteKind::approve_link);
+  CHECK(link.query == "expires=5&sig=ab");
+  CHECK(route_of("POST", "/v1/approvals/apr-1/maybe").kind == RouteKind::not_found);
+  CHECK(route_of("POST", "/v1/checkpoints").kind == RouteKind::checkpoints);
+  CHECK(route_of("GET", "/").kind == RouteKind::page);
+  CHECK(route_of("GET", "/").param == "index.html");
+  CHECK(route_of("GET", "/page.js").param == "page.js");
+  CHECK(route_of("GET", "/a/b").kind == RouteKind::not_found);
+  CHECK(route_of("GET", "/..").kind == RouteKind::not_found);
+  CHECK(needs_key(RouteKind::evaluate));
+  CHECK(needs_key(RouteKind::hook));
+  CHECK(needs_key(RouteKind::events));
+  CHECK(needs_key(RouteKind::approvals));
+  CHECK(needs_key(RouteKind::approve));
+  CHECK(needs_key(RouteKind::checkpoints));
+  CHECK_FALSE(needs_key(RouteKind::approve_link));  // signed instead
+  CHECK_FALSE(needs_key(RouteKind::health));
+  CHECK_FALSE(needs_key(RouteKind::policies));
+  CHECK_FALSE(needs_key(RouteKind::page));
+  CHECK(query_value("a=1&sig=a%2Fb+c&x", "sig") == "a/b c");
+  CHECK(query_value("a=1", "b").empty());
+}
+
+TEST_CASE("the hub frames events with ids and replays after Last-Event-ID") {
+  Hub hub(1000, 4);
+  for (int i = 0; i < 5; ++i) {
+    hub.publish("decision", [](uint64_t id) { return "{\"id\":" + std::to_string(id) + "}"; });
+  }
+  CHECK(hub.last_id() == 5);
+  uint64_t after = hub.start_after(3);
+  CHECK(after == 3);
+  std::string out;
+  REQUIRE(hub.read_after(after, 100, out) == Hub::Read::ok);
+  CHECK(out ==
+        "id: 4\nevent: decision\ndata: {\"id\":4}\n\nid: 5\nevent: decision\ndata: {\"id\":5}\n\n");
+  CHECK(after == 5);
+  // Without Last-Event-ID: only what comes next.
+  CHECK(hub.start_after(std::nullopt) == 5);
+  // At most `max` per read.
+  after = 0;
+  out.clear();
+  REQUIRE(hub.read_after(after, 2, out) == Hub::Read::ok);
+  CHECK(after == 2);
+}
+
+TEST_CASE("the hub keeps the last 1000 for replay and drops a subscriber that lags") {
+  Hub hub(10, 4);
+  for (int i = 0; i < 1500; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+  // Replay is bounded by what a subscriber may lag.
+  CHECK(hub.start_after(1) == 1490);
+  uint64_t after = 1400;
+  std::string out;
+  CHECK(hub.read_after(after, 100, out) == Hub::Read::lagged);
+  Hub big(1000, 4);
+  for (int i = 0; i < 1500; ++i) big.publish("decision", [](uint64_t) { return "{}"; });
+  CHECK(big.start_after(1) == 500);
+  after = big.start_after(1);
+  out.clear();
+  CHECK(big.read_after(after, 2000, out) == Hub::Read::ok);
+  CHECK(after == 1500);
+}
+
+TEST_CASE("the hub wakes subscribers and refuses past its limit") {
+  Hub hub(100, 2);
+  int woken = 0;
+  auto a = std::make_shared<Hub::Subscriber>();
+  a->wake = [&] { ++woken; };
+  auto b = std::make_shared<Hub::Subscriber>();
+  auto c = std::make_shared<Hub::Subscriber>();
+  CHECK(hub.subscribe(a));
+  CHECK(hub.subscribe(b));
+  CHECK_FALSE(hub.subscribe(c));
+  hub.publish("decision", [](uint64_t) { return "{}"; });
+  CHECK(woken == 1);
+  hub.unsubscribe(b.get());
+  CHECK(hub.subscribers() == 1);
+  CHECK(hub.subscribe(c));
+}
+
+TEST_CASE("the hub takes publishes from several threads, each id once") {
+  Hub hub(5000, 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(hub.last_id() == 2000);
+  uint64_t after = 0;
+  std::string out;
+  REQUIRE(hub.read_after(after, 5000, out) == Hub::Read::ok);
+  CHECK(after == 2000);
+}
+
+TEST_CASE("approvals settle once; links are signed, bound to id and action, and expire") {
+  Approvals approvals("s3cret");
+  std::vector<std::pair<ApprovalState, std::optional<std::string>>> released;
+  const std::string id = Approvals::new_id();
+  CHECK(id.rfind("apr-", 0) == 0);
+  const Approval a =
+      approvals.open(id, "{\"d\":1}", 1000, 5000,
+                     [&](ApprovalState s, const auto& by) { released.emplace_back(s, by); });
+  CHECK(a.expires_ms == 6000);
+  REQUIRE(approvals.pending().size() == 1);
+  CHECK(approvals.pending()[0].decision_json == "{\"d\":1}");
+  CHECK(approvals.settle(id, ApprovalState::approved, std::string("alice")) ==
+        Approvals::Settle::done);
+  CHECK(approvals.settle(id, ApprovalState::denied, std::string("bob")) ==
+        Approvals::Settle::already);
+  CHECK(approvals.settle("apr-nope", ApprovalState::denied, std::nullopt) ==
+        Approvals::Settle::unknown);
+  REQUIRE(released.size() == 1);
+  CHECK(released[0].first == ApprovalState::approved);
+  CHECK(released[0].second == std::optional<std::string>("alice"));
+  CHECK(approvals.pending().empty());
+  CHECK(approvals.state_of(id) == ApprovalState::approved);
+
+  const std::string sig = approvals.sign("apr-1", "approve", 2000);
+  CHECK(sig.size() == 64);
+  CHECK(approvals.verify("apr-1", "approve", 2000, sig, 1999));
+  CHECK(approvals.verify("apr-1", "approve", 2000, sig, 2000));
+  CHECK_FALSE(approvals.verify("apr-1", "approve", 2000, sig, 2001));  // expired
+  CHECK_FALSE(approvals.verify("apr-1", "deny", 2000, sig, 1000));     // other action
+  CHECK_FALSE(approvals.verify("apr-2", "approve", 2000, sig, 1000));  // other approval
+  CHECK_FALSE(approvals.verify("apr-1", "approve", 3000, sig, 1000));  // other expiry
+  CHECK_FALSE(Approvals("").verify("apr-1", "approve", 2000,
+                                   Approvals("").sign("apr-1", "approve", 2000), 1000));
+  // RFC 4231 test case 2.
+  CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("flood counts spawns and messages per session over a sliding window") {
+  FloodCounter flood(1000);
+  CHECK(flood.record("s1", true, false, 0).spawns == 1);
+  CHECK(flood.record("s1", true, false, 100).spawns == 2);
+  CHECK(flood.record("s2", true, false, 100).spawns == 1);
+  const auto c = flood.record("s1", false, true, 500);
+  CHECK(c.spawns == 2);
+  CHECK(c.messages == 1);
+  // The first spawn (at 0) leaves the window at 1000; the second at 1100.
+  CHECK(flood.record("s1", false, false, 1000).spawns == 1);
+  CHECK(flood.record("s1", false, false, 1100).spawns == 0);
+  CHECK(flood.record("s1", false, false, 1100).messages == 1);
+}
+
+TEST_CASE("settings: config, VECTIMUS_API_KEYS and flags") {
+  engine::Config config;
+  config.server_api_key.emplace("k0");
+  config.server_api_keys = {{{"name", "carol"}, {"key", "kc"}}};
+  config.server_port = 9000;
+  MapEnvironment env;
+  env.set("VECTIMUS_API_KEYS", "alice:ka,bob:kb");
+  Flags flags;
+  flags.port = 0;
+  flags.observe = true;
+  auto s = make_settings(config, env, flags);
+  REQUIRE(s.ok());
+  CHECK(s->port == 0);
+  CHECK(s->host == "127.0.0.1");
+  CHECK(s->observe);
+  REQUIRE(s->keys.size() == 4);
+  CHECK(s->keys[0].name == "default");
+  CHECK(s->keys[1].name == "alice");
+  CHECK(s->keys[2].key == "kb");
+  CHECK(s->keys[3].name == "carol");
+
+  MapEnvironment dup;
+  dup.set("VECTIMUS_API_KEYS", "default:x");
+  CHECK_FALSE(make_settings(config, dup, {}).ok());
+  CHECK_FALSE(parse_named_keys("alice").ok());
+  CHECK_FALSE(parse_named_keys(":k").ok());
+  engine::Config half;
+  half.server_tls_cert = "/c.pem";
+  CHECK_FALSE(make_settings(half, MapEnvironment(), {}).ok());
+  engine::Config bad;
+  bad.server_api_keys = {{{"name", "x"}}};
+  CHECK_FALSE(make_settings(bad, MapEnvironment(), {}).ok());
+}
