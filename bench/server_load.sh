@@ -14,7 +14,8 @@
 # Environment: DURATION (s, default 10), CONNECTIONS (32), THREADS (1), SUBSCRIBERS (200),
 #              HA_REQUESTS (20000), HA_CONCURRENCY (16), TMPDIR (where the servers' HOME and
 #              audit logs go: each decision writes its audit record and receipt there, so the
-#              file system counts; TMPDIR=/dev/shm measures without the disk).
+#              file system counts; TMPDIR=/dev/shm measures without the disk), RECEIPTS (on;
+#              off: the server keeps its audit log but signs no receipts, `[receipts] enabled`).
 # Needs wrk, haproxy, g++ and node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +41,10 @@ g++ -std=c++20 -O2 -o "$work/subscribers" bench/server_subscribers.cpp
 
 # ---- (a) /evaluate with subscribers ----
 key="bench-$RANDOM$RANDOM"
-mkdir -p "$work/home" "$work/project"
+mkdir -p "$work/home" "$work/project/.git"
+if [ "${RECEIPTS:-on}" = off ]; then
+  printf '[receipts]\nenabled = false\n' >"$work/project/vectimus.toml"
+fi
 (cd "$work/project" &&
   exec env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 VECTIMUS_API_KEY="$key" \
     VECTIMUS_MCP_ALLOWED= VECTIMUS_LOG_DIR="$work/logs" \
@@ -83,7 +87,7 @@ if [ -n "$subs_pid" ]; then
   wait "$subs_pid" || true
 fi
 line=$(grep '^evaluate:' "$work/wrk.out")
-echo "wrk -t$threads -c$connections -d${duration}s, $subscribers subscribers:"
+echo "wrk -t$threads -c$connections -d${duration}s, $subscribers subscribers, receipts ${RECEIPTS:-on}:"
 echo "  $line"
 [ -z "$subs_pid" ] || echo "  $(tail -1 "$work/subscribers.out")"
 rps=$(sed -n 's/^evaluate: \([0-9]*\) requests\/s.*/\1/p' <<<"$line")

@@ -35,6 +35,10 @@
 #include "support/diagnostic.hpp"
 #include "support/host.hpp"
 
+namespace vectimus::audit {
+class AuditWriter;
+}
+
 namespace vectimus::pipeline {
 
 enum class Stage : uint8_t {
@@ -104,6 +108,9 @@ struct DecideOptions {
   bool leave_evidence = false;
   // The server's name of the API key the payload came with; recorded in the audit record.
   std::optional<std::string> api_key_name;
+  // A long-lived audit log writer (the server's: its file stays open); null: the hook's
+  // open-append-close. Used only when its folder is the one the decision's config names.
+  audit::AuditWriter* audit_writer = nullptr;
   // Receipts go to this project root instead of the engine's (the server's data folder).
   std::optional<std::string> project;
   // Called with the event after it is read and before the engine decides it (the server adds

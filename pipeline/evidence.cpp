@@ -8,6 +8,7 @@
 #include "audit/record.hpp"
 #include "audit/redact.hpp"
 #include "audit/syslog.hpp"
+#include "audit/writer.hpp"
 #include "engine/builtin.hpp"
 #include "pipeline/answer.hpp"
 #include "support/endpoint.hpp"
@@ -156,7 +157,7 @@ IoStatus append_audit_record(const Host& host, const engine::Config* config,
 }
 
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out,
-                    const std::optional<std::string>& api_key_name) {
+                    const std::optional<std::string>& api_key_name, audit::AuditWriter* writer) {
   const std::string home = host.env->get("HOME").value_or("");
   const int64_t now = host.now_ns();
   const engine::Config* config = out.engine != nullptr ? &out.engine->config() : nullptr;
@@ -205,9 +206,12 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     settings.durable = config->audit_durable;
   }
   const audit::AuditLog log(host, settings, home);
-  facts.gap = log.claim_gap();
+  // The server's writer keeps its file open; it serves only the folder it was opened for.
+  if (writer != nullptr && writer->settings().dir != settings.dir) writer = nullptr;
+  facts.gap = writer != nullptr ? writer->claim_gap(now) : log.claim_gap();
   const std::string record = audit::audit_record(facts);
-  const IoStatus written = log.append(record, now);
+  const IoStatus written =
+      writer != nullptr ? writer->append(record, now) : log.append(record, now);
   if (!written.ok()) {
     // The next record that is written carries the gap.
     audit::Gap gap = facts.gap.value_or(audit::Gap{});

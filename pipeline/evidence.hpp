@@ -22,9 +22,10 @@ namespace vectimus::pipeline {
 
 // Writes the record of `outcome`, decided from a payload of `source` in `evaluation_ms`; sets
 // outcome.receipt_id. `api_key_name`: the server's name of the key the payload came with.
+// `writer`: a long-lived audit log writer for the same folder (the server), or null.
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms,
-                    Outcome& outcome,
-                    const std::optional<std::string>& api_key_name = std::nullopt);
+                    Outcome& outcome, const std::optional<std::string>& api_key_name = std::nullopt,
+                    audit::AuditWriter* writer = nullptr);
 
 // Appends `record` (one JSON line, e.g. audit::approval_record) to the audit log folder of
 // `config` (see audit_log_folder), noting a gap if it cannot. Returns what failed, if anything.

@@ -1,5 +1,7 @@
 #include "server/app.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -207,6 +209,49 @@ App::App(Settings settings, PolicyStore& store, Runtime& runtime)
   }
 }
 
+audit::Witness* App::witness() {
+  std::call_once(witness_once_, [this] {
+    const Host& host = store_.host();
+    Result<audit::SigningKey> key =
+        audit::load_or_create_signing_key(host, host.env->get("HOME").value_or(""));
+    if (!key) {
+      witness_error_ = pipeline::short_diagnostic(key.errors().front());
+      return;
+    }
+    char name[256] = {};
+    (void)::gethostname(name, sizeof name - 1);
+    audit::WitnessSettings settings;
+    settings.name = std::string("vectimus.witness/") + (name[0] != '\0' ? name : "server");
+    settings.state_dir = join_path(data_project_.value_or(host.cwd), ".vectimus/witness");
+    settings.trust_on_first_use = true;
+    witness_ = std::make_unique<audit::Witness>(host, std::move(settings), std::move(*key));
+  });
+  return witness_.get();
+}
+
+// A pinned log, a refused rollback or fork: one audit record, and stderr for the suspicious.
+void App::record_witness(const audit::WitnessAnswer& answer, const std::string* key_name) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("type").value("witness");
+  w.key("timestamp").value(audit::iso_timestamp(now_ns()));
+  w.key("status").value(static_cast<int64_t>(answer.status));
+  w.key("suspicious").value(answer.suspicious);
+  w.key("note").value(answer.note);
+  w.key("api_key_name");
+  write_optional(w, key_name != nullptr ? std::optional<std::string>(*key_name) : std::nullopt);
+  w.end_object();
+  const auto& set = store_.current();
+  const engine::Config* config = set && set->engine ? &set->engine->config() : nullptr;
+  const IoStatus written =
+      pipeline::append_audit_record(store_.host(), config, data_project_, w.take());
+  if (answer.suspicious || !written.ok()) {
+    std::fprintf(stderr, "vectimus: %s%s%s\n", answer.note.c_str(),
+                 written.ok() ? "" : "; the audit record could not be written: ",
+                 written.ok() ? "" : written.error.c_str());
+  }
+}
+
 int64_t App::now_ns() const {
   return store_.host().now_ns();
 }
@@ -270,12 +315,21 @@ void App::handle(const Request& request, const std::shared_ptr<Exchange>& exchan
     case RouteKind::approvals: exchange->respond(approvals_list()); return;
     case RouteKind::approve: approve(route, request, *exchange, key_name); return;
     case RouteKind::approve_link: approve_link(route, *exchange); return;
-    case RouteKind::checkpoints:
-      // The witness (audit/) is wired here when it lands; until then the route answers plainly.
-      exchange->respond(json_error(501,
-                                   "this server is not a checkpoint witness yet: "
-                                   "POST /v1/checkpoints is not implemented"));
+    case RouteKind::checkpoints: {
+      audit::Witness* const w = witness();
+      if (w == nullptr) {
+        exchange->respond(
+            json_error(500, "the server cannot witness checkpoints: " + witness_error_));
+        return;
+      }
+      const audit::WitnessAnswer a = w->add_checkpoint(
+          request.body,
+          request.log_key.empty() ? std::nullopt : std::optional<std::string_view>(request.log_key),
+          static_cast<uint64_t>(now_ns() / 1'000'000'000));
+      if (!a.note.empty()) record_witness(a, key_name);
+      exchange->respond(text(a.status, a.body, a.content_type));
       return;
+    }
     case RouteKind::page: {
       for (const PageFile& file : page_files()) {
         if (file.name == route.param) {
@@ -308,6 +362,7 @@ void App::decide(const Request& request, const std::shared_ptr<Exchange>& exchan
   options.leave_evidence = true;
   if (key_name != nullptr) options.api_key_name = *key_name;
   options.project = data_project_;
+  options.audit_writer = set->audit_writer.get();
   options.before_decide = [this, now](normalise::Event& event) {
     if (!event.session_id) return;
     const FloodCounter::Counts counts =

@@ -12,9 +12,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
+#include "audit/witness.hpp"
 #include "pipeline/decide.hpp"
 #include "server/approvals.hpp"
 #include "server/auth.hpp"
@@ -51,6 +53,10 @@ class App {
   int64_t started_ns_;
   // Receipts go under the server's project root (or its working folder when it has none).
   std::optional<std::string> data_project_;
+  // The witness of developers' receipt logs (POST /v1/checkpoints), made on first use.
+  std::once_flag witness_once_;
+  std::unique_ptr<audit::Witness> witness_;
+  std::string witness_error_;
 
   void decide(const Request& request, const std::shared_ptr<Exchange>& exchange,
               std::string_view source, bool hook, const std::string* key_name);
@@ -60,6 +66,8 @@ class App {
   void approve(const Route& route, const Request& request, Exchange& exchange,
                const std::string* key_name);
   void approve_link(const Route& route, Exchange& exchange);
+  audit::Witness* witness();
+  void record_witness(const audit::WitnessAnswer& answer, const std::string* key_name);
   Response health() const;
   Response policies() const;
   Response approvals_list() const;

@@ -21,6 +21,7 @@ struct Request {
   std::string_view api_key_header;  // X-Vectimus-API-Key
   std::string_view authorization;   // Authorization
   std::string_view last_event_id;   // Last-Event-ID
+  std::string_view log_key;         // X-Vectimus-Log-Key (a project's first checkpoint)
 };
 
 struct Response {

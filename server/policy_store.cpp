@@ -79,6 +79,16 @@ std::shared_ptr<const LoadedSet> PolicyStore::load_set() const {
     set->hash = pipeline::policy_set_hash(set->engine->packs());
     set->rules = set->engine->packs().rules.size();
     (void)set->engine->rule_index();
+    // The folder leave_evidence would pick for a decision of this set (the server's project, or
+    // its working folder): the same place, without an open and a close per record.
+    const engine::Config& config = set->engine->config();
+    const std::string home = host_.env->get("HOME").value_or("");
+    audit::LogSettings log;
+    log.dir = pipeline::audit_log_folder(
+        host_, &config, set->engine->locations().project.value_or(host_.cwd), home);
+    log.max_file_bytes = uint64_t{config.audit_max_file_size_mb} << 20;
+    log.durable = config.audit_durable;
+    set->audit_writer = std::make_shared<audit::AuditWriter>(host_, std::move(log), home);
   }
   return set;
 }

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/writer.hpp"
 #include "engine/engine.hpp"
 #include "support/host.hpp"
 #include "support/result.hpp"
@@ -45,6 +46,8 @@ struct LoadedSet {
   // When the first `rule disable --for` it applied runs out (Unix seconds; 0: none): the set is
   // reloaded then, though no file changed.
   int64_t expires_s = 0;
+  // The audit log of this set's config, its file kept open (null when the set did not load).
+  std::shared_ptr<audit::AuditWriter> audit_writer;
 };
 
 class PolicyStore {

@@ -150,8 +150,8 @@ TEST_CASE("server: listens on an ephemeral port, answers health, policies and th
   CHECK(wrong.status == 405);
   CHECK(wrong.header("allow") == "POST");
   const HttpReply witness = http(server->port(), "POST", "/v1/checkpoints", {}, "x");
-  CHECK(witness.status == 501);
-  CHECK(witness.body.find("not implemented") != std::string::npos);
+  CHECK(witness.status == 400);  // not a tlog-witness request
+  CHECK(witness.body.find("blank line") != std::string::npos);
   CHECK(server->stop() == 0);
 }
 
@@ -701,4 +701,76 @@ TEST_CASE("server: an /events subscriber that stops reading is dropped; decision
   REQUIRE(live.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
   evaluate(port, claude_bash("uname -a"));
   CHECK(live.receive(5s, "uname -a").find("\"summary\":\"uname -a\"") != std::string::npos);
+}
+
+TEST_CASE("server: witnesses a project's receipt log; a fork and a rollback are refused") {
+  Sandbox sb;
+  auto server = sb.start();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server->port());
+  sb.t.mkdir("dev/.git");
+  sb.t.mkdir("devhome");
+  const std::string dev = sb.t.path("dev");
+  const vectimus::testing::ProcessOptions in_dev{
+      {"HOME=" + sb.t.path("devhome"), "VECTIMUS_LOG_DIR=" + sb.t.path("devlogs")}, dev};
+  const auto hook = [&](const std::string& command) {
+    const std::string payload =
+        "{\"session_id\":\"s\",\"transcript_path\":\"/t.jsonl\",\"cwd\":\"" + dev +
+        "\",\"permission_mode\":\"default\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":"
+        "\"Bash\",\"tool_input\":{\"command\":\"" +
+        command + "\"},\"tool_use_id\":\"t\"}";
+    REQUIRE(vectimus::testing::run_process({kBinary, "hook", "--source", "claude-code"}, payload,
+                                           in_dev)
+                .exit_code == 0);
+  };
+  const auto witness = [&] {
+    return vectimus::testing::run_process({kBinary, "receipts", "witness", "--server", url}, "",
+                                          in_dev);
+  };
+  namespace fs = std::filesystem;
+  const std::string receipts = dev + "/.vectimus/receipts";
+  const auto restore = [&](const std::string& copy) {
+    fs::remove_all(receipts);
+    fs::copy(copy, receipts, fs::copy_options::recursive);
+  };
+
+  for (const char* c : {"ls", "pwd", "make"}) hook(c);
+  auto first = witness();
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("cosigned by vectimus.witness/") == 0);
+  CHECK(first.out.find("at size 3") != std::string::npos);
+  const std::string witnessed = read_text(receipts + "/log/witnessed");
+  CHECK(witnessed.find("\n\n\xe2\x80\x94 vectimus.local/dev/") != std::string::npos);
+  CHECK(witnessed.find("\xe2\x80\x94 vectimus.witness/") != std::string::npos);
+  CHECK(sb.audit().find("pinned the key of new log vectimus.local/dev/") != std::string::npos);
+  fs::copy(receipts, sb.t.path("at3"), fs::copy_options::recursive);
+
+  hook("make test");
+  hook("git status");
+  auto grown = witness();
+  INFO(grown.out << grown.err);
+  CHECK(grown.exit_code == 0);
+  CHECK(grown.out.find("at size 5") != std::string::npos);
+
+  // A fork: the log as it was at size 3, grown by other receipts to size 5.
+  restore(sb.t.path("at3"));
+  hook("echo other");
+  hook("echo history");
+  auto forked = witness();
+  CHECK(forked.exit_code == 1);
+  CHECK(forked.err.find("refused") != std::string::npos);
+  CHECK(sb.audit().find("refused a fork of log vectimus.local/dev/") != std::string::npos);
+
+  // A rollback: the size-3 head again. The command sees that the witness holds more than the
+  // log has; the server refuses the old head presented after size 5.
+  restore(sb.t.path("at3"));
+  auto back = witness();
+  CHECK(back.exit_code == 1);
+  CHECK(back.err.find("rolled back") != std::string::npos);
+  std::string head = read_text(sb.t.path("at3/log/witnessed"));
+  head.erase(head.rfind("\xe2\x80\x94 vectimus.witness/"));  // the log's signed note alone
+  const HttpReply refused = http(server->port(), "POST", "/v1/checkpoints", {}, "old 5\n\n" + head);
+  CHECK(refused.status == 400);
+  CHECK(sb.audit().find("refused a rollback of log vectimus.local/dev/") != std::string::npos);
+  CHECK(server->stderr_text().find("refused a rollback") != std::string::npos);
 }
