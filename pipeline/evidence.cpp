@@ -22,6 +22,12 @@ std::string hostname() {
   return name;
 }
 
+// Whether `path` is `folder` or below it (both absolute and normal, as the pipeline makes them).
+bool inside(std::string_view path, std::string_view folder) {
+  return path.starts_with(folder) &&
+         (path.size() == folder.size() || folder == "/" || path[folder.size()] == '/');
+}
+
 std::string_view recorded_verdict(const Outcome& out) {
   if (out.decision && out.decision->observe_mode &&
       out.decision->evaluated != engine::Verdict::allow) {
@@ -174,7 +180,11 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   facts.timestamp_ns = now;
   facts.evaluation_ms = evaluation_ms;
   facts.project = out.project;
-  if (out.project) facts.branch = audit::git_branch(host, *out.project);
+  // The branch of the project the call ran in: not the server's own project, where the
+  // receipts of a developer's call go but which says nothing about the developer's checkout.
+  if (out.project && out.event && out.event->cwd && inside(*out.event->cwd, *out.project)) {
+    facts.branch = audit::git_branch(host, *out.project);
+  }
   facts.hostname = hostname();
   facts.api_key_name = api_key_name;
 

@@ -118,6 +118,7 @@ const std::regex kReceiptCitation(R"(\(receipt (vtms-[0-9a-f-]{36})\))");
 TEST_CASE("a decision leaves a signed receipt in the project's log, cited by record and reason",
           "[evidence]") {
   Project p;
+  p.t.write("proj/.git/HEAD", "ref: refs/heads/feature-x\n");
   const ProcessResult r = p.hook("danger now");
   REQUIRE(r.exit_code == 0);
   CHECK(has(r.out, "\"permissionDecision\":\"deny\""));
@@ -129,6 +130,7 @@ TEST_CASE("a decision leaves a signed receipt in the project's log, cited by rec
   REQUIRE(recs.size() == 1);
   CHECK(field(recs[0], "receipt_id") == id);
   CHECK(field(recs[0], "log_index") == "0");
+  CHECK(field(recs[0], "branch") == "feature-x");  // the checkout the call ran in
   // The receipt verifies alone (the public key is in the project) and the log verifies.
   const std::string day = recs[0].substr(recs[0].find("\"timestamp\":\"") + 13, 10);
   const ProcessResult v = p.run({"verify", p.receipts() + "/" + day + "/" + id + ".json"});

@@ -774,3 +774,13 @@ TEST_CASE("server: witnesses a project's receipt log; a fork and a rollback are 
   CHECK(sb.audit().find("refused a rollback of log vectimus.local/dev/") != std::string::npos);
   CHECK(server->stderr_text().find("refused a rollback") != std::string::npos);
 }
+
+TEST_CASE("server: a developer's record names no branch of the server's own checkout") {
+  Sandbox sb;
+  sb.t.write("proj/.git/HEAD", "ref: refs/heads/server-branch\n");
+  auto server = sb.start();
+  REQUIRE(evaluate(server->port(), claude_bash("ls")).status == 200);
+  REQUIRE(eventually([&] { return !sb.audit().empty(); }));
+  CHECK(sb.audit().find("server-branch") == std::string::npos);
+  CHECK(sb.audit().find("\"branch\":null") != std::string::npos);
+}
