@@ -333,7 +333,9 @@ void App::handle(const Request& request, const std::shared_ptr<Exchange>& exchan
     case RouteKind::page: {
       for (const PageFile& file : page_files()) {
         if (file.name == route.param) {
-          exchange->respond(text(200, std::string(file.body), std::string(file.content_type)));
+          Response r = text(200, std::string(file.body), std::string(file.content_type));
+          r.page = true;
+          exchange->respond(std::move(r));
           return;
         }
       }

@@ -30,6 +30,9 @@ struct Response {
   std::string body;
   std::string decision;  // X-Vectimus-Decision, when not empty
   std::string allow;     // Allow (405), when not empty
+  // A file of the live page: sent with a Content-Security-Policy that lets it load only itself
+  // and talk only to this server, so a decision's text can never run as script there.
+  bool page = false;
 };
 
 // One request's way back. respond() may be called from any thread, once; a route that neither

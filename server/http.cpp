@@ -201,6 +201,14 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
     response_.set(http::field::cache_control, "no-store");
     if (!r.decision.empty()) response_.set("X-Vectimus-Decision", r.decision);
     if (!r.allow.empty()) response_.set(http::field::allow, r.allow);
+    if (r.page) {
+      response_.set("Content-Security-Policy",
+                    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src "
+                    "'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+                    "frame-ancestors 'none'");
+      response_.set("X-Content-Type-Options", "nosniff");
+      response_.set("Referrer-Policy", "no-referrer");
+    }
     response_.keep_alive(keep_alive_);
     response_.body() = std::move(r.body);
     response_.prepare_payload();

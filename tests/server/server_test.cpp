@@ -145,6 +145,9 @@ TEST_CASE("server: listens on an ephemeral port, answers health, policies and th
   const HttpReply page = http(server->port(), "GET", "/");
   CHECK(page.status == 200);
   CHECK(page.header("content-type").rfind("text/html", 0) == 0);
+  CHECK(page.header("content-security-policy").rfind("default-src 'none'; script-src 'self';", 0) ==
+        0);
+  CHECK(page.header("x-content-type-options") == "nosniff");
   CHECK(http(server->port(), "GET", "/nothing/here").status == 404);
   const HttpReply wrong = http(server->port(), "GET", "/evaluate");
   CHECK(wrong.status == 405);
