@@ -16,9 +16,12 @@
 namespace vectimus::pipeline {
 namespace {
 
-std::string hostname() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return {};
+// Once per process (the server records it with every decision).
+const std::string& hostname() {
+  static const std::string name = [] {
+    char buf[256] = {};
+    return ::gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string();
+  }();
   return name;
 }
 

@@ -265,12 +265,18 @@ std::optional<std::string> run_git_email(const std::string& dir) {
 
 // In the static binary (cmake/simdjson.cmake) getpwuid loads the system's NSS modules at run
 // time, hence the linker's warning; if they cannot be loaded it returns null and $USER stands in.
+// Looked up once per process: the user does not change while it runs, and getpwuid's result
+// lives in a static buffer, so the server's threads must not call it at once (and each call
+// reads the password database again).
 std::string os_user_name() {
-  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-    return pw->pw_name;
-  }
-  if (const char* user = std::getenv("USER")) return user;
-  return {};
+  static const std::string name = [] {
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+      return std::string(pw->pw_name);
+    }
+    const char* user = std::getenv("USER");
+    return std::string(user != nullptr ? user : "");
+  }();
+  return name;
 }
 
 }  // namespace
