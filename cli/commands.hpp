@@ -22,12 +22,12 @@ void add_remove_command(CLI::App& app, int& exit_code);  // remove
 void add_status_command(CLI::App& app, int& exit_code);  // status
 void add_rule_command(CLI::App& app,
                       int& exit_code);  // rule list|show|disable|enable|enforce|overrides
-void add_mcp_command(CLI::App& app, int& exit_code);      // mcp allow|deny|list
-void add_observe_command(CLI::App& app, int& exit_code);  // observe on|off|status
-void add_pack_command(CLI::App& app, int& exit_code);     // pack list|enable|disable|new
-void add_server_command(CLI::App& app, int& exit_code);    // server start
+void add_mcp_command(CLI::App& app, int& exit_code);        // mcp allow|deny|list
+void add_observe_command(CLI::App& app, int& exit_code);    // observe on|off|status
+void add_pack_command(CLI::App& app, int& exit_code);       // pack list|enable|disable|new
+void add_server_command(CLI::App& app, int& exit_code);     // server start
 void add_approvals_command(CLI::App& app, int& exit_code);  // approvals list|approve|deny
-void add_version_flag(CLI::App& app);                     // --version
+void add_version_flag(CLI::App& app);                       // --version
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;
