@@ -4,15 +4,17 @@
 #   bench/coverage.sh [path/to/vectimus]        (default: build/dev/cli/vectimus, or $VECTIMUS)
 #   cmake --build build/<dir> --target coverage  (the same, with the binary just built)
 #
-# Runs every event of bench/coverage/dangerous.json and bench/coverage/benign.json through
-# `vectimus eval --source SRC` (JSONL payloads on stdin, one decision per line) and prints, per
-# pack, the share decided correctly:
+# Runs every event of bench/coverage/dangerous*.json and bench/coverage/benign*.json (one file
+# per round or class of cases) through `vectimus eval --source SRC` (JSONL payloads on stdin, one
+# decision per line) and prints, per pack, the share decided correctly:
 #   dangerous  - plain dangerous events blocked at least as strictly as expected (a case expecting
 #                escalate counts when escalated or denied; one expecting deny only when denied)
 #   disguised  - the same for disguised variants (flag order, quoting, wrappers, -c bodies,
 #                variables, encodings, other tools and agents)
 #   benign     - ordinary development (the false-positive baseline and the packs' near misses)
 #                allowed
+#   data       - benign cases with "variant": "data": dangerous-looking text that is only data
+#                (grep patterns, commit messages, docs written) allowed
 # then lists every case decided wrongly with what it got. Needs bash and jq. MCP events treat
 # the servers github, filesystem, postgres, fetch and shell as approved, as the fixtures do.
 # Exit status: 0 (a benchmark, not a test; read the figures).
@@ -41,8 +43,8 @@ decide() {
   done
 }
 : > "$tmp/results"
-decide "$here/coverage/dangerous.json" dangerous
-decide "$here/coverage/benign.json" benign
+for corpus in "$here"/coverage/dangerous*.json; do decide "$corpus" dangerous; done
+for corpus in "$here"/coverage/benign*.json; do decide "$corpus" benign; done
 
 jq -r -s '
   def rank: {"allow": 0, "escalate": 1, "deny": 2}[.];
@@ -56,9 +58,10 @@ jq -r -s '
       (name + "                    ")[:20] + "  " +
       (pct(xs | map(select(.kind == "dangerous" and .variant == "plain"))) + "              ")[:16] + "  " +
       (pct(xs | map(select(.kind == "dangerous" and .variant == "disguised"))) + "              ")[:16] + "  " +
-      pct(xs | map(select(.kind == "benign")));
+      (pct(xs | map(select(.kind == "benign" and .variant != "data"))) + "              ")[:16] + "  " +
+      pct(xs | map(select(.kind == "benign" and .variant == "data")));
   . as $all
-  | "pack                  dangerous         disguised         benign allowed",
+  | "pack                  dangerous         disguised         benign allowed    data allowed",
     ($all | group_by(.pack)[] | row(.[0].pack; .)),
     row("ALL"; $all),
     "",
