@@ -57,28 +57,35 @@ std::string fish_quote(std::string_view text) {
   return out + "'";
 }
 
-// The tables as assignments to the associative arrays subs, flags, takes and values; bash and
-// zsh share the syntax `name[key]=value`.
-std::string shell_tables(const Tables& t) {
+// One entry of an associative array. bash takes a quoted subscript; zsh would keep the quotes
+// in the key, so it gets the key and the value as a pair.
+using Entry = std::string (*)(std::string_view table, const std::string& key,
+                              const std::string& value);
+
+std::string bash_entry(std::string_view table, const std::string& key, const std::string& value) {
+  return "  " + std::string(table) + "[" + sh_quote(key) + "]=" + sh_quote(value) + "\n";
+}
+
+std::string zsh_entry(std::string_view table, const std::string& key, const std::string& value) {
+  return "  " + std::string(table) + "+=(" + sh_quote(key) + " " + sh_quote(value) + ")\n";
+}
+
+// The tables as the associative arrays subs, flags, takes and values.
+std::string shell_tables(const Tables& t, Entry entry) {
   std::string out;
   for (const std::string& key : t.keys) {
-    if (const std::string subs = sub_names(t, key); !subs.empty()) {
-      out += "  subs[" + sh_quote(key) + "]=" + sh_quote(subs) + "\n";
-    }
-    std::vector<std::string> names;
+    if (const std::string subs = sub_names(t, key); !subs.empty()) out += entry("subs", key, subs);
     auto it = t.flags.find(key);
     if (it == t.flags.end()) continue;
+    std::vector<std::string> names;
     for (const OptionDoc* o : it->second)
       names.insert(names.end(), o->names.begin(), o->names.end());
-    out += "  flags[" + sh_quote(key) + "]=" + sh_quote(joined(names)) + "\n";
+    out += entry("flags", key, joined(names));
     for (const OptionDoc* o : it->second) {
       if (o->value.empty()) continue;
       for (const std::string& name : o->names) {
-        out += "  takes[" + sh_quote(key + " " + name) + "]=1\n";
-        if (!o->choices.empty()) {
-          out +=
-              "  values[" + sh_quote(key + " " + name) + "]=" + sh_quote(joined(o->choices)) + "\n";
-        }
+        out += entry("takes", key + " " + name, "1");
+        if (!o->choices.empty()) out += entry("values", key + " " + name, joined(o->choices));
       }
     }
   }
@@ -118,7 +125,7 @@ complete -o bashdefault -o default -F _vectimus vectimus
 )";
 
 std::string bash_script(const Tables& t) {
-  return std::string(kBashHead) + shell_tables(t) + std::string(kBashBody);
+  return std::string(kBashHead) + shell_tables(t, bash_entry) + std::string(kBashBody);
 }
 
 constexpr std::string_view kZshHead =
@@ -149,7 +156,7 @@ _vectimus "$@"
 )";
 
 std::string zsh_script(const Tables& t) {
-  return std::string(kZshHead) + shell_tables(t) + std::string(kZshBody);
+  return std::string(kZshHead) + shell_tables(t, zsh_entry) + std::string(kZshBody);
 }
 
 constexpr std::string_view kFishHead =
