@@ -111,9 +111,13 @@ std::string CommandDoc::full_name() const {
 }
 
 void list_values(CLI::Option& option, std::span<const std::string_view> values) {
-  std::string set = "{";
-  for (const std::string_view v : values) set += (set.size() > 1 ? "," : "") + std::string(v);
-  option.check(CLI::Validator([](const std::string&) { return std::string(); }, set + "}"));
+  // In the type name, where CLI11's IsMember puts its set too (choices_of reads it back). It
+  // costs the hook ~2.5k instructions at start (callgrind: 697.0k -> 699.5k for `ls`).
+  if (values.empty()) return;
+  std::string type = "TEXT:{";
+  for (const std::string_view v : values) type += std::string(v) + ",";
+  type.back() = '}';
+  option.type_name(std::move(type));
 }
 
 CommandDoc describe(const CLI::App& app) {
