@@ -30,8 +30,11 @@ deb="$tmp/out/vectimus_${version}_amd64.deb"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "the package's version is not $version"
 
 # 2. lintian: no error.
-lintian --allow-root "$deb" >"$tmp/lintian.log" 2>&1 || true
+# (--fail-on error: a non-zero status for an error tag, and for lintian failing to run at all.)
+lintian_status=0
+lintian --allow-root --fail-on error "$deb" >"$tmp/lintian.log" 2>&1 || lintian_status=$?
 cat "$tmp/lintian.log"
+[ "$lintian_status" -eq 0 ] || fail "lintian exits $lintian_status"
 ! grep -q '^E:' "$tmp/lintian.log" || fail "lintian reports errors"
 
 # 3. Only vectimus's files: no test binary, no benchmark.
