@@ -2,6 +2,8 @@
 // A command's callback stores its process exit code in `exit_code`; main returns it.
 #pragma once
 
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -28,6 +30,8 @@ void add_pack_command(CLI::App& app, int& exit_code);       // pack list|enable|
 void add_server_command(CLI::App& app, int& exit_code);     // server start
 void add_approvals_command(CLI::App& app, int& exit_code);  // approvals list|approve|deny
 void add_version_flag(CLI::App& app);                       // --version
+std::string version_number();                               // "0.1.0", from CMake's project()
+void add_doc_command(CLI::App& app, int& exit_code);  // hidden: man pages, completions (doc.cpp)
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

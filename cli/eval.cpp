@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/doc.hpp"
 #include "cli/stdin.hpp"
+#include "normalise/payload.hpp"
 #include "pipeline/decide.hpp"
 #include "pipeline/report.hpp"
 
@@ -42,7 +44,9 @@ int run_eval(const EvalOptions& opt) {
 void add_eval_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<EvalOptions>();
   auto* cmd = app.add_subcommand("eval", "Decide recorded payloads (JSONL on stdin), one per line");
-  cmd->add_option("--source", opt->source, "the agent the payloads come from")->required();
+  auto* source =
+      cmd->add_option("--source", opt->source, "the agent the payloads come from")->required();
+  list_values(*source, normalise::source_tool_names());
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
   cmd->add_flag("--no-index", opt->no_index,
                 "evaluate every rule instead of the rule index's candidates (same decisions; "

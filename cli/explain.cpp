@@ -8,7 +8,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/doc.hpp"
 #include "cli/stdin.hpp"
+#include "normalise/payload.hpp"
 #include "pipeline/decide.hpp"
 #include "pipeline/report.hpp"
 
@@ -37,7 +39,9 @@ int run_explain(const ExplainOptions& opt) {
 void add_explain_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<ExplainOptions>();
   auto* cmd = app.add_subcommand("explain", "Show how one payload (stdin) is decided, as JSON");
-  cmd->add_option("--source", opt->source, "the agent the payload comes from")->required();
+  auto* source =
+      cmd->add_option("--source", opt->source, "the agent the payload comes from")->required();
+  list_values(*source, normalise::source_tool_names());
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
   cmd->add_flag("--index", opt->index,
                 "also show, per request, the rule index's matched atoms and candidate rules");

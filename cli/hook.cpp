@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "cli/commands.hpp"
+#include "cli/doc.hpp"
 #include "cli/stdin.hpp"
 #include "client/hook_client.hpp"
 #include "normalise/payload.hpp"
@@ -69,10 +70,8 @@ int run_hook(const HookOptions& opt) {
 void add_hook_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<HookOptions>();
   auto* cmd = app.add_subcommand("hook", "Decide one agent tool call (payload on stdin)");
-  cmd->add_option("--source", opt->source,
-                  "the calling agent: claude-code, claude-agent-sdk, cursor, copilot, "
-                  "gemini-cli, codex")
-      ->required();
+  auto* source = cmd->add_option("--source", opt->source, "the calling agent")->required();
+  list_values(*source, normalise::source_tool_names());
   cmd->add_option("--policy-dir", opt->policy_dir, "use only the packs in this folder");
   // Hidden: the end-to-end tests run every hook case with and without the rule index. It cannot
   // change a decision (engine/engine.hpp), only make the call slower.

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     named->add(app, exit_code);
   } else {
     for (const Command& command : kCommands) command.add(app, exit_code);
+    vectimus::cli::add_doc_command(app, exit_code);  // hidden; it describes all of the above
   }
   // An agent treats exit 1 as "let the call through": a broken hook command line must block.
   const bool hook = first == "hook";

@@ -34,6 +34,10 @@ std::string version_text() {
 
 }  // namespace
 
+std::string version_number() {
+  return VECTIMUS_VERSION;
+}
+
 void add_version_flag(CLI::App& app) {
   app.set_version_flag("--version", version_text, "the version, the packs and the policy set hash");
 }
