@@ -14,6 +14,11 @@
 // shown when the rule blocks; the docs' own example rules carry exactly these); with `--builtin`
 // (the built-in packs, `policies/`) also `@incident` and `@controls`, which the docs call "where
 // applicable". Each one missing is an error `missing-annotation` at the policy.
+//
+// Every policy's reads of `context` are checked against the normaliser's table of attributes
+// (engine/context_lint.hpp): an attribute no event carries, one the rule's action scope never
+// carries, a `like` pattern that cannot match what the normaliser produces. These are warnings
+// (exit 0); `--strict` makes every warning an error (the built-in packs are linted so).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
@@ -24,6 +29,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "engine/config.hpp"
+#include "engine/context_lint.hpp"
 #include "engine/manifest.hpp"
 #include "grammar/parse.hpp"
 #include "ir/checks.hpp"
@@ -35,6 +41,7 @@ struct LintOptions {
   std::vector<std::string> paths;
   std::string format = "text";
   bool builtin = false;
+  bool strict = false;
 };
 
 bool is_manifest(const std::string& path) {
@@ -115,10 +122,26 @@ std::size_t check_toml_files(const std::vector<std::string>& paths, Diagnostics&
   return checked_files;
 }
 
-std::size_t error_count(const Diagnostics& found) {
+std::size_t count_of(const Diagnostics& found, Severity severity) {
   return static_cast<std::size_t>(
       std::count_if(found.begin(), found.end(),
-                    [](const Diagnostic& d) { return d.severity == Severity::error; }));
+                    [severity](const Diagnostic& d) { return d.severity == severity; }));
+}
+
+std::size_t error_count(const Diagnostics& found) {
+  return count_of(found, Severity::error);
+}
+
+// `3 errors, 1 warning`; empty when there are neither.
+std::string summary(const Diagnostics& found) {
+  std::string out;
+  for (const auto& [severity, word] :
+       {std::pair{Severity::error, "error"}, std::pair{Severity::warning, "warning"}}) {
+    const std::size_t n = count_of(found, severity);
+    if (n == 0) continue;
+    out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  }
+  return out;
 }
 
 int run_lint(const LintOptions& opt) {
@@ -153,6 +176,10 @@ int run_lint(const LintOptions& opt) {
           found.insert(found.end(), missing.begin(), missing.end());
         }
       }
+      for (const ir::Policy& policy : parsed->policies) {
+        const Diagnostics reads = engine::check_context_reads(policy);
+        found.insert(found.end(), reads.begin(), reads.end());
+      }
       sets.push_back(std::move(parsed).value());
     }
     std::vector<const ir::Policy*> all;
@@ -162,7 +189,10 @@ int run_lint(const LintOptions& opt) {
     const Diagnostics id_problems = ir::check_policy_ids(all);
     found.insert(found.end(), id_problems.begin(), id_problems.end());
     const std::size_t toml_files = check_toml_files(opt.paths, found);
-    if (opt.format == "text" && error_count(found) == 0) {
+    if (opt.strict) {
+      for (Diagnostic& d : found) d.severity = Severity::error;
+    }
+    if (opt.format == "text" && found.empty()) {
       std::cerr << "lint: " << files->size() + toml_files << " files, " << all.size()
                 << " policies, no problems\n";
     }
@@ -171,8 +201,7 @@ int run_lint(const LintOptions& opt) {
     std::cout << render_json(found) << '\n';
   } else {
     std::cout << render(found);
-    const std::size_t errors = error_count(found);
-    if (errors > 0) std::cout << errors << (errors == 1 ? " error\n" : " errors\n");
+    if (!found.empty()) std::cout << summary(found) << '\n';
   }
   return error_count(found) == 0 ? kExitOk : kExitBadInput;
 }
@@ -189,6 +218,9 @@ void add_lint_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", opt->format, "output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--builtin", opt->builtin,
                 "check as a built-in pack: every rule also carries @incident and @controls");
+  cmd->add_flag("--strict", opt->strict,
+                "treat warnings as errors (exit 1), e.g. a rule reading an attribute its "
+                "actions never carry");
   cmd->callback([opt, &exit_code] { exit_code = run_lint(*opt); });
 }
 

@@ -139,6 +139,11 @@ int run_test(const TestOptions& opt) {
   if (!opt.policy_dir.empty()) options.policy_dir = opt.policy_dir;
   options.use_index = !opt.no_index;
   pipeline::Session session(real_host(), options);
+  // The loader's warnings about the packs' rules (engine/context_lint.hpp), for the packs
+  // that apply where the command runs: on stderr, before the table.
+  if (const auto& loaded = session.engine_for(std::nullopt); loaded) {
+    std::cerr << render(loaded->packs().warnings);
+  }
   std::vector<Row> rows;
   for (const Case& c : *cases) {
     auto row = run_case(session, c);

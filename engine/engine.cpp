@@ -1,4 +1,5 @@
 #include "engine/engine.hpp"
+#include "engine/context_lint.hpp"
 #include "engine/temp_disable.hpp"
 
 #include <algorithm>
@@ -67,7 +68,20 @@ Result<PolicyPacks> load_packs(const Host& host, const PackSearch& search) {
   if (only_builtin_packs(host, search)) return load_compiled_packs(builtin_compiled_packs());
   auto packs = discover_packs(host, search);
   if (!packs) return std::move(packs).take_errors();
-  return compile_packs(std::move(packs).value());
+  auto compiled = compile_packs(std::move(packs).value());
+  if (!compiled) return compiled;
+  // The rules' context reads checked against the normaliser's table. A walk over each rule's
+  // conditions, a small fraction of what parsing them just cost, so it runs on every load of
+  // user packs; only `vectimus test` shows the result (the hook's stderr is not read by anyone
+  // on every call, and a warning must not change a decision).
+  const std::vector<ir::Policy>& policies = compiled->set().policies;
+  for (size_t i = 0; i < compiled->rules.size(); ++i) {
+    if (compiled->packs[compiled->rules[i].pack].location == "built-in") continue;
+    Diagnostics found = check_context_reads(policies[i]);
+    compiled->warnings.insert(compiled->warnings.end(), std::make_move_iterator(found.begin()),
+                              std::make_move_iterator(found.end()));
+  }
+  return compiled;
 }
 
 }  // namespace

@@ -110,6 +110,10 @@ struct PolicyPacks {
   std::vector<RuleInfo> rules;  // parallel to the policies [0..rules.size())
   bool uses_principal = false;  // some rule reads `principal` (identity look-up needed)
   bool compiled = false;        // from the compiled built-in packs, nothing parsed
+  // What engine/context_lint.hpp finds in the rules of packs that are not built in (the
+  // built-in ones are checked by `vectimus lint --strict --builtin` in the build's tests):
+  // warnings only, shown by `vectimus test`, never by the hook.
+  Diagnostics warnings;
   // The rule index over the policies, compiled at build time (compiled packs only), else null.
   std::shared_ptr<const index::PolicyIndex> index;
 

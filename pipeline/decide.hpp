@@ -130,6 +130,10 @@ class Session {
   // Decides one payload from `source` (a `--source` value). Never throws.
   Outcome decide_payload(std::string_view source, std::string_view bytes);
   const Host& host() const { return engines_.host(); }
+  // The engine for calls whose cwd is `cwd`, loaded as decide_payload() would load it.
+  const Result<engine::Engine>& engine_for(const std::optional<std::string>& cwd) {
+    return engines_.engine_for(cwd);
+  }
 
  private:
   engine::Session engines_;
