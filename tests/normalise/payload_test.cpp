@@ -292,6 +292,7 @@ tool_use_id: "call_codex_003"
 permission_mode: "default"
 action: mcp_tool
 tool: "mcp__filesystem__write_file"
+file_path: "/home/dev/shop/notes.md"
 mcp_server: "filesystem"
 mcp_tool: "write_file"
 cwd: "/home/dev/shop"
