@@ -200,6 +200,7 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   if (a.session_spawn_count) {
     f.emplace_back("session_spawn_count", Value::long_(*a.session_spawn_count));
   }
+  put(f, "sql", e.sql);
   put(f, "subagent_type", a.subagent_type);
   put(f, "team_name", a.team_name);
   if (mcp || e.action_type == normalise::ActionType::tool_call) {

@@ -11,6 +11,7 @@
 #include "normalise/classify.hpp"
 #include "normalise/content.hpp"
 #include "normalise/json_error.hpp"
+#include "normalise/shell/sql.hpp"
 #include "normalise/limits.hpp"
 #include "normalise/patch.hpp"
 #include "normalise/path.hpp"
@@ -513,6 +514,7 @@ class Adapter {
   void read_mcp_input() {
     if (!has_input_) return;
     read_paths(input_);
+    if (auto sql = first_string(input_, {"sql"})) event_.sql = shell::normalise_sql(*sql);
     if (auto command = first_string(input_, {"command", "cmd"}); command && !command->empty()) {
       event_.command = std::move(*command);
       event_.analysis = analyse_command(*event_.command, options_.home);

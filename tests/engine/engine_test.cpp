@@ -710,6 +710,10 @@ when { context.file_path like "*/guarded" };
 @id("t-cmd")
 forbid(principal, action == Vectimus::Action::"shell_command", resource)
 when { context has program && context.program == "danger" };
+
+@id("t-sql")
+forbid(principal, action == Vectimus::Action::"mcp_tool", resource)
+when { context has sql && context.sql == "drop table x" };
 )");
   f.h.env.set("VECTIMUS_MCP_ALLOWED", "fs");
   auto e = f.engine();
@@ -723,4 +727,8 @@ when { context has program && context.program == "danger" };
   CHECK(call("list_directory", R"({"path":"/x/guarded"})") == Verdict::allow);
   CHECK(call("run", R"({"command":"cd x && sudo danger now"})") == Verdict::deny);
   CHECK(call("run", R"({"command":"echo danger"})") == Verdict::allow);
+  // The `sql` argument in one canonical form (normalise/shell/sql.hpp).
+  CHECK(call("query", R"({"sql":"DROP/* x */\n  Table X"})") == Verdict::deny);
+  CHECK(call("query", R"({"sql":"DROP TABLE y"})") == Verdict::allow);
+  CHECK(call("search", R"({"query":"DROP TABLE x"})") == Verdict::allow);
 }

@@ -453,6 +453,7 @@ tool_use_id: "call_mcp_01"
 user_email: "dev@acme.example"
 action: mcp_tool
 tool: "MCP:query"
+sql: "drop table users;"
 mcp_tool: "query"
 cwd: "/home/dev/shop"
 input: {"sql":"DROP TABLE users;"}
