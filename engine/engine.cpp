@@ -299,6 +299,7 @@ Decision Engine::decide(const normalise::Event& given) const {
   facts.principal = principal_uid(decision.identity);
   facts.mcp_server_approved = event.mcp_server && config_.mcp_server_allowed(*event.mcp_server);
   if (locations_.home) facts.home = *locations_.home;
+  if (locations_.project) facts.project = *locations_.project;
 
   std::vector<PlannedRequest> planned_requests = requests_for_event(event, facts);
   decision.requests.reserve(planned_requests.size());

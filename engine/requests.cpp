@@ -84,16 +84,37 @@ void put_env(Fields& f, const std::vector<std::string>& assignments) {
   f.emplace_back("env", Value::record(std::move(env)));
 }
 
+bool at_or_below(std::string_view path, std::string_view dir) {
+  if (dir.empty() || !path.starts_with(dir)) return false;
+  return path.size() == dir.size() || dir == "/" || path[dir.size()] == '/';
+}
+
+// The folder that stands for the project: the engine's project root when the event's cwd lies
+// in it (a cwd that does not exist on this machine makes locate() fall back to the process's
+// own folder), else the cwd itself. Empty when neither is known.
+std::string_view project_of(const normalise::Event& e, const RequestFacts& facts) {
+  const std::string_view cwd = e.cwd ? std::string_view(*e.cwd) : std::string_view();
+  if (!facts.project.empty() && at_or_below(cwd, facts.project) && facts.project != "/") {
+    return facts.project;
+  }
+  return cwd == "/" ? std::string_view() : cwd;
+}
+
 // A file the command reads or writes is also a file_read or file_write request, so file rules
 // apply whichever tool touches the file (normalise/file_access.hpp).
 void add_file_accesses(const normalise::Event& e, const RequestFacts& facts, const Fields& base,
                        const shell::SimpleCommand& c, std::string_view raw,
                        std::vector<PlannedRequest>& out) {
+  const std::string_view project = project_of(e, facts);
   for (const normalise::FileAccess& access : normalise::file_accesses(c, e.cwd.value_or(""))) {
     Fields f;
-    f.reserve(5);
+    f.reserve(8);
     f.emplace_back("command", Value::string(c.canonical()));
     f.emplace_back("file_path", Value::string(access.path));
+    put_set(f, "flags", c.flags);
+    if (!project.empty()) {
+      f.emplace_back("in_project", Value::boolean(at_or_below(access.path, project)));
+    }
     f.emplace_back("program", Value::string(c.program));
     f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
     f.emplace_back("raw_command", Value::string(std::string(raw)));
@@ -125,6 +146,7 @@ void add_simple_commands(const normalise::Event& e, const RequestFacts& facts, c
     f.emplace_back("program", Value::string(c.program));
     f.emplace_back("provenance", Value::string(std::string(shell::provenance_name(c.provenance))));
     f.emplace_back("raw_command", Value::string(std::string(raw)));
+    if (!c.sql.empty()) f.emplace_back("sql", Value::string(c.sql));
     put_set(f, "unresolved", c.unresolved);
     out.push_back(planned("command", e, facts, cls.action, base, std::move(f)));
     add_file_accesses(e, facts, base, c, raw, out);
@@ -178,6 +200,7 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
   if (a.session_spawn_count) {
     f.emplace_back("session_spawn_count", Value::long_(*a.session_spawn_count));
   }
+  put(f, "sql", e.sql);
   put(f, "subagent_type", a.subagent_type);
   put(f, "team_name", a.team_name);
   if (mcp || e.action_type == normalise::ActionType::tool_call) {
@@ -197,6 +220,19 @@ std::vector<PlannedRequest> requests_for_event(const normalise::Event& e,
       put(g, "content", e.content);
       g.emplace_back("file_path", Value::string(e.file_paths[i]));
       out.push_back(planned("event", e, facts, e.action_type, base, std::move(g)));
+    }
+  }
+  // The files an MCP tool names are judged as the agent's own file tools would be: a write when
+  // the tool's name says it changes them, a read else.
+  if (mcp && e.mcp_tool) {
+    const auto action = normalise::mcp_tool_writes(*e.mcp_tool) ? normalise::ActionType::file_write
+                                                                : normalise::ActionType::file_read;
+    for (const std::string& path : e.file_paths) {
+      Fields g;
+      g.emplace_back("file_path", Value::string(path));
+      put(g, "mcp_server", e.mcp_server);
+      g.emplace_back("mcp_tool", Value::string(*e.mcp_tool));
+      out.push_back(planned("event", e, facts, action, base, std::move(g)));
     }
   }
   if (analysis != nullptr) {

@@ -43,6 +43,9 @@ struct RequestFacts {
   // What `~` and `$HOME` mean to the analysis of inspected content (normalise/content.hpp), and
   // of the command line of an event built without normalise_payload (Engine::decide).
   std::string home = "/home/user";
+  // The project root the engine found (engine/locate.hpp), empty when none. File accesses are
+  // judged inside or outside the project by it when the event's cwd lies in it, else by the cwd.
+  std::string project;
 };
 
 ir::EntityUid action_uid(normalise::ActionType type);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace vectimus::normalise {
 namespace {
@@ -299,6 +300,33 @@ std::optional<McpName> parse_mcp_tool_name(std::string_view name, ToolFamily fam
                    std::nullopt};
   }
   return std::nullopt;
+}
+
+namespace {
+constexpr std::array<std::string_view, 22> kMcpWriteVerbs = {
+    "write",  "edit",  "create", "update", "move",   "rename",   "delete",  "remove",
+    "append", "patch", "put",    "save",   "upload", "insert",   "replace", "set",
+    "copy",   "mkdir", "touch",  "modify", "apply",  "overwrite"};
+}  // namespace
+
+bool mcp_tool_writes(std::string_view tool) {
+  std::string word;
+  auto verb = [&word] {
+    bool hit =
+        std::find(kMcpWriteVerbs.begin(), kMcpWriteVerbs.end(), word) != kMcpWriteVerbs.end();
+    word.clear();
+    return hit;
+  };
+  for (size_t i = 0; i < tool.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(tool[i]);
+    if (!std::isalnum(c)) {
+      if (verb()) return true;
+      continue;
+    }
+    if (std::isupper(c) && !word.empty() && verb()) return true;  // writeFile, editFile
+    word += static_cast<char>(std::tolower(c));
+  }
+  return verb();
 }
 
 CommandClass classify_command(std::string_view program, std::span<const std::string> args) {

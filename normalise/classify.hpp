@@ -72,6 +72,11 @@ struct McpName {
 // prefers Gemini's `mcp_context`).
 std::optional<McpName> parse_mcp_tool_name(std::string_view tool_name, ToolFamily family);
 
+// Whether an MCP tool changes the files named in its arguments, judged from its name: a word of
+// it (split at `_`, `-`, `.` and case changes) is a writing verb (write, edit, create, move,
+// delete, …). The engine makes the tool's paths file_write requests then, file_read ones else.
+bool mcp_tool_writes(std::string_view tool);
+
 // A shell command's classification.
 struct CommandClass {
   ActionType action = ActionType::shell_command;

@@ -113,6 +113,7 @@ std::string dump(const Event& event) {
     d.list("file_paths", event.file_paths);
   }
   d.field("url", event.url);
+  d.field("sql", event.sql);
   if (event.urls.size() > 1) d.list("urls", event.urls);
   d.field("mcp_server", event.mcp_server);
   d.field("mcp_tool", event.mcp_tool);

@@ -118,6 +118,9 @@ struct Event {
   std::optional<std::string> mcp_tool;
   std::optional<std::string> mcp_plugin;          // Claude plugin servers only
   std::optional<std::string> mcp_server_command;  // Cursor beforeMCPExecution stdio server
+  // An MCP tool's `sql` argument (database servers), normalised as a shell command's `sql`
+  // (normalise/shell/sql.hpp), so one rule reads both.
+  std::optional<std::string> sql;
   std::optional<std::string> package_name;
   std::vector<std::string> package_names;
   std::optional<std::string> content;  // text being written (Write, Edit new_string, a patch)

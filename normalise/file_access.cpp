@@ -15,7 +15,7 @@ enum class Shape : uint8_t {
   read_after_first,  // grep PATTERN FILE... (the first operand is not a file)
   copy,              // cp SRC... DST: sources read, the last operand written
   move,              // mv SRC... DST: every operand written (sources disappear)
-  sed,               // sed SCRIPT FILE...: written with -i, else read
+  sed,               // sed SCRIPT FILE... (awk, perl, ruby): written with -i, else read
   dd,                // dd if=SRC of=DST
   tar,               // tar -c FILE... reads them; the archive named by -f is the other side
   upload,            // curl -d @FILE, -F k=@FILE, -T FILE; wget --post-file=FILE: reads
@@ -55,7 +55,11 @@ constexpr std::array kPrograms{
     Row{"egrep", Shape::read_after_first, "ABCDefm"},
     Row{"fgrep", Shape::read_after_first, "ABCDefm"},
     Row{"rg", Shape::read_after_first, "ABCegjmtT"},
-    Row{"awk", Shape::read_after_first, "Ffv"},
+    // awk, perl and ruby edit in place like sed (`awk -i inplace`, `perl -pi -e`, `ruby -i -pe`).
+    Row{"awk", Shape::sed, "Ffvi"},
+    Row{"gawk", Shape::sed, "Ffvi"},
+    Row{"perl", Shape::sed, "eEIM"},
+    Row{"ruby", Shape::sed, "eIr"},
     Row{"tee", Shape::write_all, ""},
     Row{"touch", Shape::write_all, "dtr"},
     Row{"truncate", Shape::write_all, "rs"},
@@ -67,6 +71,8 @@ constexpr std::array kPrograms{
     Row{"rsync", Shape::copy, "efT"},
     Row{"install", Shape::copy, "gmoS"},
     Row{"mv", Shape::move, "S"},
+    // `ln -s TARGET LINK`: the link is written, and a link to a secret reads it as `cat` would.
+    Row{"ln", Shape::copy, "St"},
     Row{"sed", Shape::sed, "ef"},
     Row{"dd", Shape::dd, ""},
     Row{"tar", Shape::tar, "CfTX"},

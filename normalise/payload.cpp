@@ -11,6 +11,7 @@
 #include "normalise/classify.hpp"
 #include "normalise/content.hpp"
 #include "normalise/json_error.hpp"
+#include "normalise/shell/sql.hpp"
 #include "normalise/limits.hpp"
 #include "normalise/patch.hpp"
 #include "normalise/path.hpp"
@@ -433,6 +434,7 @@ class Adapter {
       if (!mcp->server.empty()) event_.mcp_server = mcp->server;
       event_.mcp_tool = mcp->tool;
       event_.mcp_plugin = mcp->plugin;
+      read_mcp_input();
       return;
     }
     // Not in any table: a shell command only if it carries one; else the raw name is all.
@@ -503,6 +505,20 @@ class Adapter {
     CommandClass cls = classify_commands(*event_.analysis);
     event_.action_type = cls.action;
     event_.package_names = std::move(cls.packages);
+  }
+
+  // An MCP tool's `file_path`/`path` and `command` arguments are judged as strictly as the same
+  // things through the agent's own tools: the paths become file requests (engine/requests.cpp)
+  // and the command is analysed like a shell line, so it makes the same per-command requests.
+  // The action stays mcp_tool.
+  void read_mcp_input() {
+    if (!has_input_) return;
+    read_paths(input_);
+    if (auto sql = first_string(input_, {"sql"})) event_.sql = shell::normalise_sql(*sql);
+    if (auto command = first_string(input_, {"command", "cmd"}); command && !command->empty()) {
+      event_.command = std::move(*command);
+      event_.analysis = analyse_command(*event_.command, options_.home);
+    }
   }
 
   void read_shell_dir() {
@@ -594,6 +610,7 @@ class Adapter {
       tool = std::string(name);
     }
     event_.mcp_tool = std::move(tool);
+    read_mcp_input();
   }
 
   Dialect dialect_;

@@ -86,6 +86,9 @@ struct SimpleCommand {
   std::vector<std::string> unresolved;  // sorted, unique reason codes (see `code`)
   std::string language;                 // interpreter one-liners: "python", "javascript", ...
   std::string code;                     // ... and the code text they run
+  // SQL a database client runs (`psql -c`, `mysql -e`, `sqlite3 DB SQL`, a constant heredoc or
+  // text piped in), normalised by sql.hpp's normalise_sql; empty when none is known.
+  std::string sql;
   // A file this command runs as code (programs.hpp, script_operand): `bash x.sh`, `sh -e x`,
   // `source x`, `. x`, `python3 x.py`, `node x.js`, `ruby x.rb`, `perl x.pl`, `deno run x.ts`,
   // a program named by a relative path or an absolute one with a script's extension

@@ -72,6 +72,7 @@ std::string dump(const SimpleCommand& c) {
     out += "}";
   }
   if (!c.language.empty()) out += " lang:" + c.language + ":" + show(c.code);
+  if (!c.sql.empty()) out += " sql:" + show(c.sql);
   if (!c.unresolved.empty()) out += " !" + joined(c.unresolved, ",", false);
   return out;
 }

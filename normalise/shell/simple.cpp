@@ -5,6 +5,7 @@
 #include "normalise/shell/analyser.hpp"
 #include "normalise/shell/decode.hpp"
 #include "normalise/shell/programs.hpp"
+#include "normalise/shell/sql.hpp"
 
 namespace vectimus::shell {
 namespace {
@@ -237,6 +238,12 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     if (std::optional<InlineCode> code = inline_code(rec.program, rec.argv)) {
       rec.language = std::move(code->language);
       rec.code = std::move(code->code);
+    }
+  }
+  if (all_constant(fields)) {
+    const std::string* piped = in.constant ? &in.constant->text : nullptr;
+    if (std::optional<std::string> sql = sql_text(rec.program, rec.argv, piped)) {
+      rec.sql = normalise_sql(*sql);
     }
   }
   if (std::optional<std::size_t> at = script_operand(rec.program, rec.argv);

@@ -665,3 +665,70 @@ TEST_CASE("a Session remembers where a cwd leads for a second of its clock, with
   t.mkdir("other/.vectimus");
   CHECK(walking.engine_for(other)->locations().project == t.path("other"));
 }
+
+TEST_CASE("file accesses say whether they lie in the project root (else the cwd)") {
+  Fixture f;
+  f.t.write("packs/core/rules.cedar", R"(
+@id("t-outside")
+forbid(principal, action == Vectimus::Action::"file_write", resource)
+when { context has in_project && !context.in_project && context.flags.contains("r") };
+)");
+  f.t.mkdir("proj/sub");
+  auto e = f.engine();
+  const auto in = [&](const std::string& cwd, const std::string& command) {
+    const std::string json = "{\"session_id\":\"s\",\"cwd\":\"" + cwd +
+                             "\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+                             "\"tool_input\":{\"command\":\"" +
+                             command + "\"}}";
+    auto outcome = normalise::normalise_payload("claude-code", json);
+    REQUIRE(outcome.status == normalise::PayloadStatus::event);
+    return e.decide(outcome.event).verdict;
+  };
+  const std::string proj = f.t.path("proj");
+  CHECK(in(proj, "rm -r build") == Verdict::allow);
+  CHECK(in(proj, "rm -r ../elsewhere") == Verdict::deny);
+  CHECK(in(proj, "rm -f ../elsewhere") == Verdict::allow);  // not recursive: the rule's own test
+  // A cwd below the root: the root bounds the project, so a sibling folder is inside it.
+  CHECK(in(proj + "/sub", "rm -r ../other") == Verdict::allow);
+  CHECK(in(proj + "/sub", "rm -r ../../elsewhere") == Verdict::deny);
+  // A cwd outside the project the engine found: the cwd stands for the project.
+  CHECK(in("/srv/app", "rm -r cache") == Verdict::allow);
+  CHECK(in("/srv/app", "rm -r /srv/other") == Verdict::deny);
+}
+
+TEST_CASE("an MCP tool's path and command arguments make the requests the agent's tools would") {
+  Fixture f;
+  f.t.write("packs/core/rules.cedar", R"(
+@id("t-read")
+forbid(principal, action == Vectimus::Action::"file_read", resource)
+when { context.file_path like "*/secret" && context.mcp_tool == "read_file" };
+
+@id("t-write")
+forbid(principal, action == Vectimus::Action::"file_write", resource)
+when { context.file_path like "*/guarded" };
+
+@id("t-cmd")
+forbid(principal, action == Vectimus::Action::"shell_command", resource)
+when { context has program && context.program == "danger" };
+
+@id("t-sql")
+forbid(principal, action == Vectimus::Action::"mcp_tool", resource)
+when { context has sql && context.sql == "drop table x" };
+)");
+  f.h.env.set("VECTIMUS_MCP_ALLOWED", "fs");
+  auto e = f.engine();
+  const auto call = [&](const std::string& tool, const std::string& input) {
+    return e.decide(f.event("mcp__fs__" + tool, input)).verdict;
+  };
+  CHECK(call("read_file", R"({"path":"/x/secret"})") == Verdict::deny);
+  CHECK(call("read_file", R"({"path":"/x/guarded"})") == Verdict::allow);
+  CHECK(call("write_file", R"({"path":"/x/guarded","content":""})") == Verdict::deny);
+  CHECK(call("editFile", R"({"file_path":"/x/guarded"})") == Verdict::deny);
+  CHECK(call("list_directory", R"({"path":"/x/guarded"})") == Verdict::allow);
+  CHECK(call("run", R"({"command":"cd x && sudo danger now"})") == Verdict::deny);
+  CHECK(call("run", R"({"command":"echo danger"})") == Verdict::allow);
+  // The `sql` argument in one canonical form (normalise/shell/sql.hpp).
+  CHECK(call("query", R"({"sql":"DROP/* x */\n  Table X"})") == Verdict::deny);
+  CHECK(call("query", R"({"sql":"DROP TABLE y"})") == Verdict::allow);
+  CHECK(call("search", R"({"query":"DROP TABLE x"})") == Verdict::allow);
+}

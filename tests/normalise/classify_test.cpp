@@ -239,3 +239,17 @@ TEST_CASE("synthetic agent command lines", "[normalise][classify]") {
   m.recipient = "all";
   CHECK(agent_message_command(m) == "message type=broadcast recipient=all");
 }
+
+TEST_CASE("MCP tools that write the files they name, by the words of their names",
+          "[normalise][classify]") {
+  for (const char* tool : {"write_file", "edit_file", "move_file", "create_directory", "writeFile",
+                           "EditFile", "delete", "file-upload", "fs.append", "apply_patch"}) {
+    INFO(tool);
+    CHECK(mcp_tool_writes(tool));
+  }
+  for (const char* tool : {"read_file", "list_directory", "get_file_contents", "search_files",
+                           "readFile", "rewrite_query_plan", "settings", "", "file_info"}) {
+    INFO(tool);
+    CHECK_FALSE(mcp_tool_writes(tool));
+  }
+}

@@ -292,6 +292,7 @@ tool_use_id: "call_codex_003"
 permission_mode: "default"
 action: mcp_tool
 tool: "mcp__filesystem__write_file"
+file_path: "/home/dev/shop/notes.md"
 mcp_server: "filesystem"
 mcp_tool: "write_file"
 cwd: "/home/dev/shop"
@@ -452,6 +453,7 @@ tool_use_id: "call_mcp_01"
 user_email: "dev@acme.example"
 action: mcp_tool
 tool: "MCP:query"
+sql: "drop table users;"
 mcp_tool: "query"
 cwd: "/home/dev/shop"
 input: {"sql":"DROP TABLE users;"}
