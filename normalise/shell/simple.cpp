@@ -149,6 +149,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   std::size_t start = 0;
   std::string default_command;  // what the innermost launcher runs when given no command
   std::string argv0;            // argv[0] set by a launcher (`exec -a NAME`)
+  std::size_t joined_at = 0;    // where a joined launcher's command words start (`watch`)
   while (start < fields.size() && fields[start].constant) {
     std::string name = program_name(fields[start].value);
     if (scope.functions.count(name) || scope.aliases.count(name)) break;
@@ -163,6 +164,17 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
     LaunchTarget target = find_launch_target(*launcher, argv, constant, start);
     if (target.index == 0) break;
+    // `flock F -c CMD`, `runuser U -c CMD`: a command-line option, not a launched argv.
+    if (has_option_commands(name) &&
+        !option_commands(
+             name, std::vector<std::string>(argv.begin() + static_cast<long>(start), argv.end()))
+             .empty()) {
+      break;
+    }
+    if (launcher->joined) {  // `watch CMD...`, `ssh HOST CMD...`: kept, the words run as text
+      joined_at = target.index;
+      break;
+    }
     rec.launchers.push_back(name);
     default_command = target.default_command;
     if (!target.argv0.empty()) argv0 = target.argv0;
@@ -188,6 +200,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
   }
   fields.erase(fields.begin(), fields.begin() + static_cast<long>(start));
+  if (joined_at != 0) joined_at -= start;
   if (fields.empty() && !default_command.empty()) fields.push_back(constant_field(default_command));
   if (fields.empty()) return Output{};
 
@@ -198,6 +211,9 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   const bool words_are_options = single_dash_long_options(rec.program);
   bool operands_only = false;
   bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
+  // echo's and printf's words are text: only echo's leading -n/-e/-E and printf's -v are options
+  // (`echo rm -rf /` has no flags).
+  const bool is_echo = rec.program == "echo", is_printf = rec.program == "printf";
   rec.argv.reserve(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const Field& f = fields[i];
@@ -214,6 +230,11 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
     if (!f.constant) mark(rec, code::kNonConstant);
     const std::string& a = f.value;
+    if (joined_at != 0 && i >= joined_at) operands_only = true;
+    if (is_echo &&
+        (a.size() < 2 || a[0] != '-' || a.find_first_not_of("neE", 1) != std::string::npos))
+      operands_only = true;
+    if (is_printf && !(i == 1 && a == "-v")) operands_only = operands_only || i > 1 || a != "--";
     if (!operands_only && a == "--") {
       operands_only = true;
       continue;
@@ -246,6 +267,13 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   const long index = static_cast<long>(out_.commands.size());
   out_.commands.push_back(std::move(rec));
   run_bodies(index, fields, scope, in);
+  if (joined_at != 0 && joined_at < fields.size()) {
+    if (all_constant(fields, joined_at))
+      run_command_line(index, join(out_.commands[static_cast<std::size_t>(index)].argv, joined_at));
+    else
+      add_code(index, code::kDynamicBody);
+  }
+  track_downloads(index);
   const SimpleCommand& done = out_.commands[static_cast<std::size_t>(index)];
   update_variables(done, fields, scope);
   if (stdout_redirected) return std::nullopt;
@@ -255,6 +283,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
 void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& scope,
                           const Stdin& in) {
   if (!fields[0].constant) return;
+  run_runners(index, fields, in);
   {
     // Most commands run no body: leave before copying anything.
     const std::string_view p = out_.commands[static_cast<std::size_t>(index)].program;
@@ -287,6 +316,7 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
       return run_text(in.constant->text, in.constant->via, fresh, index);
     }
     if (in.piped || in.heredoc) return add_code(index, code::kDynamicBody);
+    if (in.file && in.file_name.empty()) return add_code(index, code::kDynamicBody);  // `< <(curl)`
     if (in.file) {  // `bash < x.sh` runs x.sh as surely as `bash x.sh`
       out_.commands[static_cast<std::size_t>(index)].script = in.file_name;
       return add_code(index, code::kScriptFile);
@@ -335,7 +365,18 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in,
     roots.push_back(fields[i]);
   }
   if (roots.empty()) roots.push_back(constant_field("."));
+  // Whether every file under the roots is selected so far: only depth and traversal options
+  // came before (a test such as `-name` selects some files, and `{}` then stays as written).
+  bool whole_tree = true;
   for (; i < argv.size() && !stopped_; ++i) {
+    if (argv[i] == "-maxdepth" || argv[i] == "-mindepth") {
+      ++i;
+      continue;
+    }
+    if (!is_find_exec(argv[i]) && argv[i] != "-depth" && argv[i] != "-xdev" &&
+        argv[i] != "-mount" && argv[i] != "-follow") {
+      whole_tree = false;
+    }
     SimpleCommand child;
     child.provenance = Provenance::find_exec;
     child.launchers = launchers;
@@ -343,8 +384,15 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in,
     if (is_find_exec(argv[i])) {
       std::size_t end = i + 1;
       while (end < argv.size() && argv[end] != ";" && argv[end] != "+") ++end;
-      std::vector<Field> sub(fields.begin() + static_cast<long>(i + 1),
-                             fields.begin() + static_cast<long>(end));
+      // `{}` stands for each file found, the roots first: `find / -exec rm -rf {} +` removes /.
+      std::vector<Field> sub;
+      for (std::size_t k = i + 1; k < end; ++k) {
+        if (whole_tree && argv[i] == "-exec" && fields[k].constant && fields[k].value == "{}" &&
+            sub.size() + roots.size() < 4096)
+          sub.insert(sub.end(), roots.begin(), roots.end());
+        else
+          sub.push_back(fields[k]);
+      }
       if (!sub.empty()) run_fields(std::move(child), std::move(sub), scope, Stdin{}, true);
       i = end;
     } else if (argv[i] == "-delete") {
@@ -423,6 +471,14 @@ MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<
     return Output{*text};
   }
   if (p == "true" || p == ":" || p == "false") return Output{};
+  // Text transformed on its way to a shell: rot13 and the like (`tr SET1 SET2`), `rev`.
+  if (p == "tr" && in.constant && c.flags.empty() && c.args.size() == 2) {
+    std::optional<std::string> text = tr_translate(in.constant->text, c.args[0], c.args[1]);
+    if (!text) return std::nullopt;
+    return Output{*text, Provenance::decoded};
+  }
+  if (p == "rev" && in.constant && c.args.empty() && c.flags.empty())
+    return Output{rev_lines(in.constant->text), Provenance::decoded};
   const bool reads_stdin =
       std::all_of(c.args.begin(), c.args.end(), [](const std::string& a) { return a == "-"; });
   if (!reads_stdin || !in.constant) return std::nullopt;
