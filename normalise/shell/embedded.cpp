@@ -3,6 +3,7 @@
 // PHP program execution functions, POSIX awk, Lua os/io).
 #include "normalise/shell/embedded.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
@@ -77,6 +78,8 @@ class Scanner {
       } else if (lang_ == "awk" && c == '|' && i + 1 < code_.size() && code_[i + 1] != '|' &&
                  (i == 0 || code_[i - 1] != '|')) {
         awk_pipe(i + 1);
+      } else if (c == '"' || c == '\'' || (c == '`' && lang_ == "javascript")) {
+        i = skip_string(i);  // text in a string is not a call: `print("os.system(x)")`
       } else if (ident(c) && at_word(i)) {
         i = call(i);
       }
@@ -93,6 +96,13 @@ class Scanner {
       case '<': return '>';
       default: return open;
     }
+  }
+
+  // The index of the quote that closes the string opened at `i`.
+  std::size_t skip_string(std::size_t i) const {
+    std::size_t j = i + 1;
+    while (j < code_.size() && code_[j] != code_[i]) j += code_[j] == '\\' ? 2 : 1;
+    return std::min(j, code_.size());
   }
 
   bool at_word(std::size_t i) const { return i == 0 || !ident(code_[i - 1]); }
@@ -181,7 +191,8 @@ class Scanner {
     bool list = false;
     bool dynamic = false;
   };
-  Args arguments(std::size_t i) const {
+  // `skip_other`: an argument that is not a literal is passed over (`open(my $f, "cmd |")`).
+  Args arguments(std::size_t i, bool skip_other = false) const {
     Args args;
     i = skip_blanks(i);
     if (i < code_.size() && code_[i] == '(') i = skip_blanks(i + 1);
@@ -194,6 +205,12 @@ class Scanner {
         continue;
       }
       std::optional<Literal> lit = literal(i);
+      if (skip_other && (!lit || !whole(lit->end))) {
+        while (i < code_.size() && code_[i] != ',' && code_[i] != ')' && code_[i] != ';') ++i;
+        if (i >= code_.size() || code_[i] != ',') break;
+        i = skip_blanks(i + 1);
+        continue;
+      }
       if (!lit || !whole(lit->end)) {
         if (args.words.empty() || lists > 0) args.dynamic = true;
         break;
@@ -224,7 +241,7 @@ class Scanner {
         if (dot != std::string_view::npos) tail = name.substr(dot + 1);
       }
       if (!has_word(c.names, tail)) continue;
-      Args args = arguments(end);
+      Args args = arguments(end, c.pipe_only);
       if (c.pipe_only) {
         for (std::string& w : args.words) pipe_command(w);
         return end - 1;
