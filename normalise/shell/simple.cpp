@@ -147,9 +147,10 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   std::vector<bool> constant;
   bool have_argv = false;
   std::size_t start = 0;
-  std::string default_command;  // what the innermost launcher runs when given no command
-  std::string argv0;            // argv[0] set by a launcher (`exec -a NAME`)
-  std::size_t joined_at = 0;    // where a joined launcher's command words start (`watch`)
+  std::string default_command;     // what the innermost launcher runs when given no command
+  std::string argv0;               // argv[0] set by a launcher (`exec -a NAME`)
+  std::size_t joined_at = 0;       // where a joined launcher's command words start (`watch`)
+  std::vector<Field> piped_words;  // `echo / | xargs rm -rf`: constant input, the last arguments
   while (start < fields.size() && fields[start].constant) {
     std::string name = program_name(fields[start].value);
     if (scope.functions.count(name) || scope.aliases.count(name)) break;
@@ -180,8 +181,28 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     if (!target.argv0.empty()) argv0 = target.argv0;
     for (std::string& a : target.assignments) rec.assignments.push_back(std::move(a));
     if (launcher->piped_input) {
-      mark(rec, code::kPipedInput);
       rec.provenance = Provenance::xargs;
+      // Constant input (`echo / | xargs rm -rf`) is the command's last arguments, unless an
+      // option places or reads them otherwise (-I, -i, --replace, -a, -0, -d, -E).
+      bool plain = in.constant.has_value();
+      for (std::size_t k = start + 1; k < target.index && k < argv.size() && plain; ++k) {
+        const std::string& o = argv[k];
+        plain = !(o.rfind("-I", 0) == 0 || o.rfind("-i", 0) == 0 || o.rfind("--replace", 0) == 0 ||
+                  o.rfind("-a", 0) == 0 || o.rfind("--arg-file", 0) == 0 || o == "-0" ||
+                  o == "--null" || o.rfind("-d", 0) == 0 || o.rfind("--delimiter", 0) == 0 ||
+                  o.rfind("-E", 0) == 0 || o.rfind("-e", 0) == 0);
+      }
+      if (plain) {
+        std::string_view text = in.constant->text;
+        for (std::size_t k = 0; k < text.size() && piped_words.size() < options_.max_fields;) {
+          while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
+          std::size_t b = k;
+          while (k < text.size() && !(text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
+          if (k > b) piped_words.push_back(constant_field(std::string(text.substr(b, k - b))));
+        }
+      } else {
+        mark(rec, code::kPipedInput);
+      }
       in = Stdin{};  // xargs gives its command /dev/null, not the pipe
     }
     start = std::min(target.index, fields.size());
@@ -202,6 +223,9 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   fields.erase(fields.begin(), fields.begin() + static_cast<long>(start));
   if (joined_at != 0) joined_at -= start;
   if (fields.empty() && !default_command.empty()) fields.push_back(constant_field(default_command));
+  if (!fields.empty())
+    fields.insert(fields.end(), std::make_move_iterator(piped_words.begin()),
+                  std::make_move_iterator(piped_words.end()));
   if (fields.empty()) return Output{};
 
   rec.program = fields[0].constant ? program_name(fields[0].value) : fields[0].value;
