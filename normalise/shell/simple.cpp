@@ -183,14 +183,17 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     if (launcher->piped_input) {
       rec.provenance = Provenance::xargs;
       // Constant input (`echo / | xargs rm -rf`) is the command's last arguments, unless an
-      // option places or reads them otherwise (-I, -i, --replace, -a, -0, -d, -E).
+      // option places, reads or splits them otherwise (-I, -i, -a, -0, -d, -E, -n, -L, -s).
       bool plain = in.constant.has_value();
       for (std::size_t k = start + 1; k < target.index && k < argv.size() && plain; ++k) {
         const std::string& o = argv[k];
         plain = !(o.rfind("-I", 0) == 0 || o.rfind("-i", 0) == 0 || o.rfind("--replace", 0) == 0 ||
                   o.rfind("-a", 0) == 0 || o.rfind("--arg-file", 0) == 0 || o == "-0" ||
                   o == "--null" || o.rfind("-d", 0) == 0 || o.rfind("--delimiter", 0) == 0 ||
-                  o.rfind("-E", 0) == 0 || o.rfind("-e", 0) == 0);
+                  o.rfind("-E", 0) == 0 || o.rfind("-e", 0) == 0 ||
+                  // a count splits the input over several runs of the command
+                  o.rfind("-n", 0) == 0 || o.rfind("-L", 0) == 0 || o.rfind("-l", 0) == 0 ||
+                  o.rfind("-s", 0) == 0 || o.rfind("--max-", 0) == 0);
       }
       if (plain) {
         std::string_view text = in.constant->text;
