@@ -155,6 +155,26 @@ class Scanner {
       ++i;
     }
     if (i >= code_.size()) return std::nullopt;
+    if (lang_ == "perl" && code_[i] == 'q' && i + 2 < code_.size()) {
+      // q{...} is a constant string, qq{...} interpolates like "...".
+      bool qq = code_[i + 1] == 'q';
+      std::size_t open = i + (qq ? 2 : 1);
+      char o = open < code_.size() ? code_[open] : ' ';
+      if (std::string_view("{([</|!#").find(o) != std::string_view::npos) {
+        char close = closing(o);
+        std::size_t j = open + 1;
+        int depth = 0;
+        Literal lit;
+        for (; j < code_.size(); ++j) {
+          if (o != close && code_[j] == o) ++depth;
+          if (code_[j] == close && depth-- == 0) break;
+          lit.value.push_back(code_[j]);
+        }
+        lit.end = j + 1;
+        lit.constant = !qq || !interpolates(lit.value, '"');
+        return lit;
+      }
+    }
     char q = code_[i];
     if (q != '"' && q != '\'' && !(q == '`' && lang_ == "javascript")) return std::nullopt;
     Literal lit;

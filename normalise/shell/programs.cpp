@@ -61,6 +61,8 @@ constexpr std::array kLaunchers = {
              "timer-property path-property socket-property service-type",
              "", "help version"},
     Launcher{"unshare", "", "", "", "help version"},
+    // screen -dmS NAME CMD...; -r/-x/-R reattach, -ls lists, -X sends to a running session.
+    Launcher{"screen", "SceThpt", "", "lrxRvQXD", "help version"},
     // watch runs `sh -c` of its words joined; ssh sends its words joined to the remote shell.
     Launcher{.name = "watch",
              .short_with_arg = "n",
@@ -192,7 +194,46 @@ std::optional<std::string> command_value(const CommandOption& spec, std::string_
 
 }  // namespace
 
+namespace {
+
+// tmux subcommands whose trailing words are a shell command, and the options that take a value
+// before it (the union over those subcommands: -c DIR, -e VAR, -F FORMAT, -n NAME, -s NAME, -t
+// TARGET, -x/-y SIZE, -l SIZE, -f FLAGS, -w/-h, -T TITLE).
+constexpr std::string_view kTmuxRunners[] = {
+    "new",   "new-session",  "new-window",   "neww",     "split-window",   "splitw",
+    "run",   "run-shell",    "respawn-pane", "respawnp", "respawn-window", "respawnw",
+    "popup", "display-popup"};
+
+std::optional<std::string> tmux_command(const std::vector<std::string>& argv) {
+  std::size_t i = 1;
+  while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-') {
+    char last = argv[i].back();  // global options: -L SOCKET, -S PATH, -f FILE, -T FEATURES
+    i += (argv[i].size() == 2 && std::string_view("LSfT").find(last) != std::string_view::npos) ? 2
+                                                                                                : 1;
+  }
+  if (i >= argv.size() || std::find(std::begin(kTmuxRunners), std::end(kTmuxRunners), argv[i]) ==
+                              std::end(kTmuxRunners)) {
+    return std::nullopt;
+  }
+  for (++i; i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-'; ++i) {
+    if (argv[i] == "--") {
+      ++i;
+      break;
+    }
+    if (argv[i].size() == 2 &&
+        std::string_view("ceFnstxylfwhT").find(argv[i][1]) != std::string_view::npos)
+      ++i;
+  }
+  if (i >= argv.size()) return std::nullopt;
+  std::string text;
+  for (; i < argv.size(); ++i) text += (text.empty() ? "" : " ") + argv[i];
+  return text;
+}
+
+}  // namespace
+
 bool has_option_commands(std::string_view program) {
+  if (program == "tmux") return true;
   return std::any_of(kCommandOptions.begin(), kCommandOptions.end(),
                      [&](const CommandOption& o) { return o.program == program; });
 }
@@ -200,6 +241,9 @@ bool has_option_commands(std::string_view program) {
 std::vector<std::string> option_commands(std::string_view program,
                                          const std::vector<std::string>& argv) {
   std::vector<std::string> out;
+  if (program == "tmux") {
+    if (std::optional<std::string> text = tmux_command(argv)) out.push_back(std::move(*text));
+  }
   for (const CommandOption& spec : kCommandOptions) {
     if (spec.program != program) continue;
     for (std::size_t i = 1; i < argv.size(); ++i) {

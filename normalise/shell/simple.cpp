@@ -225,6 +225,8 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   }
   fields.erase(fields.begin(), fields.begin() + static_cast<long>(start));
   if (joined_at != 0) joined_at -= start;
+  // `ssh HOST -- CMD`: ssh reads options after the host too, and `--` ends them.
+  if (joined_at != 0 && joined_at < fields.size() && fields[joined_at].value == "--") ++joined_at;
   if (fields.empty() && !default_command.empty()) fields.push_back(constant_field(default_command));
   if (!fields.empty())
     fields.insert(fields.end(), std::make_move_iterator(piped_words.begin()),
