@@ -44,6 +44,37 @@ bool has_flag(const SimpleCommand& c, std::string_view flag) {
   return std::binary_search(c.flags.begin(), c.flags.end(), flag);
 }
 
+// `echo / | xargs rm -rf`: xargs's constant input as its command's last arguments (split at
+// blanks and newlines); nullopt when the input is not constant or one of xargs's options
+// argv[from, to) places, reads or splits it otherwise (-I, -i, -a, -0, -d, -E, -e, -n, -L, -l,
+// -s and their long forms).
+std::optional<std::vector<Field>> xargs_input(const std::vector<std::string>& argv,
+                                              std::size_t from, std::size_t to, const Stdin& in,
+                                              std::size_t max) {
+  if (!in.constant) return std::nullopt;
+  for (std::size_t k = from; k < to && k < argv.size(); ++k) {
+    const std::string& o = argv[k];
+    if (o.size() < 2 || o[0] != '-') continue;  // an option's value
+    if (o[1] == '-') {
+      for (std::string_view name :
+           {"--replace", "--arg-file", "--null", "--delimiter", "--eof", "--max-"}) {
+        if (o.rfind(name, 0) == 0) return std::nullopt;
+      }
+    } else if (o.find_first_of("IiaedE0nLls", 1) != std::string::npos) {
+      return std::nullopt;
+    }
+  }
+  std::vector<Field> words;
+  std::string_view text = in.constant->text;
+  for (std::size_t k = 0; k < text.size() && words.size() < max;) {
+    while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
+    std::size_t b = k;
+    while (k < text.size() && !(text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
+    if (k > b) words.push_back(constant_field(std::string(text.substr(b, k - b))));
+  }
+  return words;
+}
+
 }  // namespace
 
 MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance provenance,
@@ -182,27 +213,9 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     for (std::string& a : target.assignments) rec.assignments.push_back(std::move(a));
     if (launcher->piped_input) {
       rec.provenance = Provenance::xargs;
-      // Constant input (`echo / | xargs rm -rf`) is the command's last arguments, unless an
-      // option places, reads or splits them otherwise (-I, -i, -a, -0, -d, -E, -n, -L, -s).
-      bool plain = in.constant.has_value();
-      for (std::size_t k = start + 1; k < target.index && k < argv.size() && plain; ++k) {
-        const std::string& o = argv[k];
-        plain = !(o.rfind("-I", 0) == 0 || o.rfind("-i", 0) == 0 || o.rfind("--replace", 0) == 0 ||
-                  o.rfind("-a", 0) == 0 || o.rfind("--arg-file", 0) == 0 || o == "-0" ||
-                  o == "--null" || o.rfind("-d", 0) == 0 || o.rfind("--delimiter", 0) == 0 ||
-                  o.rfind("-E", 0) == 0 || o.rfind("-e", 0) == 0 ||
-                  // a count splits the input over several runs of the command
-                  o.rfind("-n", 0) == 0 || o.rfind("-L", 0) == 0 || o.rfind("-l", 0) == 0 ||
-                  o.rfind("-s", 0) == 0 || o.rfind("--max-", 0) == 0);
-      }
-      if (plain) {
-        std::string_view text = in.constant->text;
-        for (std::size_t k = 0; k < text.size() && piped_words.size() < options_.max_fields;) {
-          while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
-          std::size_t b = k;
-          while (k < text.size() && !(text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
-          if (k > b) piped_words.push_back(constant_field(std::string(text.substr(b, k - b))));
-        }
+      if (std::optional<std::vector<Field>> words =
+              xargs_input(argv, start + 1, target.index, in, options_.max_fields)) {
+        piped_words = std::move(*words);
       } else {
         mark(rec, code::kPipedInput);
       }
