@@ -75,6 +75,58 @@ std::optional<std::vector<Field>> xargs_input(const std::vector<std::string>& ar
   return words;
 }
 
+// A record's argv, flags and operands from its expanded words. `argv0` replaces argv[0] when a
+// launcher set it; from `joined_at` (when not 0) the words are a command another program runs.
+void fill_words(SimpleCommand& rec, const std::vector<Field>& fields, const std::string& argv0,
+                std::size_t joined_at) {
+  const bool words_are_options = single_dash_long_options(rec.program);
+  bool operands_only = false;
+  bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
+  // echo's and printf's words are text: only echo's leading -n/-e/-E and printf's -v are options
+  // (`echo rm -rf /` has no flags).
+  const bool is_echo = rec.program == "echo", is_printf = rec.program == "printf";
+  rec.argv.reserve(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = fields[i];
+    rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
+    if (i == 0) continue;
+    if (words_are_options && in_find_exec) {
+      in_find_exec = f.value != ";" && f.value != "+";
+      continue;
+    }
+    if (words_are_options && is_find_exec(f.value)) {
+      insert_sorted(rec.flags, f.value.substr(1));
+      in_find_exec = true;
+      continue;
+    }
+    if (!f.constant) mark(rec, code::kNonConstant);
+    const std::string& a = f.value;
+    if (joined_at != 0 && i >= joined_at) operands_only = true;
+    if (is_echo &&
+        (a.size() < 2 || a[0] != '-' || a.find_first_not_of("neE", 1) != std::string::npos))
+      operands_only = true;
+    if (is_printf && !(i == 1 && a == "-v")) operands_only = operands_only || i > 1 || a != "--";
+    if (!operands_only && a == "--") {
+      operands_only = true;
+      continue;
+    }
+    if (!operands_only && f.constant && a.size() > 1 && a[0] == '-') {
+      if (a[1] == '-') {
+        std::string name =
+            a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+        if (!name.empty()) insert_sorted(rec.flags, std::move(name));
+      } else if (words_are_options) {
+        insert_sorted(rec.flags, a.substr(1));
+      } else {
+        for (std::size_t k = 1; k < a.size(); ++k) insert_sorted(rec.flags, std::string(1, a[k]));
+      }
+      continue;
+    }
+    rec.args.push_back(a);
+    if (f.home && f.written != a) rec.args.push_back(f.written);
+  }
+}
+
 }  // namespace
 
 MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance provenance,
@@ -250,52 +302,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   if (!fields[0].constant) mark(rec, code::kDynamicProgram);
   if (scope.functions.count(rec.program) || scope.aliases.count(rec.program))
     mark(rec, code::kAliasOrFunction);
-  const bool words_are_options = single_dash_long_options(rec.program);
-  bool operands_only = false;
-  bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
-  // echo's and printf's words are text: only echo's leading -n/-e/-E and printf's -v are options
-  // (`echo rm -rf /` has no flags).
-  const bool is_echo = rec.program == "echo", is_printf = rec.program == "printf";
-  rec.argv.reserve(fields.size());
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    const Field& f = fields[i];
-    rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
-    if (i == 0) continue;
-    if (words_are_options && in_find_exec) {
-      in_find_exec = f.value != ";" && f.value != "+";
-      continue;
-    }
-    if (words_are_options && is_find_exec(f.value)) {
-      insert_sorted(rec.flags, f.value.substr(1));
-      in_find_exec = true;
-      continue;
-    }
-    if (!f.constant) mark(rec, code::kNonConstant);
-    const std::string& a = f.value;
-    if (joined_at != 0 && i >= joined_at) operands_only = true;
-    if (is_echo &&
-        (a.size() < 2 || a[0] != '-' || a.find_first_not_of("neE", 1) != std::string::npos))
-      operands_only = true;
-    if (is_printf && !(i == 1 && a == "-v")) operands_only = operands_only || i > 1 || a != "--";
-    if (!operands_only && a == "--") {
-      operands_only = true;
-      continue;
-    }
-    if (!operands_only && f.constant && a.size() > 1 && a[0] == '-') {
-      if (a[1] == '-') {
-        std::string name =
-            a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
-        if (!name.empty()) insert_sorted(rec.flags, std::move(name));
-      } else if (words_are_options) {
-        insert_sorted(rec.flags, a.substr(1));
-      } else {
-        for (std::size_t k = 1; k < a.size(); ++k) insert_sorted(rec.flags, std::string(1, a[k]));
-      }
-      continue;
-    }
-    rec.args.push_back(a);
-    if (f.home && f.written != a) rec.args.push_back(f.written);
-  }
+  fill_words(rec, fields, argv0, joined_at);
   if (all_constant(fields)) {
     if (std::optional<InlineCode> code = inline_code(rec.program, rec.argv)) {
       rec.language = std::move(code->language);
