@@ -67,6 +67,12 @@ class Analyser {
   void find_commands(long index, const SimpleCommand& find, const std::vector<Field>& fields,
                      Scope& scope);
   void run_bodies(long index, const std::vector<Field>& fields, Scope& scope, const Stdin& in);
+  // runners.cpp: command lines a program runs from its options, its environment, its stdin
+  // (`at`, `crontab`) or its interpreter code; false when the program is none of those.
+  bool run_runners(long index, const std::vector<Field>& fields, const Stdin& in);
+  void run_command_line(long index, const std::string& text, bool piped = false);
+  // A file written by a downloader earlier in the line and run by this command.
+  void track_downloads(long index);
   MaybeOutput constant_output(const SimpleCommand& c, const std::vector<Field>& fields,
                               const Stdin& in);
   void update_variables(const SimpleCommand& c, const std::vector<Field>& fields, Scope& scope);
@@ -75,6 +81,7 @@ class Analyser {
   Analysis& out_;
   std::set<std::string, std::less<>> codes_;
   std::set<std::string, std::less<>> bounds_;
+  std::vector<std::string> downloads_;  // files the line's downloaders write (`curl -o F`)
   std::size_t reparse_depth_ = 0;
   std::size_t walk_depth_ = 0;
   std::size_t work_ = 0;

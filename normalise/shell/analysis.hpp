@@ -33,7 +33,10 @@ enum class Provenance {
   top_level,  // a command of the input itself
   pipeline,   // a stage of a pipeline with two or more stages, or constant text piped into a shell
   substitution,  // inside `$(...)`, backticks, `<(...)`, `>(...)`
-  c_body,        // the body of `sh -c`, `bash -c`, ...
+  c_body,        // the body of `sh -c`, `bash -c`, ..., and every other command line a program
+                 // runs from its words: `su -c`, `script -c`, `watch`, `ssh HOST CMD`, `rsync -e`,
+                 // `git -c core.pager=`, GIT_SSH_COMMAND=, `at`/`crontab` fed text, interpreter
+                 // code (`perl -e 'system("...")'`)
   eval,          // the arguments of `eval`, or an alias body
   heredoc,       // a heredoc or here-string fed to a shell
   decoded,       // text decoded (`base64 -d`, `xxd -r -p`) and fed to a shell
@@ -61,6 +64,9 @@ inline constexpr std::string_view kDynamicBody =
     "dynamic-body";  // code run by a shell/`eval` is not constant
 inline constexpr std::string_view kScriptFile =
     "script-file";  // a shell runs a file (`bash x.sh`, `source x`)
+inline constexpr std::string_view kDownloadedFile =
+    "downloaded-file";  // runs a file an earlier command of the line downloads (`curl -o x ...; sh
+                        // x`)
 }  // namespace code
 
 struct Redirection {

@@ -246,4 +246,67 @@ std::optional<std::string> hex_decode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// A tr set with ranges and escapes expanded; nullopt for what tr_translate does not model.
+std::optional<std::string> tr_set(std::string_view set) {
+  std::string chars;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    char c = set[i];
+    if (c == '[' && i + 1 < set.size() && (set[i + 1] == ':' || set[i + 1] == '='))
+      return std::nullopt;
+    if (c == '\\' && i + 1 < set.size()) {
+      char e = set[++i];
+      if (e >= '0' && e <= '7') {
+        c = static_cast<char>(read_number(set, i, 8, 3) & 0xFF);
+        --i;
+      } else {
+        std::string one;
+        c = simple_escape(e, one) ? one[0] : e;
+      }
+    }
+    if (i + 2 < set.size() && set[i + 1] == '-') {
+      unsigned char hi = static_cast<unsigned char>(set[i + 2]);
+      if (hi < static_cast<unsigned char>(c)) return std::nullopt;  // tr rejects a reverse range
+      for (unsigned v = static_cast<unsigned char>(c); v <= hi; ++v)
+        chars.push_back(static_cast<char>(v));
+      i += 2;
+      continue;
+    }
+    if (c == '*' && !chars.empty() && chars.back() == '[') return std::nullopt;
+    chars.push_back(c);
+  }
+  return chars;
+}
+
+}  // namespace
+
+std::optional<std::string> tr_translate(std::string_view text, std::string_view set1,
+                                        std::string_view set2) {
+  std::optional<std::string> from = tr_set(set1), to = tr_set(set2);
+  if (!from || !to || to->empty()) return std::nullopt;
+  char map[256];
+  for (int v = 0; v < 256; ++v) map[v] = static_cast<char>(v);
+  for (std::size_t k = 0; k < from->size(); ++k) {
+    map[static_cast<unsigned char>((*from)[k])] = k < to->size() ? (*to)[k] : to->back();
+  }
+  std::string out(text);
+  for (char& c : out) c = map[static_cast<unsigned char>(c)];
+  return out;
+}
+
+std::string rev_lines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    out.append(line.rbegin(), line.rend());
+    if (nl == std::string_view::npos) break;
+    out.push_back('\n');
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
 }  // namespace vectimus::shell

@@ -55,7 +55,80 @@ constexpr std::array kLaunchers = {
     Launcher{"proxychains4", "f", "", "", ""},
     Launcher{"caffeinate", "tw", "", "", ""},
     Launcher{"watchexec", "", "", "", ""},
+    Launcher{"systemd-run", "pEuMHs",
+             "unit property description slice uid gid nice working-directory setenv machine host "
+             "on-active on-boot on-startup on-unit-active on-unit-inactive on-calendar "
+             "timer-property path-property socket-property service-type",
+             "", "help version"},
+    Launcher{"unshare", "", "", "", "help version"},
+    // screen -dmS NAME CMD...; -r/-x/-R reattach, -ls lists, -X sends to a running session.
+    Launcher{"screen", "SceThpt", "", "lrxRvQXD", "help version"},
+    // watch runs `sh -c` of its words joined; ssh sends its words joined to the remote shell.
+    Launcher{.name = "watch",
+             .short_with_arg = "n",
+             .long_with_arg = "interval",
+             .stop_long = "help version",
+             .joined = true},
+    Launcher{.name = "ssh",
+             .short_with_arg = "BbcDEeFIiJLlmOoPpQRSWw",
+             .stop_short = "VGQ",
+             .operands = 1,
+             .joined = true},
 };
+
+// Options whose value is a command line for a shell: the option words (a one-letter option also
+// takes its value attached, `-cCMD`; a long one `--name=VALUE`), the value prefixes that make it
+// a command (removed; `*` stands for a name without `=`, compared ignoring case), and whether the
+// options end at the first operand (`git -c` before the subcommand; `git commit -c` is not it),
+// with the other options that take a value there.
+struct CommandOption {
+  std::string_view program;
+  std::string_view options;
+  std::string_view prefixes = "";
+  bool leading = false;
+  std::string_view leading_with_arg = "";
+};
+constexpr std::array kCommandOptions = {
+    CommandOption{"script", "-c --command"},
+    CommandOption{"flock", "-c --command"},
+    CommandOption{"runuser", "-c --command"},
+    CommandOption{"rsync", "-e --rsh"},
+    CommandOption{"tar",
+                  "--to-command -I --use-compress-program --info-script -F --new-volume-script"},
+    CommandOption{"tar", "--checkpoint-action", "exec="},
+    CommandOption{"zip", "-TT --unzip-command"},
+    CommandOption{"ssh", "-o", "proxycommand= localcommand="},
+    CommandOption{"scp", "-o", "proxycommand="},
+    CommandOption{"sftp", "-o", "proxycommand="},
+    CommandOption{
+        "git", "-c",
+        "core.pager= core.sshcommand= core.editor= core.fsmonitor= sequence.editor= "
+        "diff.external= pager.*= alias.*=! credential.helper=! uploadpack.packobjectshook=",
+        true, "-C --git-dir --work-tree --namespace --exec-path --config-env"},
+    CommandOption{"vim", "-c --cmd", "! :!"},
+    CommandOption{"vi", "-c --cmd", "! :!"},
+    CommandOption{"nvim", "-c --cmd", "! :!"},
+    CommandOption{"ex", "-c --cmd", "! :!"},
+    CommandOption{"view", "-c --cmd", "! :!"},
+};
+
+// Variables whose value is a command some program runs through a shell; LESSOPEN's value
+// starts with `|` (or `||`).
+constexpr std::string_view kCommandVariables[] = {"GIT_SSH_COMMAND",
+                                                  "GIT_PAGER",
+                                                  "PAGER",
+                                                  "GIT_EDITOR",
+                                                  "EDITOR",
+                                                  "VISUAL",
+                                                  "LESSOPEN",
+                                                  "LESSCLOSE",
+                                                  "GIT_EXTERNAL_DIFF",
+                                                  "RSYNC_RSH",
+                                                  "GIT_PROXY_COMMAND",
+                                                  "PROMPT_COMMAND",
+                                                  "MANPAGER",
+                                                  "SYSTEMD_PAGER",
+                                                  "GIT_SEQUENCE_EDITOR"};
 
 bool in_words(std::string_view words, std::string_view name) {
   while (!words.empty()) {
@@ -88,7 +161,136 @@ std::vector<std::string> split_blanks(std::string_view s) {
   return out;
 }
 
+// Whether `value` starts with `pattern` (ASCII case ignored; `*` matches a run without `=` or
+// `.`), and where the rest begins.
+std::optional<std::size_t> match_prefix(std::string_view value, std::string_view pattern) {
+  std::size_t v = 0;
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    if (pattern[p] == '*') {
+      while (v < value.size() && value[v] != '=' && value[v] != '.') ++v;
+      continue;
+    }
+    if (v >= value.size() || std::tolower(static_cast<unsigned char>(value[v])) != pattern[p])
+      return std::nullopt;
+    ++v;
+  }
+  return v;
+}
+
+// The command held by `value` for the option `spec`, if any.
+std::optional<std::string> command_value(const CommandOption& spec, std::string_view value) {
+  if (spec.prefixes.empty()) return std::string(value);
+  std::string_view words = spec.prefixes;
+  while (!words.empty()) {
+    std::size_t sp = words.find(' ');
+    std::string_view pattern = words.substr(0, sp);
+    if (std::optional<std::size_t> rest = match_prefix(value, pattern))
+      return std::string(value.substr(*rest));
+    if (sp == std::string_view::npos) break;
+    words.remove_prefix(sp + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+namespace {
+
+// tmux subcommands whose trailing words are a shell command, and the options that take a value
+// before it (the union over those subcommands: -c DIR, -e VAR, -F FORMAT, -n NAME, -s NAME, -t
+// TARGET, -x/-y SIZE, -l SIZE, -f FLAGS, -w/-h, -T TITLE).
+constexpr std::string_view kTmuxRunners[] = {
+    "new",   "new-session",  "new-window",   "neww",     "split-window",   "splitw",
+    "run",   "run-shell",    "respawn-pane", "respawnp", "respawn-window", "respawnw",
+    "popup", "display-popup"};
+
+std::optional<std::string> tmux_command(const std::vector<std::string>& argv) {
+  std::size_t i = 1;
+  while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-') {
+    char last = argv[i].back();  // global options: -L SOCKET, -S PATH, -f FILE, -T FEATURES
+    i += (argv[i].size() == 2 && std::string_view("LSfT").find(last) != std::string_view::npos) ? 2
+                                                                                                : 1;
+  }
+  if (i >= argv.size() || std::find(std::begin(kTmuxRunners), std::end(kTmuxRunners), argv[i]) ==
+                              std::end(kTmuxRunners)) {
+    return std::nullopt;
+  }
+  for (++i; i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-'; ++i) {
+    if (argv[i] == "--") {
+      ++i;
+      break;
+    }
+    if (argv[i].size() == 2 &&
+        std::string_view("ceFnstxylfwhT").find(argv[i][1]) != std::string_view::npos)
+      ++i;
+  }
+  if (i >= argv.size()) return std::nullopt;
+  std::string text;
+  for (; i < argv.size(); ++i) text += (text.empty() ? "" : " ") + argv[i];
+  return text;
+}
+
+}  // namespace
+
+bool has_option_commands(std::string_view program) {
+  if (program == "tmux") return true;
+  return std::any_of(kCommandOptions.begin(), kCommandOptions.end(),
+                     [&](const CommandOption& o) { return o.program == program; });
+}
+
+std::vector<std::string> option_commands(std::string_view program,
+                                         const std::vector<std::string>& argv) {
+  std::vector<std::string> out;
+  if (program == "tmux") {
+    if (std::optional<std::string> text = tmux_command(argv)) out.push_back(std::move(*text));
+  }
+  for (const CommandOption& spec : kCommandOptions) {
+    if (spec.program != program) continue;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+      const std::string& a = argv[i];
+      if (a == "--") break;
+      if (spec.leading && (a.empty() || a[0] != '-')) break;
+      std::optional<std::string> value;
+      std::string_view words = spec.options;
+      while (!words.empty() && !value) {
+        std::size_t sp = words.find(' ');
+        std::string_view option = words.substr(0, sp);
+        words.remove_prefix(sp == std::string_view::npos ? words.size() : sp + 1);
+        if (a == option) {
+          if (i + 1 < argv.size()) value = argv[++i];
+        } else if (option.size() == 2 && option[1] != '-' && a.size() > 2 && a[0] == '-' &&
+                   a[1] != '-' && a.back() == option[1] && a.find('=') == std::string::npos) {
+          if (i + 1 < argv.size()) value = argv[++i];  // `script -qc CMD`: last of a bundle
+        } else if (a.size() > option.size() && a.compare(0, option.size(), option) == 0 &&
+                   ((option.size() == 2 && option[1] != '-') ||
+                    (option[1] == '-' && a[option.size()] == '='))) {
+          value = a.substr(option.size() + (option[1] == '-' ? 1 : 0));
+        }
+      }
+      if (value) {
+        if (std::optional<std::string> text = command_value(spec, *value))
+          out.push_back(std::move(*text));
+      } else if (spec.leading && in_words(spec.leading_with_arg, a)) {
+        ++i;
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> assignment_command(std::string_view assignment) {
+  std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  std::string_view name = assignment.substr(0, eq);
+  if (std::find(std::begin(kCommandVariables), std::end(kCommandVariables), name) ==
+      std::end(kCommandVariables)) {
+    return std::nullopt;
+  }
+  std::string_view value = assignment.substr(eq + 1);
+  while (!value.empty() && (value[0] == '|' || value[0] == ' ')) value.remove_prefix(1);
+  if (value.empty()) return std::nullopt;
+  return std::string(value);
+}
 
 const Launcher* find_launcher(std::string_view program) {
   for (const Launcher& l : kLaunchers) {
@@ -229,6 +431,9 @@ struct Interpreter {
   bool scripts = false;
   std::string_view script_subcommand = "";
   std::string_view no_script_short = "";
+  // The code is the first operand, not an option's value (`awk 'PROGRAM' FILE...`); an option
+  // of `no_script_short` (`awk -f FILE`) means there is none.
+  bool code_operand = false;
 };
 constexpr std::array kInterpreters = {
     Interpreter{"python", "python", "c", "", "WXmQ", "", true, "", "m"},
@@ -244,6 +449,10 @@ constexpr std::array kInterpreters = {
     Interpreter{"lua", "lua", "e", "", "l", "", true},
     Interpreter{"Rscript", "r", "e", "", "", "", true},
     Interpreter{"osascript", "applescript", "e", "", "l", "", true},
+    Interpreter{"awk", "awk", "", "", "Fv", "", false, "", "f", true},
+    Interpreter{"gawk", "awk", "", "", "FvilE", "", false, "", "f", true},
+    Interpreter{"mawk", "awk", "", "", "FvW", "", false, "", "f", true},
+    Interpreter{"nawk", "awk", "", "", "Fv", "", false, "", "f", true},
 };
 
 bool matches_prefix(std::string_view program, std::string_view prefix) {
@@ -273,6 +482,14 @@ std::optional<InlineCode> inline_code(std::string_view program,
         if (a[0] != '-') break;
         continue;
       }
+      if (in.code_operand && (a.size() < 2 || a[0] != '-')) {
+        add(a);  // `awk 'PROGRAM'`: the first operand
+        break;
+      }
+      if (in.code_operand && a == "--") {
+        if (i + 1 < argv.size()) add(argv[i + 1]);
+        break;
+      }
       if (a == "--" || a.size() < 2 || a[0] != '-') break;  // a script operand ends the options
       if (a[1] == '-') {
         std::size_t eq = a.find('=');
@@ -286,6 +503,7 @@ std::optional<InlineCode> inline_code(std::string_view program,
         }
         continue;
       }
+      if (in.code_operand && in.no_script_short.find(a[1]) != std::string_view::npos) break;
       for (std::size_t k = 1; k < a.size(); ++k) {
         bool code = in.code_short.find(a[k]) != std::string_view::npos;
         if (code || in.arg_short.find(a[k]) != std::string_view::npos) {

@@ -28,6 +28,9 @@ struct Launcher {
   std::string_view split_option;     // an option whose value is split into words (`env -S`)
   std::string_view default_command;  // run when none is given: `xargs` alone runs `echo`
   char argv0_option = 0;             // an option whose value becomes argv[0]: `exec -a NAME`
+  // The launched words are joined by spaces and run by a shell (`watch CMD...`, `ssh HOST
+  // CMD...`): the launcher keeps its own record and the joined text is analysed as a `-c` body.
+  bool joined = false;
 };
 
 const Launcher* find_launcher(std::string_view program);
@@ -54,6 +57,20 @@ struct ShellInvocation {
 // nullopt when the invocation runs nothing (`bash -c` without a string, `bash --version`).
 std::optional<ShellInvocation> shell_invocation(std::string_view program,
                                                 const std::vector<std::string>& argv);
+
+// Command lines a program runs from one of its options or from its environment, as text for a
+// shell: `script -c CMD`, `flock F -c CMD`, `runuser U -c CMD`, `rsync -e CMD`, `tar
+// --to-command=CMD`, `tar --checkpoint-action=exec=CMD`, `zip -TT CMD`, `ssh -o
+// ProxyCommand=CMD`, `git -c core.pager=CMD`, `git -c alias.x='!CMD'`, `vim -c '!CMD'`. One table
+// (programs.cpp, kCommandOptions); empty for most programs.
+std::vector<std::string> option_commands(std::string_view program,
+                                         const std::vector<std::string>& argv);
+// Whether option_commands() can return anything for this program (a cheap test for the hot path).
+bool has_option_commands(std::string_view program);
+// The command line held by an assignment `NAME=VALUE` whose variable names a command that
+// programs run through a shell (GIT_SSH_COMMAND, GIT_PAGER, PAGER, EDITOR, LESSOPEN, RSYNC_RSH,
+// ...); nullopt for other variables.
+std::optional<std::string> assignment_command(std::string_view assignment);
 
 // Interpreter one-liners: `python -c CODE`, `node -e CODE`, `deno eval CODE`, ...
 struct InlineCode {

@@ -45,6 +45,89 @@ bool has_flag(const SimpleCommand& c, std::string_view flag) {
   return std::binary_search(c.flags.begin(), c.flags.end(), flag);
 }
 
+// `echo / | xargs rm -rf`: xargs's constant input as its command's last arguments (split at
+// blanks and newlines); nullopt when the input is not constant or one of xargs's options
+// argv[from, to) places, reads or splits it otherwise (-I, -i, -a, -0, -d, -E, -e, -n, -L, -l,
+// -s and their long forms).
+std::optional<std::vector<Field>> xargs_input(const std::vector<std::string>& argv,
+                                              std::size_t from, std::size_t to, const Stdin& in,
+                                              std::size_t max) {
+  if (!in.constant) return std::nullopt;
+  for (std::size_t k = from; k < to && k < argv.size(); ++k) {
+    const std::string& o = argv[k];
+    if (o.size() < 2 || o[0] != '-') continue;  // an option's value
+    if (o[1] == '-') {
+      for (std::string_view name :
+           {"--replace", "--arg-file", "--null", "--delimiter", "--eof", "--max-"}) {
+        if (o.rfind(name, 0) == 0) return std::nullopt;
+      }
+    } else if (o.find_first_of("IiaedE0nLls", 1) != std::string::npos) {
+      return std::nullopt;
+    }
+  }
+  std::vector<Field> words;
+  std::string_view text = in.constant->text;
+  for (std::size_t k = 0; k < text.size() && words.size() < max;) {
+    while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
+    std::size_t b = k;
+    while (k < text.size() && !(text[k] == ' ' || text[k] == '\t' || text[k] == '\n')) ++k;
+    if (k > b) words.push_back(constant_field(std::string(text.substr(b, k - b))));
+  }
+  return words;
+}
+
+// A record's argv, flags and operands from its expanded words. `argv0` replaces argv[0] when a
+// launcher set it; from `joined_at` (when not 0) the words are a command another program runs.
+void fill_words(SimpleCommand& rec, const std::vector<Field>& fields, const std::string& argv0,
+                std::size_t joined_at) {
+  const bool words_are_options = single_dash_long_options(rec.program);
+  bool operands_only = false;
+  bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
+  // echo's and printf's words are text: only echo's leading -n/-e/-E and printf's -v are options
+  // (`echo rm -rf /` has no flags).
+  const bool is_echo = rec.program == "echo", is_printf = rec.program == "printf";
+  rec.argv.reserve(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = fields[i];
+    rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
+    if (i == 0) continue;
+    if (words_are_options && in_find_exec) {
+      in_find_exec = f.value != ";" && f.value != "+";
+      continue;
+    }
+    if (words_are_options && is_find_exec(f.value)) {
+      insert_sorted(rec.flags, f.value.substr(1));
+      in_find_exec = true;
+      continue;
+    }
+    if (!f.constant) mark(rec, code::kNonConstant);
+    const std::string& a = f.value;
+    if (joined_at != 0 && i >= joined_at) operands_only = true;
+    if (is_echo &&
+        (a.size() < 2 || a[0] != '-' || a.find_first_not_of("neE", 1) != std::string::npos))
+      operands_only = true;
+    if (is_printf && !(i == 1 && a == "-v")) operands_only = operands_only || i > 1 || a != "--";
+    if (!operands_only && a == "--") {
+      operands_only = true;
+      continue;
+    }
+    if (!operands_only && f.constant && a.size() > 1 && a[0] == '-') {
+      if (a[1] == '-') {
+        std::string name =
+            a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+        if (!name.empty()) insert_sorted(rec.flags, std::move(name));
+      } else if (words_are_options) {
+        insert_sorted(rec.flags, a.substr(1));
+      } else {
+        for (std::size_t k = 1; k < a.size(); ++k) insert_sorted(rec.flags, std::string(1, a[k]));
+      }
+      continue;
+    }
+    rec.args.push_back(a);
+    if (f.home && f.written != a) rec.args.push_back(f.written);
+  }
+}
+
 }  // namespace
 
 MaybeOutput Analyser::simple(const syntax::Command& c, Scope& scope, Provenance provenance,
@@ -148,8 +231,10 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   std::vector<bool> constant;
   bool have_argv = false;
   std::size_t start = 0;
-  std::string default_command;  // what the innermost launcher runs when given no command
-  std::string argv0;            // argv[0] set by a launcher (`exec -a NAME`)
+  std::string default_command;     // what the innermost launcher runs when given no command
+  std::string argv0;               // argv[0] set by a launcher (`exec -a NAME`)
+  std::size_t joined_at = 0;       // where a joined launcher's command words start (`watch`)
+  std::vector<Field> piped_words;  // `echo / | xargs rm -rf`: constant input, the last arguments
   while (start < fields.size() && fields[start].constant) {
     std::string name = program_name(fields[start].value);
     if (scope.functions.count(name) || scope.aliases.count(name)) break;
@@ -164,13 +249,29 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
     LaunchTarget target = find_launch_target(*launcher, argv, constant, start);
     if (target.index == 0) break;
+    // `flock F -c CMD`, `runuser U -c CMD`: a command-line option, not a launched argv.
+    if (has_option_commands(name) &&
+        !option_commands(
+             name, std::vector<std::string>(argv.begin() + static_cast<long>(start), argv.end()))
+             .empty()) {
+      break;
+    }
+    if (launcher->joined) {  // `watch CMD...`, `ssh HOST CMD...`: kept, the words run as text
+      joined_at = target.index;
+      break;
+    }
     rec.launchers.push_back(name);
     default_command = target.default_command;
     if (!target.argv0.empty()) argv0 = target.argv0;
     for (std::string& a : target.assignments) rec.assignments.push_back(std::move(a));
     if (launcher->piped_input) {
-      mark(rec, code::kPipedInput);
       rec.provenance = Provenance::xargs;
+      if (std::optional<std::vector<Field>> words =
+              xargs_input(argv, start + 1, target.index, in, options_.max_fields)) {
+        piped_words = std::move(*words);
+      } else {
+        mark(rec, code::kPipedInput);
+      }
       in = Stdin{};  // xargs gives its command /dev/null, not the pipe
     }
     start = std::min(target.index, fields.size());
@@ -189,51 +290,20 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
     }
   }
   fields.erase(fields.begin(), fields.begin() + static_cast<long>(start));
+  if (joined_at != 0) joined_at -= start;
+  // `ssh HOST -- CMD`: ssh reads options after the host too, and `--` ends them.
+  if (joined_at != 0 && joined_at < fields.size() && fields[joined_at].value == "--") ++joined_at;
   if (fields.empty() && !default_command.empty()) fields.push_back(constant_field(default_command));
+  if (!fields.empty())
+    fields.insert(fields.end(), std::make_move_iterator(piped_words.begin()),
+                  std::make_move_iterator(piped_words.end()));
   if (fields.empty()) return Output{};
 
   rec.program = fields[0].constant ? program_name(fields[0].value) : fields[0].value;
   if (!fields[0].constant) mark(rec, code::kDynamicProgram);
   if (scope.functions.count(rec.program) || scope.aliases.count(rec.program))
     mark(rec, code::kAliasOrFunction);
-  const bool words_are_options = single_dash_long_options(rec.program);
-  bool operands_only = false;
-  bool in_find_exec = false;  // `find -exec CMD ;`: CMD's words belong to CMD's own record
-  rec.argv.reserve(fields.size());
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    const Field& f = fields[i];
-    rec.argv.push_back(i == 0 && !argv0.empty() ? argv0 : f.value);
-    if (i == 0) continue;
-    if (words_are_options && in_find_exec) {
-      in_find_exec = f.value != ";" && f.value != "+";
-      continue;
-    }
-    if (words_are_options && is_find_exec(f.value)) {
-      insert_sorted(rec.flags, f.value.substr(1));
-      in_find_exec = true;
-      continue;
-    }
-    if (!f.constant) mark(rec, code::kNonConstant);
-    const std::string& a = f.value;
-    if (!operands_only && a == "--") {
-      operands_only = true;
-      continue;
-    }
-    if (!operands_only && f.constant && a.size() > 1 && a[0] == '-') {
-      if (a[1] == '-') {
-        std::string name =
-            a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
-        if (!name.empty()) insert_sorted(rec.flags, std::move(name));
-      } else if (words_are_options) {
-        insert_sorted(rec.flags, a.substr(1));
-      } else {
-        for (std::size_t k = 1; k < a.size(); ++k) insert_sorted(rec.flags, std::string(1, a[k]));
-      }
-      continue;
-    }
-    rec.args.push_back(a);
-    if (f.home && f.written != a) rec.args.push_back(f.written);
-  }
+  fill_words(rec, fields, argv0, joined_at);
   if (all_constant(fields)) {
     if (std::optional<InlineCode> code = inline_code(rec.program, rec.argv)) {
       rec.language = std::move(code->language);
@@ -253,6 +323,13 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
   const long index = static_cast<long>(out_.commands.size());
   out_.commands.push_back(std::move(rec));
   run_bodies(index, fields, scope, in);
+  if (joined_at != 0 && joined_at < fields.size()) {
+    if (all_constant(fields, joined_at))
+      run_command_line(index, join(out_.commands[static_cast<std::size_t>(index)].argv, joined_at));
+    else
+      add_code(index, code::kDynamicBody);
+  }
+  track_downloads(index);
   const SimpleCommand& done = out_.commands[static_cast<std::size_t>(index)];
   update_variables(done, fields, scope);
   if (stdout_redirected) return std::nullopt;
@@ -262,6 +339,7 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
 void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& scope,
                           const Stdin& in) {
   if (!fields[0].constant) return;
+  run_runners(index, fields, in);
   {
     // Most commands run no body: leave before copying anything.
     const std::string_view p = out_.commands[static_cast<std::size_t>(index)].program;
@@ -294,6 +372,7 @@ void Analyser::run_bodies(long index, const std::vector<Field>& fields, Scope& s
       return run_text(in.constant->text, in.constant->via, fresh, index);
     }
     if (in.piped || in.heredoc) return add_code(index, code::kDynamicBody);
+    if (in.file && in.file_name.empty()) return add_code(index, code::kDynamicBody);  // `< <(curl)`
     if (in.file) {  // `bash < x.sh` runs x.sh as surely as `bash x.sh`
       out_.commands[static_cast<std::size_t>(index)].script = in.file_name;
       return add_code(index, code::kScriptFile);
@@ -342,7 +421,18 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in,
     roots.push_back(fields[i]);
   }
   if (roots.empty()) roots.push_back(constant_field("."));
+  // Whether every file under the roots is selected so far: only depth and traversal options
+  // came before (a test such as `-name` selects some files, and `{}` then stays as written).
+  bool whole_tree = true;
   for (; i < argv.size() && !stopped_; ++i) {
+    if (argv[i] == "-maxdepth" || argv[i] == "-mindepth") {
+      ++i;
+      continue;
+    }
+    if (!is_find_exec(argv[i]) && argv[i] != "-depth" && argv[i] != "-xdev" &&
+        argv[i] != "-mount" && argv[i] != "-follow") {
+      whole_tree = false;
+    }
     SimpleCommand child;
     child.provenance = Provenance::find_exec;
     child.launchers = launchers;
@@ -350,8 +440,15 @@ void Analyser::find_commands(long index, const SimpleCommand& find_in,
     if (is_find_exec(argv[i])) {
       std::size_t end = i + 1;
       while (end < argv.size() && argv[end] != ";" && argv[end] != "+") ++end;
-      std::vector<Field> sub(fields.begin() + static_cast<long>(i + 1),
-                             fields.begin() + static_cast<long>(end));
+      // `{}` stands for each file found, the roots first: `find / -exec rm -rf {} +` removes /.
+      std::vector<Field> sub;
+      for (std::size_t k = i + 1; k < end; ++k) {
+        if (whole_tree && argv[i] == "-exec" && fields[k].constant && fields[k].value == "{}" &&
+            sub.size() + roots.size() < 4096)
+          sub.insert(sub.end(), roots.begin(), roots.end());
+        else
+          sub.push_back(fields[k]);
+      }
       if (!sub.empty()) run_fields(std::move(child), std::move(sub), scope, Stdin{}, true);
       i = end;
     } else if (argv[i] == "-delete") {
@@ -430,6 +527,14 @@ MaybeOutput Analyser::constant_output(const SimpleCommand& c, const std::vector<
     return Output{*text};
   }
   if (p == "true" || p == ":" || p == "false") return Output{};
+  // Text transformed on its way to a shell: rot13 and the like (`tr SET1 SET2`), `rev`.
+  if (p == "tr" && in.constant && c.flags.empty() && c.args.size() == 2) {
+    std::optional<std::string> text = tr_translate(in.constant->text, c.args[0], c.args[1]);
+    if (!text) return std::nullopt;
+    return Output{*text, Provenance::decoded};
+  }
+  if (p == "rev" && in.constant && c.args.empty() && c.flags.empty())
+    return Output{rev_lines(in.constant->text), Provenance::decoded};
   const bool reads_stdin =
       std::all_of(c.args.begin(), c.args.end(), [](const std::string& a) { return a == "-"; });
   if (!reads_stdin || !in.constant) return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include "normalise/shell/analysis.hpp"
 #include "normalise/shell/decode.hpp"
+#include "normalise/shell/embedded.hpp"
 
 using namespace vectimus::shell;
 
@@ -191,6 +192,42 @@ TEST_CASE("shell: decoders for constant text piped into shells", "[shell][decode
   bool stopped = false;
   CHECK(echo_decode("a\\0101\\x42\\cdropped", stopped) == "aAB");
   CHECK(stopped);
+  // tr: ranges, rot13, SET2 padded with its last character, escapes; classes are not modelled.
+  CHECK(tr_translate("ez -es /", "A-Za-z", "N-ZA-Mn-za-m") ==
+        std::optional<std::string>("rm -rf /"));
+  CHECK(tr_translate("abc", "a-c", "x") == std::optional<std::string>("xxx"));
+  CHECK(tr_translate("a_b", "_", "\\n") == std::optional<std::string>("a\nb"));
+  CHECK(!tr_translate("abc", "[:lower:]", "[:upper:]"));
+  CHECK(!tr_translate("abc", "z-a", "a-z"));
+  CHECK(rev_lines("/ fr- mr\nsl\n") == "rm -rf /\nls\n");
+}
+
+TEST_CASE("shell: commands embedded in interpreter code", "[shell][embedded]") {
+  using vectimus::shell::embedded_commands;
+  auto texts = [](std::string_view language, std::string_view code) {
+    std::vector<std::string> out;
+    for (const auto& e : embedded_commands(language, code))
+      out.push_back(e.constant ? e.text : std::string("<dynamic>") + (e.piped ? "|" : ""));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(texts("python", "import os; os.system('ls -la')") == V{"ls -la"});
+  CHECK(texts("python", "subprocess.run(['rm', '-rf', '/'], check=True)") == V{"'rm' '-rf' '/'"});
+  CHECK(texts("python", "os.system(cmd)") == V{"<dynamic>"});
+  CHECK(texts("python", "os.system(f'rm {x}')") == V{"<dynamic>"});
+  CHECK(texts("python", "os.system('rm ' + x)") == V{"<dynamic>"});
+  CHECK(texts("python", "platform.system(); asyncio.run(main())").empty());
+  CHECK(texts("python", "print('os.system(x)')").empty());
+  CHECK(texts("perl", "system 'a', 'b'; `c`; qx{d}; qx(e $x)") ==
+        V{"'a' 'b'", "c", "d", "<dynamic>"});
+  CHECK(texts("perl", "open(my $f, 'ls |')") == V{"ls "});
+  CHECK(texts("ruby", "%x(a); `b #{c}`; IO.popen('d')") == V{"a", "<dynamic>", "d"});
+  CHECK(texts("javascript", "cp.execSync(`a ${b}`); /x/.exec(s); exec('c')") ==
+        V{"<dynamic>", "c"});
+  CHECK(texts("php", "shell_exec(\"a $b\"); system('c');") == V{"<dynamic>", "c"});
+  CHECK(texts("awk", "{ print | \"sh\" } { \"date\" | getline d }") == V{"sh", "date"});
+  CHECK(embedded_commands("awk", "{ print | \"sh\" }")[0].piped);
+  CHECK(embedded_commands("python", std::string(1000, 'x') + "os.system('a')", 0).empty());
 }
 
 namespace {

@@ -57,6 +57,11 @@ constexpr int kSecondsInAll = 900;
 const std::map<std::string, std::string> kKnown = {
     {"echo cm0gLXJmIC8= | base64 -D | sh",
      "`-D` is BSD/macOS base64's decode option; GNU base64 (Linux) rejects it, so sh gets nothing"},
+    {"flock /tmp/l -c 'rm -rf /'",
+     "flock runs its -c string with `sh -c`; the analysis lists the string's commands as a body "
+     "of flock, without the sh in between"},
+    {"$(echo '/ fr- mr' | rev)",
+     "the sandbox's PATH has no real `rev` (the stub prints nothing), so bash runs no command"},
 };
 
 using Case = vectimus::testing::ShellCase;
@@ -224,6 +229,35 @@ bool find_delete_model(const std::vector<Record>& recs, const std::vector<std::s
   return false;
 }
 
+// The analyser models `{}` in `find ROOTS -exec CMD... {} ...` (no test before -exec) as the
+// roots, as it models -delete. True when some record runs find that way and `argv` is that model.
+bool find_exec_model(const std::vector<Record>& recs, const std::vector<std::string>& argv) {
+  for (const Record& r : recs) {
+    for (std::size_t p = 0; p < r.argv.size(); ++p) {
+      if (basename_of(r.argv[p]) != "find") continue;
+      std::size_t i = p + 1;
+      std::vector<std::string> roots;
+      for (; i < r.argv.size(); ++i) {
+        const std::string& w = r.argv[i];
+        if (w.empty() || w[0] == '-' || w == "(" || w == "!") break;
+        roots.push_back(w);
+      }
+      if (roots.empty()) roots.push_back(".");
+      auto exec = std::find(r.argv.begin() + static_cast<long>(i), r.argv.end(), "-exec");
+      if (exec == r.argv.end()) continue;
+      std::vector<std::string> model;
+      for (auto w = exec + 1; w != r.argv.end() && *w != ";" && *w != "+"; ++w) {
+        if (*w == "{}")
+          model.insert(model.end(), roots.begin(), roots.end());
+        else
+          model.push_back(*w);
+      }
+      if (model == argv) return true;
+    }
+  }
+  return false;
+}
+
 Record* find_exact(std::vector<Record>& recs, const std::vector<std::string>& argv) {
   for (Record& r : recs) {
     if (!r.used && r.argv == argv) return &r;
@@ -278,7 +312,7 @@ Outcome compare(const Case& c, const sh::Analysis& a, std::vector<Record>& recs,
     }
     bool via_find =
         std::find(cmd.launchers.begin(), cmd.launchers.end(), "find") != cmd.launchers.end();
-    if (via_find && find_delete_model(recs, cmd.argv)) {
+    if (via_find && (find_delete_model(recs, cmd.argv) || find_exec_model(recs, cmd.argv))) {
       ++o.compared;
       continue;
     }
