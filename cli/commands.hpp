@@ -27,6 +27,7 @@ void add_observe_command(CLI::App& app, int& exit_code);    // observe on|off|st
 void add_pack_command(CLI::App& app, int& exit_code);       // pack list|enable|disable|new
 void add_server_command(CLI::App& app, int& exit_code);     // server start
 void add_approvals_command(CLI::App& app, int& exit_code);  // approvals list|approve|deny
+void add_policy_command(CLI::App& app, int& exit_code);     // policy bundle|update|status
 void add_version_flag(CLI::App& app);                       // --version
 
 // Exit codes shared by the commands.
