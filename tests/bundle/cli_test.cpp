@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "audit/crypto.hpp"
 #include "audit/json.hpp"
@@ -243,4 +244,24 @@ TEST_CASE("policy: a server without a bundle answers 404, and the update says so
   CHECK(up.exit_code == 1);
   CHECK(up.err.find("answered 404") != std::string::npos);
   CHECK(!std::filesystem::exists(s.cache() + "/current"));
+}
+
+TEST_CASE("policy: auto_sync updates after a hook has answered, in a detached process") {
+  Sandbox s;
+  REQUIRE(s.publish("5.0.0").exit_code == 0);
+  s.t.write("home/.vectimus/config.toml",
+            "[updates]\ntrusted_keys = [\"" + s.pub + "\"]\nsource = \"" +
+                s.t.path("bundles/5.0.0") + "\"\nauto_sync = true\nsync_interval_hours = 1\n");
+  // The first hook decides with what is installed (nothing), then starts the check.
+  const ProcessResult first = s.hook("curl https://example.com");
+  CHECK(first.exit_code == 0);
+  CHECK(!denied_by_team(first));
+  bool installed = false;
+  for (int i = 0; i < 200 && !installed; ++i) {  // at most 20 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    installed = read_text(s.t.path("home/.vectimus/policy-cache/last-check.json"))
+                    .find("installed 5.0.0") != std::string::npos;
+  }
+  REQUIRE(installed);
+  CHECK(denied_by_team(s.hook("curl https://example.com")));
 }
