@@ -52,14 +52,14 @@ struct Pack {
 
 struct PackSearch {
   std::optional<std::string> policy_dir;  // replaces every other location
-  // The installed bundle's folder (installed_bundle_dir()), read once per process by locate().
-  std::optional<std::string> bundle;
-  std::optional<std::string> home;     // ~/.vectimus/packs
-  std::optional<std::string> project;  // <project>/.vectimus/packs
+  std::optional<std::string> home;        // ~/.vectimus/packs
+  std::optional<std::string> project;     // <project>/.vectimus/packs
   // Who set policy_dir, for the error when it does not exist: "--policy-dir",
   // "`VECTIMUS_POLICY_DIR`", or a config key and position (then `where` points at the key).
   std::string policy_dir_origin = "--policy-dir";
   std::optional<Location> policy_dir_where;
+  // The installed bundle's folder (installed_bundle_dir()), read once per process by locate().
+  std::optional<std::string> bundle;
 };
 
 // Where `vectimus policy update` installs signed bundles, under the home folder. The file
