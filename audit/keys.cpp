@@ -19,6 +19,15 @@ Result<std::string> read_file(const Host& host, const std::string& path) {
   return make_error("key", "cannot read `" + path + "`: " + r.error);
 }
 
+std::string first_key_file(const Host& host, const std::string& dir) {
+  for (const std::string& name : host.fs->list(dir, false)) {
+    if (ends_with(name, ".key")) return join_path(dir, name);
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<SigningKey> read_signing_key(const Host& host, const std::string& path) {
   Result<std::string> text = read_file(host, path);
   if (!text) return std::move(text).take_errors();
@@ -31,15 +40,6 @@ Result<SigningKey> read_signing_key(const Host& host, const std::string& path) {
   out.id = key_id(out.key.public_key);
   return out;
 }
-
-std::string first_key_file(const Host& host, const std::string& dir) {
-  for (const std::string& name : host.fs->list(dir, false)) {
-    if (ends_with(name, ".key")) return join_path(dir, name);
-  }
-  return {};
-}
-
-}  // namespace
 
 std::string key_id(std::string_view public_key) {
   return "vtms-key-" + hex(sha256(public_key).substr(0, 3));

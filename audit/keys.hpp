@@ -37,6 +37,10 @@ std::string project_keys_dir(const std::string& project_root);
 // The first (by name) `*.key` in the home's key folder, or a new key written there.
 Result<SigningKey> load_or_create_signing_key(const Host& host, const std::string& home);
 
+// The private key in `path` (PKCS#8 PEM or the other tool's format), e.g. a team's key given
+// with `--key`. Error code "key".
+Result<SigningKey> read_signing_key(const Host& host, const std::string& path);
+
 // Copies the public key into `<project>/.vectimus/keys/<id>.pub` when it is not there yet.
 IoStatus publish_public_key(const Host& host, const std::string& project_root,
                             const SigningKey& key);

@@ -29,6 +29,7 @@ void add_observe_command(CLI::App& app, int& exit_code);    // observe on|off|st
 void add_pack_command(CLI::App& app, int& exit_code);       // pack list|enable|disable|new
 void add_server_command(CLI::App& app, int& exit_code);     // server start
 void add_approvals_command(CLI::App& app, int& exit_code);  // approvals list|approve|deny
+void add_policy_command(CLI::App& app, int& exit_code);     // policy bundle|update|status
 void add_version_flag(CLI::App& app);                       // --version
 std::string version_number();                               // "0.1.0", from CMake's project()
 void add_doc_command(CLI::App& app, int& exit_code);  // hidden: man pages, completions (doc.cpp)

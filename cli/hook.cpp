@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/doc.hpp"
+#include "cli/policy_sync.hpp"
 #include "cli/stdin.hpp"
 #include "client/hook_client.hpp"
 #include "normalise/payload.hpp"
@@ -48,6 +49,8 @@ int run_hook(const HookOptions& opt) {
     pipeline::Session session(real_host(), options);
     const pipeline::Outcome outcome = session.decide_payload(opt.source, read_all_stdin());
     const int code = emit(outcome.answer, outcome.human);
+    // Only now, with the answer out: `[updates] auto_sync` (never delays a decision).
+    if (outcome.engine) start_sync_if_due(session.host(), outcome.engine->config());
     // The answer is out; the process ends here, because freeing the packs' trees one node at a
     // time would cost the agent more than deciding did (about an eighth of a hook call).
     std::_Exit(code);

@@ -37,6 +37,7 @@ constexpr Command kCommands[] = {
     {"server", vectimus::cli::add_server_command},
 #ifdef VECTIMUS_HAS_CLIENT
     {"approvals", vectimus::cli::add_approvals_command},
+    {"policy", vectimus::cli::add_policy_command},
 #endif
 };
 

@@ -106,6 +106,12 @@ struct Config {
   std::optional<std::string> server_approvals_webhook_url;
   std::optional<std::string> server_approvals_webhook_secret;
   std::optional<std::string> server_approvals_public_url;
+  std::optional<std::string> server_bundle;  // served as is at GET /v1/bundle
+  // [updates] (bundle/install.hpp, `vectimus policy update|status`)
+  std::vector<std::string> updates_trusted_keys;  // key files or `vtms-key-…` ids
+  std::optional<std::string> updates_source;      // the default `--from`: a file or a URL
+  bool updates_auto_sync = false;                 // check after a hook has answered
+  std::size_t updates_sync_interval_hours = 24;
 
   std::vector<std::string> files;  // the config files that were read, in order
   // Where each key set (dotted path, a rule id or pack name in place of `*`) got its value.

@@ -117,6 +117,19 @@ const ConfigKey kSchema[] = {
      M::replace, true, "", "", "HMAC-SHA256 key of the approve and deny links in the webhook"},
     {"server.approvals.public_url", K::string, &Config::server_approvals_public_url, M::replace,
      true, "", "", "the server's URL as people reach it, for the webhook's links"},
+    {"server.bundle", K::path, &Config::server_bundle, M::replace, true, "", "",
+     "a signed bundle file (`vectimus policy bundle`) served as is at GET /v1/bundle"},
+    {"updates.trusted_keys", K::string_list, &Config::updates_trusted_keys, M::unite, true, "",
+     "", "public key files (absolute or ~/ paths) or vtms-key-… ids whose bundles `vectimus "
+     "policy update` installs; merged"},
+    {"updates.source", K::string, &Config::updates_source, M::replace, true, "", "",
+     "where `vectimus policy update` fetches from without --from: a bundle file or an http(s) "
+     "URL (a server's: /v1/bundle)"},
+    {"updates.auto_sync", K::boolean, &Config::updates_auto_sync, M::replace, true, "", "false",
+     "true: after a hook has answered, a detached `vectimus policy update` runs when the last "
+     "check is older than sync_interval_hours"},
+    {"updates.sync_interval_hours", K::integer, &Config::updates_sync_interval_hours, M::replace,
+     true, "", "24", "hours between two automatic checks", {}, 24 * 366},
 };
 // clang-format on
 

@@ -193,8 +193,23 @@ std::vector<Pack> builtin_packs() {
   return packs;
 }
 
+std::optional<std::string> installed_bundle_dir(const Host& host, const std::string& home) {
+  const std::string cache = join_path(home, kPolicyCacheDir);
+  FileRead read = host.fs->read(join_path(cache, kPolicyCacheCurrent), 256);
+  if (read.status != FileRead::Status::ok) return std::nullopt;
+  std::string_view name = read.text;
+  while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.remove_suffix(1);
+  constexpr std::string_view kPrefix = "bundle-";
+  if (!name.starts_with(kPrefix) || name.size() == kPrefix.size() ||
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return join_path(cache, name);
+}
+
 bool only_builtin_packs(const Host& host, const PackSearch& search) {
   if (search.policy_dir) return false;
+  if (search.bundle) return false;
   for (const auto& base : {search.home, search.project}) {
     if (base && !host.fs->list(join_path(join_path(*base, ".vectimus"), "packs"), true).empty()) {
       return false;
@@ -250,6 +265,7 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
     }
   } else {
     packs = builtin_packs();
+    if (search.bundle) errors = add_packs_under(host, *search.bundle, packs);
     for (const auto& base : {search.home, search.project}) {
       if (!base) continue;
       Diagnostics found =

@@ -1,8 +1,9 @@
 // Policy packs: where they are found, and how they become one policy set.
 //
-// Discovery (no parsing): built-in packs (compiled in) < `~/.vectimus/packs/<name>/` <
-// `<project>/.vectimus/packs/<name>/`; a pack from a later location replaces the pack of the same
-// name in place, so document order stays stable. A policy directory (`--policy-dir DIR`, else
+// Discovery (no parsing): built-in packs (compiled in) < the installed signed bundle's packs
+// (`~/.vectimus/policy-cache/<bundle>/<name>/`, bundle/install.hpp) < `~/.vectimus/packs/<name>/`
+// < `<project>/.vectimus/packs/<name>/`; a pack from a later location replaces the pack of the
+// same name in place, so document order stays stable. A policy directory (`--policy-dir DIR`, else
 // `[policies] dir` / VECTIMUS_POLICY_DIR from config) replaces all of them. A pack is a folder
 // with a `pack.toml` (engine/manifest.hpp) and `*.cedar` files directly inside it, read in name
 // order. A policy directory is what writing-policies.md says ("place .cedar files in your policy
@@ -57,7 +58,19 @@ struct PackSearch {
   // "`VECTIMUS_POLICY_DIR`", or a config key and position (then `where` points at the key).
   std::string policy_dir_origin = "--policy-dir";
   std::optional<Location> policy_dir_where;
+  // The installed bundle's folder (installed_bundle_dir()), read once per process by locate().
+  std::optional<std::string> bundle;
 };
+
+// Where `vectimus policy update` installs signed bundles, under the home folder. The file
+// `current` in it names the active bundle's folder (`bundle-<hex>`): a reader reads that name once
+// and then only that folder, so an update that swaps `current` (an atomic rename) mid-load never
+// mixes two bundles' files. Costs the hook one failed open() when no bundle is installed.
+inline constexpr std::string_view kPolicyCacheDir = ".vectimus/policy-cache";
+inline constexpr std::string_view kPolicyCacheCurrent = "current";
+// `<home>/.vectimus/policy-cache/<active bundle>`, or nullopt when none is installed (or the
+// pointer is not a `bundle-…` name: a hand-edited pointer never leads outside the cache).
+std::optional<std::string> installed_bundle_dir(const Host& host, const std::string& home);
 
 // Reads (but does not parse) every pack. An unreadable file, a pack folder without pack.toml or
 // with a bad one, or a missing or empty policy directory is an error.

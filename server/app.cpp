@@ -291,6 +291,7 @@ void App::handle(const Request& request, const std::shared_ptr<Exchange>& exchan
       return;
     }
     case RouteKind::policies: exchange->respond(policies()); return;
+    case RouteKind::bundle: exchange->respond(bundle()); return;
     case RouteKind::events: {
       std::optional<uint64_t> last;
       if (!request.last_event_id.empty()) {
@@ -675,6 +676,23 @@ Response App::policies() const {
   Response r;
   r.body = w.take();
   return r;
+}
+
+// The bundle file as it is on disk, read per request: the signature is the publisher's (the
+// server holds no signing key), and a new bundle dropped in place is served at once. Open like
+// /policies: packs are not secret, and a client trusts a bundle for its signature, not for where
+// it came from.
+Response App::bundle() const {
+  if (!settings_.bundle) {
+    return json_error(404, "this server serves no bundle (`[server] bundle` is not set)");
+  }
+  // Well over any bundle (bundle/bundle.hpp's limit is 32 MiB); a bigger file is not one.
+  constexpr std::size_t kMaxBundleBytes = 32u << 20;
+  FileRead read = real_file_system().read(*settings_.bundle, kMaxBundleBytes);
+  if (read.status != FileRead::Status::ok) {
+    return json_error(503, "the bundle `" + *settings_.bundle + "` cannot be read");
+  }
+  return text(200, std::move(read.text), "application/json");
 }
 
 Response App::approvals_list() const {

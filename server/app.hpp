@@ -70,6 +70,7 @@ class App {
   void record_witness(const audit::WitnessAnswer& answer, const std::string* key_name);
   Response health() const;
   Response policies() const;
+  Response bundle() const;
   Response approvals_list() const;
   int64_t now_ns() const;
 };

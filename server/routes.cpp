@@ -45,6 +45,8 @@ Route route_of(std::string_view method, std::string_view target) {
     r = only(RouteKind::events, method, "GET", "GET");
   else if (path == "/v1/approvals")
     r = only(RouteKind::approvals, method, "GET", "GET");
+  else if (path == "/v1/bundle")
+    r = only(RouteKind::bundle, method, "GET", "GET");
   else if (path == "/v1/checkpoints")
     r = only(RouteKind::checkpoints, method, "POST", "POST");
   else if (path.starts_with("/v1/hooks/")) {

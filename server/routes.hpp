@@ -20,6 +20,7 @@ enum class RouteKind : uint8_t {
   approve,       // POST /v1/approvals/<id>/approve|deny
   approve_link,  // GET /v1/approvals/<id>/approve|deny?expires=&sig= (webhook links)
   checkpoints,   // POST /v1/checkpoints (the witness)
+  bundle,        // GET /v1/bundle (the signed policy bundle of `[server] bundle`)
   not_found,
   bad_method,  // a known path with another method
 };

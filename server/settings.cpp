@@ -89,6 +89,7 @@ Result<Settings> make_settings(const engine::Config& config, const Environment& 
   s.approvals.webhook_url = config.server_approvals_webhook_url.value_or("");
   s.approvals.webhook_secret = config.server_approvals_webhook_secret.value_or("");
   s.approvals.public_url = config.server_approvals_public_url.value_or("");
+  s.bundle = config.server_bundle;
   return s;
 }
 

@@ -55,6 +55,7 @@ struct Settings {
   std::size_t flood_window_seconds = 600;
   std::size_t reload_poll_ms = 1000;
   ApprovalSettings approvals;
+  std::optional<std::string> bundle;  // [server] bundle: served at GET /v1/bundle
 };
 
 // What `vectimus server start` was given; unset flags leave the config's value.
