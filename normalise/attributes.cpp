@@ -20,7 +20,8 @@ constexpr ActionSet bits(std::initializer_list<ActionType> types) {
 constexpr ActionSet kCommands =
     bits({A::shell_command, A::package_operation, A::git_operation, A::infrastructure});
 // A file a simple command reads or writes is a file_read / file_write request of its own,
-// carrying the command it came from (normalise/file_access.hpp).
+// carrying the command it came from (normalise/file_access.hpp); an MCP tool's path argument is
+// one too, carrying its server and tool.
 constexpr ActionSet kFiles = bits({A::file_read, A::file_write});
 constexpr ActionSet kSpawn = action_bit(A::agent_spawn);
 constexpr ActionSet kMessage = action_bit(A::agent_message);
@@ -30,29 +31,30 @@ constexpr ActionSet kUrls = action_bit(A::web_request) | kMcp | action_bit(A::to
 constexpr AttributeShape kPath = AttributeShape::absolute_path;
 
 // In name order (find_context_attribute() searches it by halves).
-constexpr std::array<ContextAttribute, 46> kRows{{
+constexpr std::array<ContextAttribute, 48> kRows{{
     {"agent_id", T::string, kAllActions},
     {"agent_type", T::string, kAllActions},
     {"args", T::string_set, kCommands},
     {"code", T::string, kCommands},
-    {"command", T::string, kCommands | kFiles | kSpawn | kMessage},
+    {"command", T::string, kCommands | kFiles | kSpawn | kMessage | kMcp},
     {"content", T::string, action_bit(A::file_write)},
     {"content_line", T::long_, kCommands | kFiles},
     {"content_path", T::string, kCommands | kFiles, kPath},
     {"cwd", T::string, kAllActions, kPath},
     {"description", T::string, kSpawn},
     {"env", T::record, kCommands},
-    {"file_path", T::string, kFiles | action_bit(A::tool_call), kPath},
-    {"file_paths", T::string_set, kFiles | action_bit(A::tool_call), kPath},
-    {"flags", T::string_set, kCommands},
+    {"file_path", T::string, kFiles | kMcp | action_bit(A::tool_call), kPath},
+    {"file_paths", T::string_set, kFiles | kMcp | action_bit(A::tool_call), kPath},
+    {"flags", T::string_set, kCommands | kFiles},
     {"hook_event_name", T::string, kAllActions},
+    {"in_project", T::boolean, kFiles},
     {"language", T::string, kCommands},
     {"max_turns", T::long_, kSpawn},
     {"mcp_plugin", T::string, kMcp},
-    {"mcp_server", T::string, kMcp},
+    {"mcp_server", T::string, kMcp | kFiles},
     {"mcp_server_approved", T::boolean, kMcp},
     {"mcp_server_command", T::string, kMcp},
-    {"mcp_tool", T::string, kMcp},
+    {"mcp_tool", T::string, kMcp | kFiles},
     {"message", T::string, kMessage},
     {"message_type", T::string, kMessage},
     {"mode", T::string, kSpawn},
@@ -71,6 +73,7 @@ constexpr std::array<ContextAttribute, 46> kRows{{
     {"session_message_count", T::long_, kAllActions},
     {"session_spawn_count", T::long_, kAllActions},
     {"source", T::string, kAllActions},
+    {"sql", T::string, kCommands | kMcp},
     {"subagent_type", T::string, kSpawn},
     {"team_name", T::string, kSpawn},
     {"tool_input", T::string, kMcp | action_bit(A::tool_call)},
