@@ -310,7 +310,9 @@ MaybeOutput Analyser::run_fields(SimpleCommand rec, std::vector<Field> fields, S
       rec.code = std::move(code->code);
     }
   }
-  if (all_constant(fields)) {
+  {
+    // Not only when every word is constant: `psql $PROD_URL` still runs the SQL piped into it,
+    // and a computed word read as SQL text can only add what it spells, never hide a statement.
     const std::string* piped = in.constant ? &in.constant->text : nullptr;
     if (std::optional<std::string> sql = sql_text(rec.program, rec.argv, piped)) {
       rec.sql = normalise_sql(*sql);
