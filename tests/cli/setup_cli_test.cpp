@@ -210,7 +210,7 @@ TEST_CASE("status shows which hooks run, and the switches that stop them") {
                     0) == 0);
   CHECK(has(r.out, "codex        project  will not run    not reviewed in Codex"));
   CHECK(has(r.out, "\nmode: enforce\n"));
-  CHECK(has(r.out, "destructive-ops 0.1.0    18\n"));
+  CHECK(has(r.out, "destructive-ops 0.1.0    19\n"));
   CHECK(has(r.out, "today (" + s.t.path("home/.vectimus/logs") + "): 0 decisions"));
   CHECK(has(r.out, "\nsigning key: vtms-key-"));
 
