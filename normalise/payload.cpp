@@ -11,10 +11,10 @@
 #include "normalise/classify.hpp"
 #include "normalise/content.hpp"
 #include "normalise/json_error.hpp"
-#include "normalise/shell/sql.hpp"
 #include "normalise/limits.hpp"
 #include "normalise/patch.hpp"
 #include "normalise/path.hpp"
+#include "normalise/shell/sql.hpp"
 
 namespace vectimus::normalise {
 namespace {

@@ -249,9 +249,9 @@ TEST_CASE("policy: a server without a bundle answers 404, and the update says so
 TEST_CASE("policy: auto_sync updates after a hook has answered, in a detached process") {
   Sandbox s;
   REQUIRE(s.publish("5.0.0").exit_code == 0);
-  s.t.write("home/.vectimus/config.toml",
-            "[updates]\ntrusted_keys = [\"" + s.pub + "\"]\nsource = \"" +
-                s.t.path("bundles/5.0.0") + "\"\nauto_sync = true\nsync_interval_hours = 1\n");
+  s.t.write("home/.vectimus/config.toml", "[updates]\ntrusted_keys = [\"" + s.pub +
+                                              "\"]\nsource = \"" + s.t.path("bundles/5.0.0") +
+                                              "\"\nauto_sync = true\nsync_interval_hours = 1\n");
   // The first hook decides with what is installed (nothing), then starts the check.
   const ProcessResult first = s.hook("curl https://example.com");
   CHECK(first.exit_code == 0);
