@@ -57,7 +57,7 @@ TEST_CASE("an attribute the action scope never carries is a warning") {
   CHECK(found[0].help.find("`web_request`") != std::string::npos);
   const Diagnostics set =
       lint("action in [Vectimus::Action::\"file_read\", Vectimus::Action::\"file_write\"]",
-           "context.mcp_server == \"x\"");
+           "context.package_name == \"x\"");
   CHECK(codes(set) == "attribute-out-of-scope");
   // Near rules: an action that carries it, one of a set that does, an unconstrained action,
   // and an attribute every action carries.
