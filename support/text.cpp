@@ -24,6 +24,16 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+bool in_words(std::string_view words, std::string_view name) {
+  while (!words.empty()) {
+    const std::size_t sp = words.find(' ');
+    if (words.substr(0, sp) == name) return true;
+    if (sp == std::string_view::npos) break;
+    words.remove_prefix(sp + 1);
+  }
+  return false;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

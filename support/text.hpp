@@ -25,6 +25,10 @@ void append_utf8(std::string& out, uint32_t cp);
 std::string splice(std::string_view text, std::size_t begin, std::size_t end,
                    std::string_view with);
 
+// Whether `name` is one of the space-separated words of `words`: the tables of programs and
+// their options list names this way (`"user group chdir"`).
+bool in_words(std::string_view words, std::string_view name);
+
 // Levenshtein distance (insertions, deletions, substitutions; bytes).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <optional>
 
+#include "support/text.hpp"
+
 namespace vectimus::shell {
 namespace {
 
@@ -260,7 +262,7 @@ class Scanner {
         std::size_t dot = name.rfind('.');
         if (dot != std::string_view::npos) tail = name.substr(dot + 1);
       }
-      if (!has_word(c.names, tail)) continue;
+      if (!in_words(c.names, tail)) continue;
       Args args = arguments(end, c.pipe_only);
       if (c.pipe_only) {
         for (std::string& w : args.words) pipe_command(w);
@@ -279,16 +281,6 @@ class Scanner {
     }
     // A dotted name is scanned whole, so `x.system` is not `system`; the loop resumes after it.
     return end - 1;
-  }
-
-  static bool has_word(std::string_view words, std::string_view name) {
-    while (!words.empty()) {
-      std::size_t sp = words.find(' ');
-      if (words.substr(0, sp) == name) return true;
-      if (sp == std::string_view::npos) break;
-      words.remove_prefix(sp + 1);
-    }
-    return false;
   }
 
   // Perl/Ruby `open(F, "CMD |")` / `open(F, "| CMD")`.

@@ -7,6 +7,8 @@
 #include <array>
 #include <cctype>
 
+#include "support/text.hpp"
+
 namespace vectimus::shell {
 namespace {
 
@@ -129,16 +131,6 @@ constexpr std::string_view kCommandVariables[] = {"GIT_SSH_COMMAND",
                                                   "MANPAGER",
                                                   "SYSTEMD_PAGER",
                                                   "GIT_SEQUENCE_EDITOR"};
-
-bool in_words(std::string_view words, std::string_view name) {
-  while (!words.empty()) {
-    std::size_t sp = words.find(' ');
-    if (words.substr(0, sp) == name) return true;
-    if (sp == std::string_view::npos) break;
-    words.remove_prefix(sp + 1);
-  }
-  return false;
-}
 
 bool is_assignment(std::string_view s) {
   std::size_t eq = s.find('=');

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "support/text.hpp"
+
 namespace vectimus::shell {
 namespace {
 
@@ -38,16 +40,6 @@ constexpr std::array kClients = {
     SqlClient{"cqlsh", "e", "execute", "uk", "username keyspace"},
     SqlClient{"trino", "", "execute", "", "server catalog schema user"},
 };
-
-bool in_words(std::string_view words, std::string_view name) {
-  while (!words.empty()) {
-    std::size_t sp = words.find(' ');
-    if (words.substr(0, sp) == name) return true;
-    if (sp == std::string_view::npos) break;
-    words.remove_prefix(sp + 1);
-  }
-  return false;
-}
 
 const SqlClient* find_client(std::string_view program) {
   for (const SqlClient& c : kClients)

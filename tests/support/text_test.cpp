@@ -21,3 +21,13 @@ TEST_CASE("edit_distance counts insertions, deletions and substitutions") {
   CHECK(vectimus::edit_distance("vectimus-git-001", "vectimus-git-01") == 1);
   CHECK(vectimus::edit_distance("abc", "") == 3);
 }
+
+TEST_CASE("in_words finds a whole word of a space-separated list") {
+  CHECK(vectimus::in_words("user group chdir", "user"));
+  CHECK(vectimus::in_words("user group chdir", "group"));
+  CHECK(vectimus::in_words("user group chdir", "chdir"));
+  CHECK_FALSE(vectimus::in_words("user group chdir", "use"));
+  CHECK_FALSE(vectimus::in_words("user group chdir", "user group"));
+  CHECK_FALSE(vectimus::in_words("", ""));
+  CHECK_FALSE(vectimus::in_words("user", ""));
+}
