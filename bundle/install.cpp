@@ -220,7 +220,9 @@ Diagnostics check_packs(const std::vector<FileEntry>& files) {
 }
 
 std::optional<Installed> read_installed(const Host& host, const std::string& home) {
-  const std::optional<std::string> dir = engine::installed_bundle_dir(host, home);
+  // A broken pointer reads as no bundle here: an update then installs over it.
+  const auto pointer = engine::installed_bundle_dir(host, home);
+  const std::optional<std::string> dir = pointer ? *pointer : std::nullopt;
   if (!dir) return std::nullopt;
   FileRead read = host.fs->read(join_path(*dir, kInstalledFile), kMaxRecordBytes);
   if (read.status != FileRead::Status::ok) return std::nullopt;

@@ -31,7 +31,14 @@ Locations locate(const Host& host, const std::optional<std::string>& event_cwd,
   if (!host.cwd.empty()) out.config_files.push_back(join_path(host.cwd, "vectimus.toml"));
   out.packs.policy_dir = policy_dir;
   // The installed bundle matters only when no policy directory replaces every location.
-  if (out.home && !policy_dir) out.packs.bundle = installed_bundle_dir(host, *out.home);
+  if (out.home && !policy_dir) {
+    auto bundle = installed_bundle_dir(host, *out.home);
+    if (bundle) {
+      out.packs.bundle = *bundle;
+    } else {
+      out.packs.bundle_errors = bundle.errors();
+    }
+  }
   out.packs.home = out.home;
   out.packs.project = out.project;
   return out;

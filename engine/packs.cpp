@@ -193,23 +193,33 @@ std::vector<Pack> builtin_packs() {
   return packs;
 }
 
-std::optional<std::string> installed_bundle_dir(const Host& host, const std::string& home) {
+Result<std::optional<std::string>> installed_bundle_dir(const Host& host, const std::string& home) {
   const std::string cache = join_path(home, kPolicyCacheDir);
-  FileRead read = host.fs->read(join_path(cache, kPolicyCacheCurrent), 256);
-  if (read.status != FileRead::Status::ok) return std::nullopt;
+  const std::string pointer = join_path(cache, kPolicyCacheCurrent);
+  FileRead read = host.fs->read(pointer, 256);
+  if (read.status == FileRead::Status::missing) return std::optional<std::string>{};
+  const std::string help = "run `vectimus policy update` to install the bundle again";
+  if (read.status != FileRead::Status::ok) {
+    return make_error("bundle",
+                      "cannot read the installed bundle's pointer `" + pointer + "`" +
+                          (read.error.empty() ? "" : ": " + read.error),
+                      std::nullopt, help);
+  }
   std::string_view name = read.text;
   while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.remove_suffix(1);
   constexpr std::string_view kPrefix = "bundle-";
   if (!name.starts_with(kPrefix) || name.size() == kPrefix.size() ||
       name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos) {
-    return std::nullopt;
+    return make_error("bundle",
+                      "the installed bundle's pointer `" + pointer + "` does not name a bundle",
+                      std::nullopt, help);
   }
-  return join_path(cache, name);
+  return std::optional<std::string>{join_path(cache, name)};
 }
 
 bool only_builtin_packs(const Host& host, const PackSearch& search) {
   if (search.policy_dir) return false;
-  if (search.bundle) return false;
+  if (search.bundle || !search.bundle_errors.empty()) return false;
   for (const auto& base : {search.home, search.project}) {
     if (base && !host.fs->list(join_path(join_path(*base, ".vectimus"), "packs"), true).empty()) {
       return false;
@@ -265,7 +275,15 @@ Result<std::vector<Pack>> discover_packs(const Host& host, const PackSearch& sea
     }
   } else {
     packs = builtin_packs();
-    if (search.bundle) errors = add_packs_under(host, *search.bundle, packs);
+    errors = search.bundle_errors;
+    if (search.bundle && !host.fs->is_directory(*search.bundle)) {
+      errors.push_back(
+          make_error("bundle", "the installed bundle `" + *search.bundle + "` is missing",
+                     std::nullopt, "run `vectimus policy update` to install the bundle again"));
+    } else if (search.bundle) {
+      Diagnostics found = add_packs_under(host, *search.bundle, packs);
+      errors.insert(errors.end(), found.begin(), found.end());
+    }
     for (const auto& base : {search.home, search.project}) {
       if (!base) continue;
       Diagnostics found =

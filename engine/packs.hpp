@@ -60,6 +60,9 @@ struct PackSearch {
   std::optional<Location> policy_dir_where;
   // The installed bundle's folder (installed_bundle_dir()), read once per process by locate().
   std::optional<std::string> bundle;
+  // Why the installed bundle's pointer cannot be followed: loading then fails (every call is
+  // denied, naming the file), since dropping the team's rules unnoticed would allow what they deny.
+  Diagnostics bundle_errors;
 };
 
 // Where `vectimus policy update` installs signed bundles, under the home folder. The file
@@ -68,9 +71,10 @@ struct PackSearch {
 // mixes two bundles' files. Costs the hook one failed open() when no bundle is installed.
 inline constexpr std::string_view kPolicyCacheDir = ".vectimus/policy-cache";
 inline constexpr std::string_view kPolicyCacheCurrent = "current";
-// `<home>/.vectimus/policy-cache/<active bundle>`, or nullopt when none is installed (or the
-// pointer is not a `bundle-…` name: a hand-edited pointer never leads outside the cache).
-std::optional<std::string> installed_bundle_dir(const Host& host, const std::string& home);
+// `<home>/.vectimus/policy-cache/<active bundle>`, or nullopt when none is installed (no
+// pointer). A pointer that cannot be read or is not a `bundle-…` name is an error (a hand-edited
+// pointer never leads outside the cache).
+Result<std::optional<std::string>> installed_bundle_dir(const Host& host, const std::string& home);
 
 // Reads (but does not parse) every pack. An unreadable file, a pack folder without pack.toml or
 // with a bad one, or a missing or empty policy directory is an error.

@@ -157,6 +157,30 @@ TEST_CASE("policy: a bundle installed from a file is what the hook decides with"
   CHECK(version.out.find("policy-cache/bundle-") != std::string::npos);
 }
 
+TEST_CASE("policy: a broken pointer to the installed bundle denies every call until an update") {
+  Sandbox s;
+  REQUIRE(s.publish("1.0.0").exit_code == 0);
+  REQUIRE(s.update(s.t.path("bundles/1.0.0")).exit_code == 0);
+  const std::string pointer = s.cache() + "/current";
+  // Dropping the team's rules unnoticed would allow what they deny: an `ls` is denied instead.
+  s.t.write("home/.vectimus/policy-cache/current", "../../packs\n");
+  ProcessResult r = s.hook("ls");
+  CHECK(r.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
+  CHECK(r.err.find("does not name a bundle") != std::string::npos);
+  s.t.write("home/.vectimus/policy-cache/current", "bundle-0123abcd\n");
+  r = s.hook("ls");
+  CHECK(r.out.find("\"permissionDecision\":\"deny\"") != std::string::npos);
+  CHECK(r.err.find("is missing") != std::string::npos);
+  // An update installs over the broken pointer.
+  REQUIRE(s.publish("1.0.1").exit_code == 0);
+  const ProcessResult up = s.update(s.t.path("bundles/1.0.1"));
+  INFO(up.err);
+  REQUIRE(up.exit_code == 0);
+  CHECK(read_text(pointer) != "bundle-0123abcd\n");
+  CHECK(!denied_by_team(s.hook("ls")));
+  CHECK(s.hook("ls").out.find("\"permissionDecision\":\"deny\"") == std::string::npos);
+}
+
 TEST_CASE("policy: refused updates name their reason and change nothing installed") {
   Sandbox s;
   REQUIRE(s.publish("1.0.0").exit_code == 0);

@@ -187,9 +187,12 @@ TEST_CASE("install: trusted keys by file, ~/ path or key id; a missing one is an
 
 TEST_CASE("install: a hand-edited pointer never leads outside the cache") {
   BundleFixture f;
+  CHECK(engine::installed_bundle_dir(f.th.host, f.t.path("home")).value() == std::nullopt);
   f.t.write("home/.vectimus/policy-cache/current", "../../packs\n");
-  CHECK(!engine::installed_bundle_dir(f.th.host, f.t.path("home")));
+  const auto outside = engine::installed_bundle_dir(f.th.host, f.t.path("home"));
+  REQUIRE(!outside);
+  CHECK(outside.errors().front().message.find("does not name a bundle") != std::string::npos);
   f.t.write("home/.vectimus/policy-cache/current", "bundle-0123abcd\n");
-  CHECK(engine::installed_bundle_dir(f.th.host, f.t.path("home")) ==
+  CHECK(engine::installed_bundle_dir(f.th.host, f.t.path("home")).value() ==
         f.t.path("home") + "/.vectimus/policy-cache/bundle-0123abcd");
 }
