@@ -1,6 +1,7 @@
 #include "audit/issue.hpp"
 
 #include <exception>
+#include <optional>
 
 #include "audit/crypto.hpp"
 #include "audit/receipt_log.hpp"
@@ -14,16 +15,20 @@ Result<Issued> issue(const Host& host, const std::string& home, const std::strin
     return make_error("key", "no home folder (HOME is not set), so no place for the signing key");
   }
   if (project_root.empty()) return make_error("io", "no project folder to write the receipt in");
-  Result<SigningKey> key = load_or_create_signing_key(host, home);
-  if (!key) return std::move(key).take_errors();
-  if (IoStatus s = publish_public_key(host, project_root, *key); !s.ok()) {
+  std::optional<SigningKey> read;
+  if (options.key == nullptr) {
+    Result<SigningKey> key = load_or_create_signing_key(host, home);
+    if (!key) return std::move(key).take_errors();
+    read = std::move(key).value();
+  }
+  const SigningKey& signer = options.key != nullptr ? *options.key : *read;
+  if (IoStatus s = publish_public_key(host, project_root, signer); !s.ok()) {
     return make_error("io", "cannot publish the public key into the project: " + s.error);
   }
   Result<std::string> uuid = uuid4();
   if (!uuid) return std::move(uuid).take_errors();
   const std::string receipt_id = "vtms-" + *uuid;
   const std::string day = receipt_day(facts.timestamp_ns);
-  const SigningKey& signer = *key;
   auto make = [&](const std::string& origin, uint64_t index) -> Result<BuiltReceipt> {
     Result<JsonValue> receipt = make_receipt(facts, receipt_id, signer, {origin, index});
     if (!receipt) return std::move(receipt).take_errors();

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "audit/crypto.hpp"  // sha256_hex, for the policy set hash
+#include "audit/keys.hpp"
 #include "audit/receipt.hpp"
 #include "support/host.hpp"
 #include "support/result.hpp"
@@ -30,6 +31,9 @@ struct Issued {
 
 struct IssueOptions {
   bool durable = true;  // fsync the receipt file, the log record and the log head
+  // A key the caller loaded once (the server signs thousands of receipts with one key); null:
+  // the user's key is read (or made) for this receipt.
+  const SigningKey* key = nullptr;
 };
 
 Result<Issued> issue_receipt(const Host& host, const std::string& home,

@@ -212,7 +212,7 @@ Outcome decide_bytes(const Host& host, std::string_view source, std::string_view
     if (options.leave_evidence && out.stage != Stage::empty) {
       const std::chrono::duration<double, std::milli> took =
           std::chrono::steady_clock::now() - start;
-      leave_evidence(host, source, took.count(), out, options.api_key_name, options.audit_writer);
+      leave_evidence(host, source, took.count(), out, options);
     }
     out.answer = hook_answer(out.dialect, out.event ? out.event->permission_mode : std::nullopt,
                              out.verdict, out.reason);

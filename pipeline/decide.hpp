@@ -37,7 +37,8 @@
 
 namespace vectimus::audit {
 class AuditWriter;
-}
+struct SigningKey;
+}  // namespace vectimus::audit
 
 namespace vectimus::pipeline {
 
@@ -111,6 +112,9 @@ struct DecideOptions {
   // A long-lived audit log writer (the server's: its file stays open); null: the hook's
   // open-append-close. Used only when its folder is the one the decision's config names.
   audit::AuditWriter* audit_writer = nullptr;
+  // The signing key, loaded once by a long-lived caller (the server); null: each receipt reads
+  // the user's key, as a hook does.
+  const audit::SigningKey* signing_key = nullptr;
   // Receipts go to this project root instead of the engine's (the server's data folder).
   std::optional<std::string> project;
   // Called with the event after it is read and before the engine decides it (the server adds

@@ -166,7 +166,8 @@ IoStatus append_audit_record(const Host& host, const engine::Config* config,
 }
 
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms, Outcome& out,
-                    const std::optional<std::string>& api_key_name, audit::AuditWriter* writer) {
+                    const DecideOptions& options) {
+  audit::AuditWriter* writer = options.audit_writer;
   const std::string home = host.env->get("HOME").value_or("");
   const int64_t now = host.now_ns();
   const engine::Config* config = out.engine != nullptr ? &out.engine->config() : nullptr;
@@ -189,14 +190,14 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     facts.branch = audit::git_branch(host, *out.project);
   }
   facts.hostname = hostname();
-  facts.api_key_name = api_key_name;
+  facts.api_key_name = options.api_key_name;
 
   // The receipt first: the record carries its id and log index.
   std::vector<std::string> failures;
   if (out.project && (config == nullptr || config->receipts_enabled)) {
     Result<audit::Issued> issued =
         audit::issue_receipt(host, home, *out.project, receipt_facts(out, facts, evaluation_ms),
-                             {config != nullptr && config->audit_durable});
+                             {config != nullptr && config->audit_durable, options.signing_key});
     if (issued) {
       facts.receipt_id = issued->receipt_id;
       out.receipt_id = issued->receipt_id;

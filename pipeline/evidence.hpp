@@ -21,11 +21,10 @@
 namespace vectimus::pipeline {
 
 // Writes the record of `outcome`, decided from a payload of `source` in `evaluation_ms`; sets
-// outcome.receipt_id. `api_key_name`: the server's name of the key the payload came with.
-// `writer`: a long-lived audit log writer for the same folder (the server), or null.
+// outcome.receipt_id. From `options`: the API key's name, the long-lived audit log writer and
+// signing key of the server (null for a hook).
 void leave_evidence(const Host& host, std::string_view source, double evaluation_ms,
-                    Outcome& outcome, const std::optional<std::string>& api_key_name = std::nullopt,
-                    audit::AuditWriter* writer = nullptr);
+                    Outcome& outcome, const DecideOptions& options = {});
 
 // Appends `record` (one JSON line, e.g. audit::approval_record) to the audit log folder of
 // `config` (see audit_log_folder), noting a gap if it cannot. Returns what failed, if anything.

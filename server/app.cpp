@@ -366,6 +366,7 @@ void App::decide(const Request& request, const std::shared_ptr<Exchange>& exchan
   if (key_name != nullptr) options.api_key_name = *key_name;
   options.project = data_project_;
   options.audit_writer = set->audit_writer.get();
+  options.signing_key = set->signing_key.get();
   options.before_decide = [this, now](normalise::Event& event) {
     if (!event.session_id) return;
     const FloodCounter::Counts counts =

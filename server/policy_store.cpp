@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "audit/keys.hpp"
 #include "engine/temp_disable.hpp"
 #include "pipeline/answer.hpp"
 #include "pipeline/evidence.hpp"
@@ -89,6 +90,11 @@ std::shared_ptr<const LoadedSet> PolicyStore::load_set() const {
     log.max_file_bytes = uint64_t{config.audit_max_file_size_mb} << 20;
     log.durable = config.audit_durable;
     set->audit_writer = std::make_shared<audit::AuditWriter>(host_, std::move(log), home);
+    if (config.receipts_enabled && !home.empty()) {
+      if (Result<audit::SigningKey> key = audit::load_or_create_signing_key(host_, home)) {
+        set->signing_key = std::make_shared<const audit::SigningKey>(std::move(key).value());
+      }
+    }
   }
   return set;
 }

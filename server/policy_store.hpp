@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/keys.hpp"
 #include "audit/writer.hpp"
 #include "engine/engine.hpp"
 #include "support/host.hpp"
@@ -48,6 +49,9 @@ struct LoadedSet {
   int64_t expires_s = 0;
   // The audit log of this set's config, its file kept open (null when the set did not load).
   std::shared_ptr<audit::AuditWriter> audit_writer;
+  // The key that signs this set's receipts, read (or made) once: null when receipts are off or
+  // it could not be read (each receipt then tries again, and its failure is reported as usual).
+  std::shared_ptr<const audit::SigningKey> signing_key;
 };
 
 class PolicyStore {
