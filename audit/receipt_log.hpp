@@ -6,14 +6,15 @@
 //                      `<leaf hash hex> <receipt id> <YYYY-MM-DD>`, space-padded, `\n`
 //   log/state          the log's head: origin, size, the compact range (O(log n) appends), an
 //                      optional `pending` line (an append in progress), a blank line, and the
-//                      signed checkpoint of the current size
+//                      signed checkpoint of the current size; in two slots written in turn, so
+//                      a write cut short leaves the previous head whole
 //   log/checkpoints/   every 100th signed checkpoint, kept for good (`<size, 10 digits>`)
 //   log/pruned         `<receipt id> <index>` lines: receipt files removed on purpose
 //   log/lock           held (flock) by every writer
 //
-// An append, under the lock: (1) state with `pending` (atomic replace), (2) the receipt file
+// An append, under the lock: (1) state with `pending` (the other slot), (2) the receipt file
 // (a new file, one write), (3) the entries record (one O_APPEND write), (4) the kept checkpoint
-// when due, (5) state with the new size, range and checkpoint and no `pending` (atomic replace). A
+// when due, (5) state with the new size, range and checkpoint and no `pending` (the other slot). A
 // process killed anywhere leaves either a clean state or a `pending` line naming the one
 // interrupted append; the next append finishes it (its record is in entries, or its receipt
 // file is complete) or rolls it back, before its own.
@@ -59,13 +60,16 @@ struct LogState {
   CompactRange range;
   std::optional<PendingAppend> pending;
   std::string checkpoint;  // the signed note for range.size(); empty when size is 0
+  uint64_t seq = 0;        // the sequence number of the state slot it was read from
 };
 
 std::string format_entry(const LogEntry& entry);
 // Parses whole records; `torn` is set when a partial record trails them.
 Result<std::vector<LogEntry>> parse_entries(std::string_view bytes, bool& torn);
+// One state as text (what a slot holds).
 std::string format_state(const LogState& state);
-Result<LogState> parse_state(std::string_view text);
+// A state file: the newer whole slot, or one state written whole by format_state.
+Result<LogState> parse_state(std::string_view file);
 
 // Reads log/state; nullopt when the log does not exist yet.
 Result<std::optional<LogState>> read_log_state(const Host& host, const LogPaths& paths);

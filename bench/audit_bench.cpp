@@ -39,6 +39,10 @@ class NoSyncFileSystem final : public FileSystem {
   IoStatus replace(const std::string& p, std::string_view b, unsigned m, bool) const override {
     return real().replace(p, b, m, false);
   }
+  IoStatus write_at(const std::string& p, std::string_view b, uint64_t offset, unsigned m,
+                    bool) const override {
+    return real().write_at(p, b, offset, m, false);
+  }
   IoStatus make_directories(const std::string& p, unsigned m) const override {
     return real().make_directories(p, m);
   }

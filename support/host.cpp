@@ -172,6 +172,27 @@ class RealFileSystem final : public FileSystem {
     return status;
   }
 
+  IoStatus write_at(const std::string& path, std::string_view bytes, uint64_t offset, unsigned mode,
+                    bool durable) const override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) return failed("cannot open", path);
+    IoStatus status;
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n =
+          ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        status = failed("cannot write", path);
+        break;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (status.ok() && durable && ::fdatasync(fd) != 0) status = failed("cannot flush", path);
+    ::close(fd);
+    return status;
+  }
+
   IoStatus make_directories(const std::string& path, unsigned mode) const override {
     if (path.empty() || is_directory(path)) return {};
     const std::string parent = parent_of(path);

@@ -75,6 +75,11 @@ class FileSystem {
   // was not durable.
   virtual IoStatus replace(const std::string& path, std::string_view bytes, unsigned mode,
                            bool durable = true) const = 0;
+  // Writes `bytes` at `offset` of `path` in place (created with `mode` when missing), with no
+  // lock, temporary file or rename: for files whose format survives a write cut short (the
+  // receipt log's two-slot state). `durable`: fdatasync before returning.
+  virtual IoStatus write_at(const std::string& path, std::string_view bytes, uint64_t offset,
+                            unsigned mode, bool durable) const = 0;
   // Creates `path` and its missing parents with `mode` (existing folders keep theirs).
   virtual IoStatus make_directories(const std::string& path, unsigned mode) const = 0;
   virtual IoStatus set_mode(const std::string& path, unsigned mode) const = 0;

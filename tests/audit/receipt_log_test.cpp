@@ -142,6 +142,45 @@ TEST_CASE("Log: every interrupted append is named once and repaired by the next"
   }
 }
 
+TEST_CASE("Log: a state write cut short leaves the previous head whole", "[audit][log]") {
+  testing::AuditProject p;
+  std::vector<Issued> issued;
+  for (int i = 0; i < 3; ++i) issued.push_back(*p.issue("c" + std::to_string(i)));
+  const std::string state_path = p.receipts() + "/log/state";
+  const std::string file = slurp(state_path);
+  const LogState newest = *parse_state(file);
+  REQUIRE(newest.range.size() == 3);
+  REQUIRE_FALSE(newest.pending.has_value());
+  // The newest slot loses its tail, as when the process is killed inside that write: the
+  // other slot holds the state written just before, the last append still pending.
+  const std::size_t slot = newest.seq % 2 == 0 ? 0 : 16 * 1024;
+  std::string torn = file;
+  torn.replace(slot + 200, 40, std::string(40, '\0'));
+  spill(state_path, torn);
+  const LogState before = *parse_state(torn);
+  CHECK(before.seq == newest.seq - 1);
+  REQUIRE(before.pending.has_value());
+  CHECK(before.pending->entry.receipt_id == issued[2].receipt_id);
+  LogReport r = verify_log(p.th.host, p.receipts(), {p.home(), {}});
+  INFO(all(r));
+  CHECK(r.ok());
+  REQUIRE(r.interrupted.has_value());
+  CHECK(r.interrupted->receipt_id == issued[2].receipt_id);
+  const Issued next = *p.issue("next");
+  CHECK(next.log_index == 3);  // the interrupted append was finished first
+  r = verify_log(p.th.host, p.receipts(), {p.home(), {}});
+  CHECK(r.ok());
+  CHECK(r.size == 4);
+  CHECK_FALSE(r.interrupted.has_value());
+  // Both slots damaged: a clear error, never an empty log.
+  std::string both = slurp(state_path);
+  both.replace(200, 40, std::string(40, '\0'));
+  both.replace(16 * 1024 + 200, 40, std::string(40, '\0'));
+  const Result<LogState> damaged = parse_state(both);
+  REQUIRE_FALSE(damaged);
+  CHECK(render(damaged.errors()).find("neither of its two slots") != std::string::npos);
+}
+
 TEST_CASE("Log: prune --days removes older days only; the log still verifies", "[audit][log]") {
   testing::AuditProject p;
   std::vector<Issued> issued;
