@@ -43,8 +43,12 @@ Result<std::string> ed25519_sign(const Ed25519Key& key, std::string_view message
 bool ed25519_verify(std::string_view public_key, std::string_view message,
                     std::string_view signature);
 
+// Both halves, given: no derivation (see read_private_key_pem for when that is safe).
+Result<Ed25519Key> ed25519_from_pair(std::string_view seed, std::string_view public_key);
+
 // Standard PEM: PKCS#8 `PRIVATE KEY` and SubjectPublicKeyInfo `PUBLIC KEY`, what
-// `openssl pkey` reads and writes.
+// `openssl pkey` reads and writes. A private key file holds the PKCS#8 block and then its
+// public key's block (`openssl pkey` and `pkeyutl -inkey` read the first).
 std::string private_key_pem(const Ed25519Key& key);
 std::string public_key_pem(std::string_view public_key);
 // Reads a private key in PKCS#8 PEM or the other tool's `ED25519 PRIVATE KEY` (base64 of the

@@ -62,7 +62,16 @@ TEST_CASE("Keys in PEM: PKCS#8 and SPKI, and the other tool's raw format", "[aud
   REQUIRE(key.ok());
   const std::string pkcs8 = private_key_pem(*key);
   CHECK(pkcs8.rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
-  CHECK(read_private_key_pem(pkcs8)->seed == key->seed);
+  // The public half follows in the same file, and is what the read key signs with.
+  CHECK(pkcs8.find("-----BEGIN PUBLIC KEY-----") != std::string::npos);
+  const Result<Ed25519Key> read = read_private_key_pem(pkcs8);
+  REQUIRE(read.ok());
+  CHECK(read->seed == key->seed);
+  CHECK(read->public_key == key->public_key);
+  CHECK(ed25519_verify(key->public_key, "m", *ed25519_sign(*read, "m")));
+  // Without it (a key file written before, or by `openssl genpkey`), the public key is derived.
+  const std::string private_only = pkcs8.substr(0, pkcs8.find("-----BEGIN PUBLIC KEY-----"));
+  CHECK(read_private_key_pem(private_only)->public_key == key->public_key);
   const std::string spki = public_key_pem(key->public_key);
   CHECK(spki.rfind("-----BEGIN PUBLIC KEY-----", 0) == 0);
   CHECK(*read_public_key_pem(spki) == key->public_key);

@@ -48,19 +48,28 @@ class Rsyslog {
   static bool installed() { return ::access(kBinary, X_OK) == 0; }
 
   explicit Rsyslog(const TempTree& t) : dir_(t.mkdir("rsyslog")) {
-    udp_port_ = free_udp_port();
-    const std::string conf = write_conf();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const std::string log = dir_ + "/rsyslogd.log";
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      const std::string pid_file = dir_ + "/rsyslogd.pid";
-      ::execl(kBinary, kBinary, "-n", "-f", conf.c_str(), "-i", pid_file.c_str(), nullptr);
-      ::_exit(127);
+    // The UDP port is free when picked but may be taken (by a test running beside this one)
+    // before rsyslogd binds it; then rsyslogd exits, and a new port is tried, three times.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      udp_port_ = free_udp_port();
+      tcp_port_ = 0;
+      problem_.clear();
+      std::filesystem::remove(dir_ + "/tcp-port");
+      std::filesystem::remove(dir_ + "/log.sock");
+      const std::string conf = write_conf();
+      pid_ = ::fork();
+      if (pid_ == 0) {
+        const std::string log = dir_ + "/rsyslogd.log";
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        const std::string pid_file = dir_ + "/rsyslogd.pid";
+        ::execl(kBinary, kBinary, "-n", "-f", conf.c_str(), "-i", pid_file.c_str(), nullptr);
+        ::_exit(127);
+      }
+      wait_until_listening();
+      if (pid_ > 0) break;  // listening, or running but deaf: that is a problem to report
     }
-    wait_until_listening();
   }
   ~Rsyslog() { stop(); }
   Rsyslog(const Rsyslog&) = delete;
