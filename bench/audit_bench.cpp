@@ -128,10 +128,15 @@ void BM_Checkpoint(benchmark::State& state) {
 BENCHMARK(BM_Checkpoint);
 
 void BM_ReceiptWrite(benchmark::State& state) {
+  // As the log writes a receipt: a new file under a name of its own, one write.
   Fixture fx(state.range(0) != 0);
   const std::string text(900, 'r');
-  for (auto _ : state)
-    benchmark::DoNotOptimize(fx.host.fs->replace(fx.project() + "/r.json", text, 0644));
+  const bool durable = state.range(0) != 0;
+  uint64_t n = 0;
+  for (auto _ : state) {
+    const std::string path = fx.project() + "/r" + std::to_string(n++) + ".json";
+    benchmark::DoNotOptimize(fx.host.fs->append(path, text, 0644, durable));
+  }
 }
 BENCHMARK(BM_ReceiptWrite)->ArgName("fsync")->Arg(1)->Arg(0);
 
@@ -144,8 +149,31 @@ void BM_LogRecordAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_LogRecordAppend)->ArgName("fsync")->Arg(1)->Arg(0);
 
-// fsync 1: everything flushed (the default); 2: the product with `durable` off (only the two
-// state replaces flush, as Host::replace always does); 0: nothing flushed.
+void BM_StateSlotWrite(benchmark::State& state) {
+  // The log's head, rewritten in place in one of its two slots (twice per append).
+  Fixture fx(true);
+  const std::string slot(5000, 's');
+  const bool durable = state.range(0) != 0;
+  uint64_t n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        fx.host.fs->write_at(fx.project() + "/state", slot, (n++ % 2) * 16384, 0644, durable));
+  }
+}
+BENCHMARK(BM_StateSlotWrite)->ArgName("fsync")->Arg(1)->Arg(0);
+
+void BM_ReplaceFile(benchmark::State& state) {
+  // What the head cost before the slots: a temporary file renamed over it.
+  Fixture fx(true);
+  const std::string text(900, 's');
+  const bool durable = state.range(0) != 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(fx.host.fs->replace(fx.project() + "/state", text, 0644, durable));
+}
+BENCHMARK(BM_ReplaceFile)->ArgName("fsync")->Arg(1)->Arg(0);
+
+// fsync 1: everything flushed (`[audit] durable = true`); 2: the default, `durable` off (only a
+// kept checkpoint, every 100th append, is flushed); 0: nothing flushed at all.
 void BM_IssueReceipt(benchmark::State& state) {
   const bool durable = state.range(0) == 1;
   Fixture fx(state.range(0) != 0);
