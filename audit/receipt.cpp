@@ -2,28 +2,14 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 #include "audit/crypto.hpp"
+#include "support/utc.hpp"
 
 namespace vectimus::audit {
 namespace {
 
 constexpr std::size_t kSummaryChars = 256;
-
-std::tm utc(int64_t ns, int64_t& micros) {
-  int64_t secs = ns / 1'000'000'000;
-  int64_t rem = ns % 1'000'000'000;
-  if (rem < 0) {
-    rem += 1'000'000'000;
-    --secs;
-  }
-  micros = rem / 1000;
-  const std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return tm;
-}
 
 // The first `n` code points of UTF-8 `s`.
 std::string first_chars(const std::string& s, std::size_t n) {
@@ -56,11 +42,11 @@ std::string fingerprint_of(JsonValue receipt, Canon canon) {
 }  // namespace
 
 std::string receipt_timestamp(int64_t ns) {
-  int64_t micros = 0;
-  const std::tm tm = utc(ns, micros);
+  const UtcTime t = utc_time(ns);
+  const int64_t micros = t.nanos / 1000;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(t.year),
+                t.month, t.day, t.hour, t.minute, t.second);
   std::string out = buf;
   if (micros != 0) {
     std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(micros));

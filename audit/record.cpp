@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <ctime>
 
 #include "audit/crypto.hpp"
 #include "audit/redact.hpp"
 #include "support/json_writer.hpp"
+#include "support/utc.hpp"
 
 namespace vectimus::audit {
 namespace {
@@ -260,13 +260,11 @@ void write_trace(RecordWriter& r, const RecordFacts& f) {
 }  // namespace
 
 std::string iso_timestamp(int64_t ns) {
-  const std::time_t seconds = static_cast<std::time_t>(ns / 1'000'000'000);
-  const long micros = static_cast<long>((ns % 1'000'000'000) / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
+  const UtcTime t = utc_time(ns);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lld+00:00",
+                static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second,
+                static_cast<long long>(t.nanos / 1000));
   return buf;
 }
 

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "audit/record.hpp"  // iso_timestamp
+#include "support/utc.hpp"
 
 namespace vectimus::audit {
 namespace {
@@ -17,16 +18,6 @@ namespace dom = simdjson::dom;
 constexpr std::string_view kOutcomeNames[kOutcomeCount] = {"allow", "deny", "escalate", "observe"};
 constexpr int64_t kNsPerSecond = 1'000'000'000;
 constexpr int64_t kNsPerDay = 86'400 * kNsPerSecond;
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 // The `n` decimal digits at text[at], or -1 when they are not all digits.
 int64_t digits_at(std::string_view text, std::size_t at, std::size_t n) {

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 
 #include "audit/json.hpp"
 #include "audit/record.hpp"
@@ -13,6 +12,7 @@
 #include "pipeline/evidence.hpp"
 #include "server/page.hpp"
 #include "support/json_writer.hpp"
+#include "support/utc.hpp"
 
 namespace vectimus::server {
 namespace {
@@ -29,13 +29,11 @@ Response text(unsigned status, std::string body, std::string content_type = "tex
 
 // `2026-12-06T01:02:03.456Z`
 std::string iso_ms(int64_t ns) {
-  const std::time_t seconds = static_cast<std::time_t>(ns / 1'000'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
+  const UtcTime t = utc_time(ns);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>((ns / 1'000'000) % 1000));
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second,
+                static_cast<int>(t.nanos / 1'000'000));
   return buf;
 }
 

@@ -1,0 +1,25 @@
+// UTC calendar arithmetic on nanoseconds since the epoch, without the C library's time zone
+// machinery: glibc's gmtime reads /etc/localtime on first use, a file and a parse the hook,
+// which stamps every record and receipt in UTC, has no need of.
+#pragma once
+
+#include <cstdint>
+
+namespace vectimus {
+
+struct UtcTime {
+  int64_t year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  int64_t nanos = 0;  // 0..999,999,999
+};
+
+// The UTC date and time of `ns` nanoseconds since 1970-01-01T00:00:00Z (negative: before).
+UtcTime utc_time(int64_t ns);
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1..12).
+int64_t days_from_civil(int64_t year, int64_t month, int64_t day);
+
+}  // namespace vectimus
