@@ -7,6 +7,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -536,10 +537,12 @@ int serve(const Settings& settings, PolicyStore& store, std::ostream& out, std::
   // Fan-outs are gathered for a few milliseconds: under load one chunk, framed once and written
   // once per subscriber, then carries many decisions instead of one (200 subscribers would
   // otherwise cost 200 writes per decision), and nobody watching the page can tell 10 ms apart.
-  app.hub().set_poster([&ioc](std::function<void()> fn) {
-    auto timer = std::make_shared<net::steady_timer>(ioc, kWakeGathering);
-    timer->async_wait([timer, fn = std::move(fn)](error_code) { fn(); });
-  });
+  app.hub().set_poster(
+      [&ioc](std::function<void()> fn) {
+        auto timer = std::make_shared<net::steady_timer>(ioc, kWakeGathering);
+        timer->async_wait([timer, fn = std::move(fn)](error_code) { fn(); });
+      },
+      [&ioc](std::function<void()> fn) { net::post(ioc, std::move(fn)); });
   auto shared = std::make_shared<Shared>();
   shared->app = &app;
   shared->limits = settings.limits;

@@ -57,14 +57,22 @@ void Hub::fan_out() {
     while (chunks_.size() > 1 && chunks_.front()->last + keep <= chunk->last) chunks_.pop_front();
     sealed_.store(chunk->last, std::memory_order_release);
   }
-  std::vector<std::shared_ptr<Subscriber>> all;
+  auto all = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
   {
     const std::lock_guard lock(subscribers_mutex_);
-    all = subscribers_;
+    *all = subscribers_;
   }
-  for (const auto& s : all) {
-    if (s->wake) s->wake();
+  wake(std::move(all), 0);
+}
+
+void Hub::wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> all,
+               std::size_t from) {
+  const std::size_t end = soon_ ? std::min(all->size(), from + kWakeBatch) : all->size();
+  for (std::size_t i = from; i < end; ++i) {
+    if ((*all)[i]->wake) (*all)[i]->wake();
   }
+  if (end < all->size())
+    soon_([this, all = std::move(all), end]() mutable { wake(std::move(all), end); });
 }
 
 bool Hub::lagging(uint64_t after) const {

@@ -5,7 +5,8 @@
 // Publishing never waits for a subscriber: a decision appends its frame to the pending text (a
 // short lock shared only with other publishers) and, unless a fan-out is already on its way,
 // posts one. The fan-out (after the poster's gathering delay) seals everything pending into one
-// immutable chunk, keeps it in a list of recent chunks, and wakes every subscriber once. All
+// immutable chunk, keeps it in a list of recent chunks, and wakes every subscriber once (a
+// batch at a time, so decisions queued meanwhile are not held up by 200 socket writes). All
 // subscribers write the same chunks by reference: a window of events costs one copy however many
 // listen. Each subscriber keeps only the id of the last event it sent, so its queue is the
 // chunks after that id; one that falls more than `lag_limit` events behind (a slow reader) is
@@ -33,9 +34,17 @@ class Hub {
   // `lag_limit`: how far behind a subscriber may fall; `max_subscribers`: more are refused.
   Hub(std::size_t lag_limit, std::size_t max_subscribers);
 
-  // Who runs the fan-outs (the server's executor, after a gathering delay); without one they
-  // run inline, one chunk per event.
-  void set_poster(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
+  using Post = std::function<void(std::function<void()>)>;
+  // Who runs the fan-outs: `gather` after the gathering delay (without it they run inline, one
+  // chunk per event); `soon` after the work already waiting, for the rest of a fan-out's wakes,
+  // so decisions wait for a batch of subscriber writes, never for all of them (without it one
+  // fan-out wakes every subscriber in one go).
+  void set_poster(Post gather, Post soon = {}) {
+    post_ = std::move(gather);
+    soon_ = std::move(soon);
+  }
+  // Subscribers woken in one go before the rest of the fan-out yields to other work.
+  static constexpr std::size_t kWakeBatch = 16;
 
   // Publishes one event of `kind` ("decision", "approval"); `data(id)` is its one-line JSON.
   uint64_t publish(std::string_view kind, const std::function<std::string(uint64_t)>& data);
@@ -78,7 +87,8 @@ class Hub {
  private:
   std::size_t lag_limit_;
   std::size_t max_subscribers_;
-  std::function<void(std::function<void()>)> post_;
+  Post post_;
+  Post soon_;
   std::atomic<bool> fan_out_posted_{false};
 
   // Events published since the last fan-out, in id order (ids are taken under the lock).
@@ -96,6 +106,8 @@ class Hub {
 
   // Seals what is pending into a chunk and wakes every subscriber.
   void fan_out();
+  // Wakes `all` from `from` on, kWakeBatch at a time.
+  void wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> all, std::size_t from);
 };
 
 }  // namespace vectimus::server

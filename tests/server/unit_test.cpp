@@ -2,6 +2,7 @@
 // their signed links, flood counting and the settings from config.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -212,6 +213,34 @@ TEST_CASE("the hub seals a gathering window into one chunk that every subscriber
   // The next event posts the next fan-out.
   hub.publish("decision", [](uint64_t) { return "{}"; });
   CHECK(posted.size() == 2);
+}
+
+TEST_CASE("a fan-out wakes subscribers in batches, yielding between them") {
+  constexpr std::size_t kCount = 2 * Hub::kWakeBatch + 3;
+  Hub hub(1000, kCount);
+  std::vector<std::function<void()>> gathered;
+  std::vector<std::function<void()>> soon;
+  hub.set_poster([&](std::function<void()> fn) { gathered.push_back(std::move(fn)); },
+                 [&](std::function<void()> fn) { soon.push_back(std::move(fn)); });
+  std::vector<int> woken(kCount, 0);
+  std::vector<std::shared_ptr<Hub::Subscriber>> subs;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    subs.push_back(std::make_shared<Hub::Subscriber>());
+    subs.back()->wake = [&woken, i] { ++woken[i]; };
+    REQUIRE(hub.subscribe(subs.back()));
+  }
+  hub.publish("decision", [](uint64_t) { return "{}"; });
+  REQUIRE(gathered.size() == 1);
+  gathered[0]();
+  // The first batch at once, the rest each after a yield.
+  CHECK(std::count(woken.begin(), woken.end(), 1) == Hub::kWakeBatch);
+  for (std::size_t round = 0; round < kCount && !soon.empty(); ++round) {
+    auto next = std::move(soon.front());
+    soon.erase(soon.begin());
+    next();
+  }
+  CHECK(soon.empty());
+  CHECK(std::count(woken.begin(), woken.end(), 1) == static_cast<long>(kCount));
 }
 
 TEST_CASE("every subscriber reads every event in order while several threads publish") {
