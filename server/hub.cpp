@@ -51,10 +51,11 @@ void Hub::fan_out() {
   if (chunk) {
     const std::lock_guard lock(chunks_mutex_);
     chunks_.push_back(chunk);
-    // Keep what replay and the lag allowance can ask for: a subscriber at most lag_limit_
-    // behind needs the events after newest - lag_limit_.
+    // Keep what replay and the lag allowance can ask for: a subscriber that is not lagging
+    // needs the events from chunk->first - lag_limit_ on.
     const uint64_t keep = std::max<uint64_t>(kReplay, lag_limit_);
-    while (chunks_.size() > 1 && chunks_.front()->last + keep <= chunk->last) chunks_.pop_front();
+    while (chunks_.size() > 1 && chunks_.front()->last + keep < chunk->first) chunks_.pop_front();
+    newest_first_.store(chunk->first, std::memory_order_release);
     sealed_.store(chunk->last, std::memory_order_release);
   }
   auto all = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
@@ -76,8 +77,10 @@ void Hub::wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> a
 }
 
 bool Hub::lagging(uint64_t after) const {
-  const uint64_t newest = sealed_id();
-  return newest > after && newest - after > lag_limit_;
+  // The newest chunk does not count: a subscriber cannot have taken it yet, and a window may
+  // hold more events than the allowance.
+  const uint64_t first = newest_first_.load(std::memory_order_acquire);
+  return first > after + 1 && first - 1 - after > lag_limit_;
 }
 
 Hub::Read Hub::read_after(uint64_t& after, std::size_t max, std::vector<Piece>& out) const {

@@ -9,9 +9,9 @@
 // batch at a time, so decisions queued meanwhile are not held up by 200 socket writes). All
 // subscribers write the same chunks by reference: a window of events costs one copy however many
 // listen. Each subscriber keeps only the id of the last event it sent, so its queue is the
-// chunks after that id; one that falls more than `lag_limit` events behind (a slow reader) is
-// told it lagged and is dropped. `Last-Event-ID: n` replays the kept events after n (at most the
-// last `replay` ones).
+// chunks after that id; one that falls more than `lag_limit` events behind the chunks before the
+// newest (a slow reader) is told it lagged and is dropped. `Last-Event-ID: n` replays the kept
+// events after n (at most the last `replay` ones).
 #pragma once
 
 #include <atomic>
@@ -70,7 +70,8 @@ class Hub {
   // Appends the sealed frames after `after` (from at most `max` chunks) to `out` and advances
   // `after`. lagged: the subscriber fell behind further than the hub keeps for it.
   Read read_after(uint64_t& after, std::size_t max, std::vector<Piece>& out) const;
-  // Whether a subscriber at `after` is more than the lag limit behind.
+  // Whether a subscriber at `after` is more than the lag limit behind the chunks before the
+  // newest (which it may not have had the chance to take).
   bool lagging(uint64_t after) const;
   // Where a new subscriber starts: after `last_event_id` (clamped to the kept replay window), or
   // after the newest event when it sent none.
@@ -100,6 +101,7 @@ class Hub {
   mutable std::mutex chunks_mutex_;
   std::deque<std::shared_ptr<const Chunk>> chunks_;
   std::atomic<uint64_t> sealed_{0};
+  std::atomic<uint64_t> newest_first_{0};  // the first id of the newest chunk
 
   mutable std::mutex subscribers_mutex_;
   std::vector<std::shared_ptr<Subscriber>> subscribers_;

@@ -146,11 +146,13 @@ TEST_CASE("the hub keeps the last 1000 for replay and drops a subscriber that la
   std::string out;
   CHECK(hub.lagging(after));
   CHECK(read(hub, after, 100, out) == Hub::Read::lagged);
-  // Exactly the lag limit behind is still served.
-  after = 1490;
+  // Exactly the lag limit behind the chunks before the newest is still served (inline, every
+  // event is a chunk: 1500 is the newest).
+  after = 1489;
   CHECK_FALSE(hub.lagging(after));
+  CHECK(hub.lagging(after - 1));
   CHECK(read(hub, after, 100, out) == Hub::Read::ok);
-  CHECK(ids_in(out).size() == 10);
+  CHECK(ids_in(out).size() == 11);
   Hub big(1000, 4);
   for (int i = 0; i < 1500; ++i) big.publish("decision", [](uint64_t) { return "{}"; });
   CHECK(big.start_after(1) == 500);
@@ -213,6 +215,33 @@ TEST_CASE("the hub seals a gathering window into one chunk that every subscriber
   // The next event posts the next fan-out.
   hub.publish("decision", [](uint64_t) { return "{}"; });
   CHECK(posted.size() == 2);
+}
+
+TEST_CASE("a window larger than the lag allowance drops only who missed an earlier one") {
+  Hub hub(10, 4);
+  std::vector<std::function<void()>> posted;
+  hub.set_poster([&](std::function<void()> fn) { posted.push_back(std::move(fn)); });
+  const auto window = [&] {
+    for (int i = 0; i < 50; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+    REQUIRE(!posted.empty());
+    auto fn = std::move(posted.back());
+    posted.clear();
+    fn();
+  };
+  window();
+  uint64_t keeps_up = 0;
+  uint64_t missed = 0;
+  std::string out;
+  // 50 new events, more than the allowance of 10, yet nobody could have taken them sooner.
+  CHECK_FALSE(hub.lagging(missed));
+  REQUIRE(read(hub, keeps_up, 64, out) == Hub::Read::ok);
+  CHECK(keeps_up == 50);
+  window();
+  CHECK(read(hub, keeps_up, 64, out) == Hub::Read::ok);
+  CHECK(keeps_up == 100);
+  // `missed` never took the first window: 50 behind the chunks before the newest.
+  CHECK(hub.lagging(missed));
+  CHECK(read(hub, missed, 64, out) == Hub::Read::lagged);
 }
 
 TEST_CASE("a fan-out wakes subscribers in batches, yielding between them") {
