@@ -3,15 +3,16 @@
 // subscribers that read them.
 //
 // Publishing never waits for a subscriber: a decision appends its frame to the pending text (a
-// short lock shared only with other publishers) and, unless a fan-out is already on its way,
-// posts one. The fan-out (after the poster's gathering delay) seals everything pending into one
-// immutable chunk, keeps it in a list of recent chunks, and wakes every subscriber once (a
-// batch at a time, so decisions queued meanwhile are not held up by 200 socket writes). All
-// subscribers write the same chunks by reference: a window of events costs one copy however many
-// listen. Each subscriber keeps only the id of the last event it sent, so its queue is the
-// chunks after that id; one that falls more than `lag_limit` events behind the chunks before the
-// newest (a slow reader) is told it lagged and is dropped. `Last-Event-ID: n` replays the kept
-// events after n (at most the last `replay` ones).
+// short lock shared with other publishers and the fan-out, which only takes the pending chunk
+// from under it) and, unless a fan-out is already on its way, posts one. The fan-out (after the
+// poster's gathering delay) seals everything pending into one immutable chunk, keeps it in a
+// list of recent chunks, and wakes every subscriber once (a batch at a time, so decisions
+// queued meanwhile are not held up by 200 socket writes). All subscribers write the same chunks
+// by reference: a window of events costs one copy however many listen. Each subscriber keeps
+// only the id of the last event it sent, so its queue is the chunks after that id; one that
+// falls more than `lag_limit` events behind the chunks before the newest (a slow reader) is
+// told it lagged and is dropped. `Last-Event-ID: n` replays the kept events after n (at most
+// the last `replay` ones).
 #pragma once
 
 #include <atomic>
