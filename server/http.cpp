@@ -41,10 +41,9 @@ using UnixStream = beast::basic_stream<unix_socket>;
 
 // Chunks written per write at most: Asio hands the kernel at most 64 buffers per call.
 constexpr std::size_t kChunksPerWrite = 64;
-// The kernel's send buffer of an /events connection (Linux doubles it): room for one gathering
-// window at 20,000 decisions/s (about 160 KB), so a subscriber that keeps up takes each window
-// in one write.
-constexpr int kStreamSendBuffer = 128 * 1024;
+// The kernel's send buffer of an /events connection (Linux doubles it): room for a gathering
+// window at 10,000 decisions/s (about 80 KB) while a reader that stopped stalls soon.
+constexpr int kStreamSendBuffer = 64 * 1024;
 // A write to a subscriber costs about 11 us of CPU whatever it carries plus about 0.1 us per
 // KB (measured, 200 loopback subscribers), so the window sets the fan-out's cost: 10 ms cost
 // 20,000 writes/s with 200 subscribers, 30 ms a third of that (server CPU per decision
