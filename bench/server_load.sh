@@ -16,7 +16,7 @@
 #              audit logs go: each decision writes its audit record and receipt there, so the
 #              file system counts; TMPDIR=/dev/shm measures without the disk), RECEIPTS (on;
 #              off: the server keeps its audit log but signs no receipts, `[receipts] enabled`).
-# Needs wrk, haproxy, g++ and node.
+# Needs wrk, haproxy, g++, node and curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:?usage: bench/server_load.sh path/to/vectimus}")
@@ -24,7 +24,7 @@ duration=${DURATION:-10}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-1}
 subscribers=${SUBSCRIBERS:-200}
-for tool in wrk haproxy g++ node; do
+for tool in wrk haproxy g++ node curl; do
   command -v "$tool" >/dev/null || { echo "server_load.sh: \`$tool\` is not installed (.ci/deps installs it)" >&2; exit 1; }
 done
 
@@ -80,16 +80,34 @@ fi
 export VECTIMUS_API_KEY="$key"
 # A short warm-up, then the measured run.
 wrk -t"$threads" -c"$connections" -d1s -s bench/server_evaluate.lua "http://127.0.0.1:$port/evaluate" >/dev/null
+# CPU seconds (user, system) a process used so far, from /proc/PID/stat (clock ticks).
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f %.2f", $14 / hz, $15 / hz}' "/proc/$1/stat"; }
+server_cpu0=$(cpu "$server_pid")
+[ -z "$subs_pid" ] || subs_cpu0=$(cpu "$subs_pid")
 wrk -t"$threads" -c"$connections" -d"${duration}s" -s bench/server_evaluate.lua \
   "http://127.0.0.1:$port/evaluate" >"$work/wrk.out"
+server_cpu1=$(cpu "$server_pid")
+# The last fan-out reaches the subscribers a gathering window after the last decision.
+sleep 0.2
+# Every decision is published; the newest event id is how many (replay sends the last ones).
+published=$(curl -sN --max-time 0.5 -H "X-Vectimus-API-Key: $key" -H 'Last-Event-ID: 0' \
+  "http://127.0.0.1:$port/events" 2>/dev/null | sed -n 's/^id: //p' | tail -1 || true)
 if [ -n "$subs_pid" ]; then
+  subs_cpu1=$(cpu "$subs_pid")
   kill -TERM "$subs_pid" 2>/dev/null || true
   wait "$subs_pid" || true
 fi
 line=$(grep '^evaluate:' "$work/wrk.out")
 echo "wrk -t$threads -c$connections -d${duration}s, $subscribers subscribers, receipts ${RECEIPTS:-on}:"
 echo "  $line"
-[ -z "$subs_pid" ] || echo "  $(tail -1 "$work/subscribers.out")"
+used() { awk -v a="$1" -v b="$2" -v d="$duration" 'BEGIN{split(a,x," "); split(b,y," ");
+  printf "user %.2f s, system %.2f s (%.0f%% of one core)", y[1]-x[1], y[2]-x[2], 100*(y[1]-x[1]+y[2]-x[2])/d}'; }
+echo "  server CPU during the run: $(used "$server_cpu0" "$server_cpu1")"
+if [ -n "$subs_pid" ]; then
+  echo "  $(tail -1 "$work/subscribers.out")"
+  echo "  events published since the start (warm-up included): ${published:-unknown}; each subscriber should count them all"
+  echo "  subscribers' CPU: $(used "$subs_cpu0" "$subs_cpu1")"
+fi
 rps=$(sed -n 's/^evaluate: \([0-9]*\) requests\/s.*/\1/p' <<<"$line")
 p99=$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$line")
 errors=$(sed -n 's/.* errors \([0-9]*\) .*/\1/p' <<<"$line")

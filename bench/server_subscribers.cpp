@@ -48,16 +48,29 @@ struct Subscriber {
 
 constexpr std::string_view kMarker = "event: decision";
 
-// Counts kMarker in tail + data, keeping the last marker-length - 1 bytes as the next tail.
+// Counts kMarker in tail + data, keeping the last marker-length - 1 bytes as the next tail. The
+// data is searched where it lies (memmem); only a marker split across reads is joined.
 void count_events(Subscriber& s, std::string_view data) {
-  std::string joined = s.tail;
-  joined.append(data);
-  for (size_t at = joined.find(kMarker); at != std::string::npos;
-       at = joined.find(kMarker, at + 1)) {
-    ++s.events;
+  const size_t keep = kMarker.size() - 1;
+  if (data.size() < keep) {
+    std::string joined = s.tail;
+    joined.append(data);
+    if (joined.find(kMarker) != std::string::npos) ++s.events;  // shorter than two markers
+    s.tail = joined.substr(joined.size() - std::min(joined.size(), keep));
+    return;
   }
-  size_t keep = std::min(joined.size(), kMarker.size() - 1);
-  s.tail = joined.substr(joined.size() - keep);
+  // A marker that starts in the tail ends in the first keep bytes (it cannot overlap itself).
+  std::string edge = s.tail;
+  edge.append(data.substr(0, keep));
+  if (edge.size() > keep && edge.find(kMarker) != std::string::npos) ++s.events;
+  const char* p = data.data();
+  const char* end = p + data.size();
+  while ((p = static_cast<const char*>(memmem(p, static_cast<size_t>(end - p), kMarker.data(),
+                                              kMarker.size()))) != nullptr) {
+    ++s.events;
+    p += kMarker.size();
+  }
+  s.tail.assign(data.substr(data.size() - keep));
 }
 
 int connect_one(const sockaddr_in& addr, const std::string& request) {

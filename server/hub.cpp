@@ -5,48 +5,97 @@
 namespace vectimus::server {
 
 Hub::Hub(std::size_t lag_limit, std::size_t max_subscribers)
-    : lag_limit_(std::max<std::size_t>(lag_limit, 1)),
-      max_subscribers_(max_subscribers),
-      // Room for the replay window and the lag allowance, plus slack for events being written.
-      ring_(std::max(kReplay, lag_limit_) + 256) {}
+    : lag_limit_(std::max<std::size_t>(lag_limit, 1)), max_subscribers_(max_subscribers) {}
 
 uint64_t Hub::publish(std::string_view kind, const std::function<std::string(uint64_t)>& data) {
-  const uint64_t id = next_.fetch_add(1, std::memory_order_acq_rel) + 1;
-  std::string frame = "id: " + std::to_string(id) + "\nevent: ";
-  frame += kind;
-  frame += "\ndata: ";
-  frame += data(id);
-  frame += "\n\n";
-  Slot& slot = ring_[id % ring_.size()];
+  uint64_t id = 0;
   {
-    const std::lock_guard lock(slot.mutex);
-    // A slower writer of an older id that lands here late must not undo a newer event.
-    if (slot.id < id) {
-      slot.id = id;
-      slot.frame.swap(frame);
+    // The id is taken under the lock, so the pending frames are in id order without gaps.
+    const std::lock_guard lock(pending_mutex_);
+    id = published_.load(std::memory_order_relaxed) + 1;
+    if (!pending_) {
+      pending_ = std::make_unique<Chunk>();
+      pending_->first = id;
     }
+    Chunk& c = *pending_;
+    c.last = id;
+    c.starts.push_back(static_cast<uint32_t>(c.frames.size()));
+    c.frames += "id: ";
+    c.frames += std::to_string(id);
+    c.frames += "\nevent: ";
+    c.frames += kind;
+    c.frames += "\ndata: ";
+    c.frames += data(id);
+    c.frames += "\n\n";
+    published_.store(id, std::memory_order_release);
   }
-  if (!wake_posted_.exchange(true, std::memory_order_acq_rel)) {
+  if (!fan_out_posted_.exchange(true, std::memory_order_acq_rel)) {
     if (post_) {
-      post_([this] { wake_all(); });
+      post_([this] { fan_out(); });
     } else {
-      wake_all();
+      fan_out();
     }
   }
   return id;
 }
 
-Hub::Read Hub::read_after(uint64_t& after, std::size_t max, std::string& out) const {
-  const uint64_t newest = last_id();
-  if (newest > after && newest - after > lag_limit_) return Read::lagged;
-  for (std::size_t n = 0; n < max && after < newest; ++n) {
-    const uint64_t want = after + 1;
-    const Slot& slot = ring_[want % ring_.size()];
-    const std::lock_guard lock(slot.mutex);
-    if (slot.id > want) return Read::lagged;  // overwritten before it was read
-    if (slot.id < want) break;                // still being written: the writer wakes us again
-    out += slot.frame;
-    after = want;
+void Hub::fan_out() {
+  // Cleared before taking the pending events: one published after this point posts again. An
+  // exchange, not a store, so a publisher that saw the flag still set is ordered before the take.
+  fan_out_posted_.exchange(false, std::memory_order_acq_rel);
+  std::shared_ptr<const Chunk> chunk;
+  {
+    const std::lock_guard lock(pending_mutex_);
+    chunk = std::move(pending_);
+  }
+  if (chunk) {
+    const std::lock_guard lock(chunks_mutex_);
+    chunks_.push_back(chunk);
+    // Keep what replay and the lag allowance can ask for: a subscriber that is not lagging
+    // needs the events from chunk->first - lag_limit_ on.
+    const uint64_t keep = std::max<uint64_t>(kReplay, lag_limit_);
+    while (chunks_.size() > 1 && chunks_.front()->last + keep < chunk->first) chunks_.pop_front();
+    newest_first_.store(chunk->first, std::memory_order_release);
+    sealed_.store(chunk->last, std::memory_order_release);
+  }
+  auto all = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
+  {
+    const std::lock_guard lock(subscribers_mutex_);
+    *all = subscribers_;
+  }
+  wake(std::move(all), 0);
+}
+
+void Hub::wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> all,
+               std::size_t from) {
+  const std::size_t end = soon_ ? std::min(all->size(), from + kWakeBatch) : all->size();
+  for (std::size_t i = from; i < end; ++i) {
+    if ((*all)[i]->wake) (*all)[i]->wake();
+  }
+  if (end < all->size())
+    soon_([this, all = std::move(all), end]() mutable { wake(std::move(all), end); });
+}
+
+bool Hub::lagging(uint64_t after) const {
+  // The newest chunk does not count: a subscriber cannot have taken it yet, and a window may
+  // hold more events than the allowance.
+  const uint64_t first = newest_first_.load(std::memory_order_acquire);
+  return first > after + 1 && first - 1 - after > lag_limit_;
+}
+
+Hub::Read Hub::read_after(uint64_t& after, std::size_t max, std::vector<Piece>& out) const {
+  if (lagging(after)) return Read::lagged;
+  const std::lock_guard lock(chunks_mutex_);
+  if (chunks_.empty() || chunks_.back()->last <= after) return Read::ok;
+  if (chunks_.front()->first > after + 1) return Read::lagged;  // no longer kept
+  // The first chunk with events after `after`.
+  auto it = std::partition_point(chunks_.begin(), chunks_.end(),
+                                 [&](const auto& c) { return c->last <= after; });
+  for (std::size_t n = 0; n < max && it != chunks_.end(); ++n, ++it) {
+    const Chunk& c = **it;
+    const std::size_t from = c.starts[after + 1 - c.first];
+    out.push_back({*it, std::string_view(c.frames).substr(from)});
+    after = c.last;
   }
   return Read::ok;
 }
@@ -74,18 +123,6 @@ void Hub::unsubscribe(const Subscriber* subscriber) {
 std::size_t Hub::subscribers() const {
   const std::lock_guard lock(subscribers_mutex_);
   return subscribers_.size();
-}
-
-void Hub::wake_all() {
-  wake_posted_.store(false, std::memory_order_release);
-  std::vector<std::shared_ptr<Subscriber>> all;
-  {
-    const std::lock_guard lock(subscribers_mutex_);
-    all = subscribers_;
-  }
-  for (const auto& s : all) {
-    if (s->wake) s->wake();
-  }
 }
 
 }  // namespace vectimus::server

@@ -1,17 +1,23 @@
-// The live event stream behind `GET /events`: a ring of the last events (decisions and approval
-// changes), each framed once as server-sent events (`id: n\nevent: kind\ndata: json\n\n`), and
-// the subscribers that read it.
+// The live event stream behind `GET /events`: the last events (decisions and approval changes),
+// each framed once as server-sent events (`id: n\nevent: kind\ndata: json\n\n`), and the
+// subscribers that read them.
 //
-// Publishing never waits for a subscriber: a decision takes an id (one atomic add), writes its
-// frame into its slot of the ring (a lock of that slot alone) and, unless a wake-up is already
-// on its way, posts one that tells every subscriber to read. Each subscriber keeps only the id
-// of the last event it sent, so its queue is the stretch of the ring after that id; one that
-// falls more than `lag_limit` events behind (a slow reader) is told it lagged and is dropped.
-// `Last-Event-ID: n` replays the kept events after n (at most the last `replay` ones).
+// Publishing never waits for a subscriber: a decision appends its frame to the pending text (a
+// short lock shared with other publishers and the fan-out, which only takes the pending chunk
+// from under it) and, unless a fan-out is already on its way, posts one. The fan-out (after the
+// poster's gathering delay) seals everything pending into one immutable chunk, keeps it in a
+// list of recent chunks, and wakes every subscriber once (a batch at a time, so decisions
+// queued meanwhile are not held up by 200 socket writes). All subscribers write the same chunks
+// by reference: a window of events costs one copy however many listen. Each subscriber keeps
+// only the id of the last event it sent, so its queue is the chunks after that id; one that
+// falls more than `lag_limit` events behind the chunks before the newest (a slow reader) is
+// told it lagged and is dropped. `Last-Event-ID: n` replays the kept events after n (at most
+// the last `replay` ones).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,46 +35,82 @@ class Hub {
   // `lag_limit`: how far behind a subscriber may fall; `max_subscribers`: more are refused.
   Hub(std::size_t lag_limit, std::size_t max_subscribers);
 
-  // Who runs the wake-ups (the server's executor); without one they run inline.
-  void set_poster(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
+  using Post = std::function<void(std::function<void()>)>;
+  // Who runs the fan-outs: `gather` after the gathering delay (without it they run inline, one
+  // chunk per event); `soon` after the work already waiting, for the rest of a fan-out's wakes,
+  // so decisions wait for a batch of subscriber writes, never for all of them (without it one
+  // fan-out wakes every subscriber in one go).
+  void set_poster(Post gather, Post soon = {}) {
+    post_ = std::move(gather);
+    soon_ = std::move(soon);
+  }
+  // Subscribers woken in one go before the rest of the fan-out yields to other work.
+  static constexpr std::size_t kWakeBatch = 16;
 
   // Publishes one event of `kind` ("decision", "approval"); `data(id)` is its one-line JSON.
   uint64_t publish(std::string_view kind, const std::function<std::string(uint64_t)>& data);
   // The id of the newest event published (0: none yet).
-  uint64_t last_id() const { return next_.load(std::memory_order_acquire); }
+  uint64_t last_id() const { return published_.load(std::memory_order_acquire); }
+  // The id of the newest event sealed into a chunk, that is, readable.
+  uint64_t sealed_id() const { return sealed_.load(std::memory_order_acquire); }
+
+  // The frames of the events `first`..`last`, concatenated, and where each one starts.
+  struct Chunk {
+    uint64_t first = 0;
+    uint64_t last = 0;
+    std::string frames;
+    std::vector<uint32_t> starts;  // starts[i]: the offset of event first + i
+  };
+  // Part of a chunk: the frames after a subscriber's id. `bytes` points into `chunk`.
+  struct Piece {
+    std::shared_ptr<const Chunk> chunk;
+    std::string_view bytes;
+  };
 
   enum class Read : uint8_t { ok, lagged };
-  // Appends the frames after `after` (at most `max` of them) to `out` and advances `after`.
-  // lagged: the subscriber fell behind further than the ring keeps for it.
-  Read read_after(uint64_t& after, std::size_t max, std::string& out) const;
+  // Appends the sealed frames after `after` (from at most `max` chunks) to `out` and advances
+  // `after`. lagged: the subscriber fell behind further than the hub keeps for it.
+  Read read_after(uint64_t& after, std::size_t max, std::vector<Piece>& out) const;
+  // Whether a subscriber at `after` is more than the lag limit behind the chunks before the
+  // newest (which it may not have had the chance to take).
+  bool lagging(uint64_t after) const;
   // Where a new subscriber starts: after `last_event_id` (clamped to the kept replay window), or
   // after the newest event when it sent none.
   uint64_t start_after(std::optional<uint64_t> last_event_id) const;
 
   struct Subscriber {
-    std::function<void()> wake;  // called (from the poster) when events may be waiting
+    std::function<void()> wake;  // called (from the fan-out) when events may be waiting
   };
   // false: the subscriber limit is reached.
   bool subscribe(const std::shared_ptr<Subscriber>& subscriber);
   void unsubscribe(const Subscriber* subscriber);
   std::size_t subscribers() const;
-  // Wakes every subscriber (also the heartbeat's tick).
-  void wake_all();
 
  private:
-  struct Slot {
-    mutable std::mutex mutex;
-    uint64_t id = 0;
-    std::string frame;
-  };
   std::size_t lag_limit_;
   std::size_t max_subscribers_;
-  std::vector<Slot> ring_;
-  std::atomic<uint64_t> next_{0};
-  std::atomic<bool> wake_posted_{false};
-  std::function<void(std::function<void()>)> post_;
+  Post post_;
+  Post soon_;
+  std::atomic<bool> fan_out_posted_{false};
+
+  // Events published since the last fan-out, in id order (ids are taken under the lock).
+  std::mutex pending_mutex_;
+  std::atomic<uint64_t> published_{0};
+  std::unique_ptr<Chunk> pending_;
+
+  // Sealed chunks, oldest first, covering at least the last max(replay, lag limit) events.
+  mutable std::mutex chunks_mutex_;
+  std::deque<std::shared_ptr<const Chunk>> chunks_;
+  std::atomic<uint64_t> sealed_{0};
+  std::atomic<uint64_t> newest_first_{0};  // the first id of the newest chunk
+
   mutable std::mutex subscribers_mutex_;
   std::vector<std::shared_ptr<Subscriber>> subscribers_;
+
+  // Seals what is pending into a chunk and wakes every subscriber.
+  void fan_out();
+  // Wakes `all` from `from` on, kWakeBatch at a time.
+  void wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> all, std::size_t from);
 };
 
 }  // namespace vectimus::server

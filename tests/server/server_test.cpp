@@ -697,15 +697,17 @@ TEST_CASE("server: an /events subscriber that stops reading is dropped; decision
   Connection stalled = Connection::tcp(port, 1024);
   stalled.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
   REQUIRE(stalled.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
-  // It reads nothing more while decisions keep coming, each answered (bounded by count).
+  // It reads nothing more while decisions keep coming, each answered (bounded by count): about
+  // 500 KB of events, well past what its socket's buffers take (windows are written whole, so
+  // the kernel holds about 190 KB of them, not much less than 600 events).
   Connection client = Connection::tcp(port);
   int answered = 0;
-  for (int i = 0; i < 600; ++i) {
+  for (int i = 0; i < 1500; ++i) {
     const HttpReply r =
         client.request("POST", "/evaluate", {}, claude_bash("ls -la /tmp/x" + std::to_string(i)));
     if (r.status == 200) ++answered;
   }
-  CHECK(answered == 600);
+  CHECK(answered == 1500);
   // The stalled subscriber was cut off (reading now finds the end of the stream).
   CHECK(stalled.closed_within(10s));
   // A subscriber that reads still gets every new event.
@@ -714,6 +716,79 @@ TEST_CASE("server: an /events subscriber that stops reading is dropped; decision
   REQUIRE(live.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
   evaluate(port, claude_bash("uname -a"));
   CHECK(live.receive(5s, "uname -a").find("\"summary\":\"uname -a\"") != std::string::npos);
+}
+
+TEST_CASE("server: a stalled /events subscriber is dropped by the lag rule alone") {
+  Sandbox s;
+  // Heartbeats far off: only falling more than subscriber_queue events behind can cut it. One
+  // subscriber at most, so a second one is let in only once the first is gone.
+  s.config(
+      "[receipts]\nenabled = false\n[server]\nsubscriber_queue = 10\nheartbeat_ms = 600000\n"
+      "max_subscribers = 1\n");
+  auto server = s.start();
+  const uint16_t port = server->port();
+  Connection stalled = Connection::tcp(port, 1024);
+  stalled.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(stalled.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
+  CHECK(http(port, "GET", "/events").status == 503);
+  // Enough decisions to fill its socket's buffers (about 500 KB of events), never read.
+  Connection client = Connection::tcp(port);
+  int answered = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const HttpReply r =
+        client.request("POST", "/evaluate", {}, claude_bash("ls -la /tmp/x" + std::to_string(i)));
+    if (r.status == 200) ++answered;
+  }
+  CHECK(answered == 1500);
+  // Without a byte read from the stalled one, its slot frees up (bounded by count and time).
+  bool let_in = false;
+  for (int attempt = 0; attempt < 50 && !let_in; ++attempt) {
+    Connection next = Connection::tcp(port);
+    next.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    let_in = next.receive(5s, "\r\n\r\n").find("200 OK") != std::string::npos;
+    if (!let_in) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(let_in);
+}
+
+TEST_CASE("server: every /events subscriber gets every decision in order while clients race") {
+  Sandbox s;
+  s.config("[receipts]\nenabled = false\n");
+  auto server = s.start();
+  const uint16_t port = server->port();
+  std::vector<Connection> subscribers;
+  for (int i = 0; i < 8; ++i) {
+    subscribers.push_back(Connection::tcp(port));
+    subscribers.back().send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(subscribers.back().receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
+  }
+  constexpr int kClients = 4;
+  constexpr int kEach = 50;
+  std::vector<std::future<int>> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.push_back(std::async(std::launch::async, [port, c] {
+      Connection conn = Connection::tcp(port);
+      int ok = 0;
+      for (int i = 0; i < kEach; ++i) {
+        const std::string cmd = "echo c" + std::to_string(c) + "-" + std::to_string(i);
+        ok += conn.request("POST", "/evaluate", {}, claude_bash(cmd)).status == 200 ? 1 : 0;
+      }
+      return ok;
+    }));
+  }
+  for (auto& c : clients) CHECK(c.get() == kEach);
+  const std::string last = "id: " + std::to_string(kClients * kEach) + "\n";
+  for (auto& sub : subscribers) {
+    // After the header's blank line, so every frame starts a line.
+    const std::string got = "\n" + sub.receive(10s, last);
+    std::vector<int> ids;
+    for (std::size_t at = got.find("\nid: "); at != std::string::npos;
+         at = got.find("\nid: ", at + 1)) {
+      ids.push_back(std::stoi(got.substr(at + 5)));
+    }
+    REQUIRE(ids.size() == kClients * kEach);
+    for (std::size_t i = 0; i < ids.size(); ++i) CHECK(ids[i] == static_cast<int>(i + 1));
+  }
 }
 
 TEST_CASE("server: witnesses a project's receipt log; a fork and a rollback are refused") {

@@ -18,8 +18,10 @@ using vectimus::testing::TempTree;
 
 namespace {
 
-// One HTTPS request to 127.0.0.1:port, trusting only `ca_file`; the whole response, or empty.
-std::string https_get(uint16_t port, const std::string& ca_file, const std::string& target) {
+// One HTTPS request to 127.0.0.1:port, trusting only `ca_file`: what comes back until `until`
+// appears (if given) or the server closes (at most 100 reads), or empty.
+std::string https_exchange(uint16_t port, const std::string& ca_file, const std::string& request,
+                           const std::string& until = {}) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
@@ -36,14 +38,13 @@ std::string https_get(uint16_t port, const std::string& ca_file, const std::stri
     SSL_set_fd(ssl, fd);
     SSL_set1_host(ssl, "127.0.0.1");
     if (SSL_connect(ssl) == 1) {
-      const std::string req =
-          "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-      SSL_write(ssl, req.data(), static_cast<int>(req.size()));
+      SSL_write(ssl, request.data(), static_cast<int>(request.size()));
       char buf[4096];
       for (int i = 0; i < 100; ++i) {
         const int n = SSL_read(ssl, buf, sizeof buf);
         if (n <= 0) break;
         out.append(buf, static_cast<std::size_t>(n));
+        if (!until.empty() && out.find(until) != std::string::npos) break;
       }
     }
     SSL_free(ssl);
@@ -51,6 +52,11 @@ std::string https_get(uint16_t port, const std::string& ca_file, const std::stri
   ::close(fd);
   SSL_CTX_free(ctx);
   return out;
+}
+
+std::string https_get(uint16_t port, const std::string& ca_file, const std::string& target) {
+  return https_exchange(
+      port, ca_file, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 }
 
 }  // namespace
@@ -77,6 +83,24 @@ TEST_CASE("server: HTTPS with --tls-cert and --tls-key") {
   CHECK(reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
   CHECK(reply.size() >= 3);
   CHECK(reply.substr(reply.size() - 3) == "ok\n");
+  // /events over TLS: the header and the replayed chunks, written as one buffer sequence.
+  const std::string body =
+      "{\"session_id\":\"s\",\"transcript_path\":\"/t.jsonl\",\"cwd\":\"/nonexistent\","
+      "\"permission_mode\":\"default\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":"
+      "\"Bash\",\"tool_input\":{\"command\":\"ls\"},\"tool_use_id\":\"toolu_1\"}";
+  for (int i = 0; i < 2; ++i) {
+    const std::string r = https_exchange(
+        server.port(), t.path("cert.pem"),
+        "POST /evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: "
+        "application/json\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body);
+    CHECK(r.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  }
+  const std::string stream = https_exchange(
+      server.port(), t.path("cert.pem"),
+      "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: 0\r\n\r\n", "id: 2\n");
+  CHECK(stream.find(": connected\n\nid: 1\nevent: decision\n") != std::string::npos);
+  CHECK(stream.find("\n\nid: 2\nevent: decision\n") != std::string::npos);
   // Plain HTTP to the TLS port gets no answer.
   CHECK(vectimus::testing::http(server.port(), "GET", "/healthz", {}, {}, std::chrono::seconds(3))
             .status == 0);

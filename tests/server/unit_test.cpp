@@ -2,6 +2,10 @@
 // their signed links, flood counting and the settings from config.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "server/approvals.hpp"
@@ -89,6 +93,28 @@ TEST_CASE("routes") {
   CHECK(query_value("a=1", "b").empty());
 }
 
+namespace {
+
+// Reads as a subscriber does; the frames concatenated.
+Hub::Read read(const Hub& hub, uint64_t& after, std::size_t max, std::string& out) {
+  std::vector<Hub::Piece> pieces;
+  const Hub::Read r = hub.read_after(after, max, pieces);
+  for (const auto& p : pieces) out += p.bytes;
+  return r;
+}
+
+// The ids of the frames in `text`, in order.
+std::vector<uint64_t> ids_in(const std::string& text) {
+  std::vector<uint64_t> ids;
+  for (std::size_t at = text.find("id: "); at != std::string::npos; at = text.find("id: ", at)) {
+    at += 4;
+    ids.push_back(std::stoull(text.substr(at, text.find('\n', at) - at)));
+  }
+  return ids;
+}
+
+}  // namespace
+
 TEST_CASE("the hub frames events with ids and replays after Last-Event-ID") {
   Hub hub(1000, 4);
   for (int i = 0; i < 5; ++i) {
@@ -98,16 +124,16 @@ TEST_CASE("the hub frames events with ids and replays after Last-Event-ID") {
   uint64_t after = hub.start_after(3);
   CHECK(after == 3);
   std::string out;
-  REQUIRE(hub.read_after(after, 100, out) == Hub::Read::ok);
+  REQUIRE(read(hub, after, 100, out) == Hub::Read::ok);
   CHECK(out ==
         "id: 4\nevent: decision\ndata: {\"id\":4}\n\nid: 5\nevent: decision\ndata: {\"id\":5}\n\n");
   CHECK(after == 5);
   // Without Last-Event-ID: only what comes next.
   CHECK(hub.start_after(std::nullopt) == 5);
-  // At most `max` per read.
+  // At most `max` chunks per read (without a poster each event is its own chunk).
   after = 0;
   out.clear();
-  REQUIRE(hub.read_after(after, 2, out) == Hub::Read::ok);
+  REQUIRE(read(hub, after, 2, out) == Hub::Read::ok);
   CHECK(after == 2);
 }
 
@@ -118,13 +144,21 @@ TEST_CASE("the hub keeps the last 1000 for replay and drops a subscriber that la
   CHECK(hub.start_after(1) == 1490);
   uint64_t after = 1400;
   std::string out;
-  CHECK(hub.read_after(after, 100, out) == Hub::Read::lagged);
+  CHECK(hub.lagging(after));
+  CHECK(read(hub, after, 100, out) == Hub::Read::lagged);
+  // Exactly the lag limit behind the chunks before the newest is still served (inline, every
+  // event is a chunk: 1500 is the newest).
+  after = 1489;
+  CHECK_FALSE(hub.lagging(after));
+  CHECK(hub.lagging(after - 1));
+  CHECK(read(hub, after, 100, out) == Hub::Read::ok);
+  CHECK(ids_in(out).size() == 11);
   Hub big(1000, 4);
   for (int i = 0; i < 1500; ++i) big.publish("decision", [](uint64_t) { return "{}"; });
   CHECK(big.start_after(1) == 500);
   after = big.start_after(1);
   out.clear();
-  CHECK(big.read_after(after, 2000, out) == Hub::Read::ok);
+  CHECK(read(big, after, 2000, out) == Hub::Read::ok);
   CHECK(after == 1500);
 }
 
@@ -145,20 +179,158 @@ TEST_CASE("the hub wakes subscribers and refuses past its limit") {
   CHECK(hub.subscribe(c));
 }
 
-TEST_CASE("the hub takes publishes from several threads, each id once") {
-  Hub hub(5000, 1);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 500; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+TEST_CASE("the hub seals a gathering window into one chunk that every subscriber shares") {
+  Hub hub(1000, 4);
+  std::vector<std::function<void()>> posted;
+  hub.set_poster([&](std::function<void()> fn) { posted.push_back(std::move(fn)); });
+  int woken = 0;
+  auto a = std::make_shared<Hub::Subscriber>();
+  a->wake = [&] { ++woken; };
+  REQUIRE(hub.subscribe(a));
+  for (int i = 0; i < 3; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+  // One fan-out posted for the three; nothing readable until it runs.
+  REQUIRE(posted.size() == 1);
+  CHECK(hub.last_id() == 3);
+  CHECK(hub.sealed_id() == 0);
+  uint64_t first = 0;
+  std::vector<Hub::Piece> pieces;
+  CHECK(hub.read_after(first, 10, pieces) == Hub::Read::ok);
+  CHECK(pieces.empty());
+  posted[0]();
+  CHECK(woken == 1);
+  CHECK(hub.sealed_id() == 3);
+  // Two subscribers, one starting mid-chunk (Last-Event-ID: 1), read the same bytes.
+  uint64_t second = 1;
+  std::vector<Hub::Piece> others;
+  REQUIRE(hub.read_after(first, 10, pieces) == Hub::Read::ok);
+  REQUIRE(hub.read_after(second, 10, others) == Hub::Read::ok);
+  REQUIRE(pieces.size() == 1);
+  REQUIRE(others.size() == 1);
+  CHECK(pieces[0].chunk == others[0].chunk);
+  CHECK(ids_in(std::string(pieces[0].bytes)) == std::vector<uint64_t>{1, 2, 3});
+  CHECK(ids_in(std::string(others[0].bytes)) == std::vector<uint64_t>{2, 3});
+  CHECK(others[0].bytes.data() > pieces[0].bytes.data());
+  CHECK(first == 3);
+  CHECK(second == 3);
+  // The next event posts the next fan-out.
+  hub.publish("decision", [](uint64_t) { return "{}"; });
+  CHECK(posted.size() == 2);
+}
+
+TEST_CASE("a window larger than the lag allowance drops only who missed an earlier one") {
+  Hub hub(10, 4);
+  std::vector<std::function<void()>> posted;
+  hub.set_poster([&](std::function<void()> fn) { posted.push_back(std::move(fn)); });
+  const auto window = [&] {
+    for (int i = 0; i < 50; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+    REQUIRE(!posted.empty());
+    auto fn = std::move(posted.back());
+    posted.clear();
+    fn();
+  };
+  window();
+  uint64_t keeps_up = 0;
+  uint64_t missed = 0;
+  std::string out;
+  // 50 new events, more than the allowance of 10, yet nobody could have taken them sooner.
+  CHECK_FALSE(hub.lagging(missed));
+  REQUIRE(read(hub, keeps_up, 64, out) == Hub::Read::ok);
+  CHECK(keeps_up == 50);
+  window();
+  CHECK(read(hub, keeps_up, 64, out) == Hub::Read::ok);
+  CHECK(keeps_up == 100);
+  // `missed` never took the first window: 50 behind the chunks before the newest.
+  CHECK(hub.lagging(missed));
+  CHECK(read(hub, missed, 64, out) == Hub::Read::lagged);
+}
+
+TEST_CASE("a fan-out wakes subscribers in batches, yielding between them") {
+  constexpr std::size_t kCount = 2 * Hub::kWakeBatch + 3;
+  Hub hub(1000, kCount);
+  std::vector<std::function<void()>> gathered;
+  std::vector<std::function<void()>> soon;
+  hub.set_poster([&](std::function<void()> fn) { gathered.push_back(std::move(fn)); },
+                 [&](std::function<void()> fn) { soon.push_back(std::move(fn)); });
+  std::vector<int> woken(kCount, 0);
+  std::vector<std::shared_ptr<Hub::Subscriber>> subs;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    subs.push_back(std::make_shared<Hub::Subscriber>());
+    subs.back()->wake = [&woken, i] { ++woken[i]; };
+    REQUIRE(hub.subscribe(subs.back()));
+  }
+  hub.publish("decision", [](uint64_t) { return "{}"; });
+  REQUIRE(gathered.size() == 1);
+  gathered[0]();
+  // The first batch at once, the rest each after a yield.
+  CHECK(std::count(woken.begin(), woken.end(), 1) == Hub::kWakeBatch);
+  for (std::size_t round = 0; round < kCount && !soon.empty(); ++round) {
+    auto next = std::move(soon.front());
+    soon.erase(soon.begin());
+    next();
+  }
+  CHECK(soon.empty());
+  CHECK(std::count(woken.begin(), woken.end(), 1) == static_cast<long>(kCount));
+}
+
+TEST_CASE("every subscriber reads every event in order while several threads publish") {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 500;
+  constexpr uint64_t kAll = kThreads * kEach;
+  Hub hub(kAll, 8);
+  // Fan-outs run on their own thread, as on the server's executor.
+  std::mutex mutex;
+  std::vector<std::function<void()>> queue;
+  hub.set_poster([&](std::function<void()> fn) {
+    const std::lock_guard lock(mutex);
+    queue.push_back(std::move(fn));
+  });
+  std::atomic<bool> publishing{true};
+  std::thread fan_out([&] {
+    for (;;) {
+      std::vector<std::function<void()>> run;
+      {
+        const std::lock_guard lock(mutex);
+        run.swap(queue);
+      }
+      for (auto& fn : run) fn();
+      if (run.empty() && !publishing.load()) {
+        const std::lock_guard lock(mutex);
+        if (queue.empty()) return;
+      }
+      std::this_thread::yield();
+    }
+  });
+  // Readers poll while publishing goes on, bounded by a count of rounds.
+  std::vector<std::string> got(4);
+  std::vector<Hub::Read> result(got.size(), Hub::Read::ok);
+  std::vector<std::thread> readers;
+  for (std::size_t r = 0; r < got.size(); ++r) {
+    readers.emplace_back([&, r] {
+      uint64_t after = 0;
+      for (int round = 0; round < 10'000'000 && after < kAll; ++round) {
+        if ((result[r] = read(hub, after, 64, got[r])) != Hub::Read::ok) return;
+        std::this_thread::yield();
+      }
     });
   }
-  for (auto& t : threads) t.join();
-  CHECK(hub.last_id() == 2000);
-  uint64_t after = 0;
-  std::string out;
-  REQUIRE(hub.read_after(after, 5000, out) == Hub::Read::ok);
-  CHECK(after == 2000);
+  std::vector<std::thread> publishers;
+  for (int t = 0; t < kThreads; ++t) {
+    publishers.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) hub.publish("decision", [](uint64_t) { return "{}"; });
+    });
+  }
+  for (auto& t : publishers) t.join();
+  publishing = false;
+  fan_out.join();
+  for (auto& t : readers) t.join();
+  CHECK(hub.last_id() == kAll);
+  CHECK(hub.sealed_id() == kAll);
+  std::vector<uint64_t> want(kAll);
+  for (uint64_t i = 0; i < kAll; ++i) want[i] = i + 1;
+  for (std::size_t r = 0; r < got.size(); ++r) {
+    CHECK(result[r] == Hub::Read::ok);
+    CHECK(ids_in(got[r]) == want);
+  }
 }
 
 TEST_CASE("approvals settle once; links are signed, bound to id and action, and expire") {
