@@ -8,7 +8,8 @@
 # Runs the hook under valgrind's callgrind (names not demangled, so they are the link's symbol
 # names) on the calls that matter: a benign Bash event in a project (audit record, receipt, log
 # append), a denied one, and an empty payload (start-up alone), with HOME and the project in a
-# fresh temp dir. Lists each function once, in the order the runs first name it.
+# fresh temp dir. Lists each function once, sorted (what matters is that they are together; a
+# sorted list changes only where the code did).
 # Needs valgrind.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,5 +38,5 @@ profile ""
 # mark recursion levels.
 cat "$tmp"/run{2,3,4,1}.out |
   sed -n "s/^c\?fn=([0-9]*) \([^'(]*\).*/\1/p" |
-  awk 'NF && !/^0x/ && !seen[$0]++' >"$out"
+  awk 'NF && !/^0x/' | LC_ALL=C sort -u >"$out"
 echo "hook_order.sh: $(wc -l <"$out") functions in $out"
