@@ -689,6 +689,20 @@ TEST_CASE("server: a rule disabled for a while comes back on when the time is up
   }));
 }
 
+namespace {
+// Posts `count` benign decisions on one keep-alive connection; returns how many were answered 200.
+int post_decisions(uint16_t port, int count) {
+  Connection client = Connection::tcp(port);
+  int answered = 0;
+  for (int i = 0; i < count; ++i) {
+    const HttpReply r =
+        client.request("POST", "/evaluate", {}, claude_bash("ls -la /tmp/x" + std::to_string(i)));
+    if (r.status == 200) ++answered;
+  }
+  return answered;
+}
+}  // namespace
+
 TEST_CASE("server: an /events subscriber that stops reading is dropped; decisions never wait") {
   Sandbox s;
   s.config("[receipts]\nenabled = false\n[server]\nsubscriber_queue = 10\nheartbeat_ms = 200\n");
@@ -700,14 +714,7 @@ TEST_CASE("server: an /events subscriber that stops reading is dropped; decision
   // It reads nothing more while decisions keep coming, each answered (bounded by count): about
   // 500 KB of events, well past what its socket's buffers take (windows are written whole, so
   // the kernel holds about 190 KB of them, not much less than 600 events).
-  Connection client = Connection::tcp(port);
-  int answered = 0;
-  for (int i = 0; i < 1500; ++i) {
-    const HttpReply r =
-        client.request("POST", "/evaluate", {}, claude_bash("ls -la /tmp/x" + std::to_string(i)));
-    if (r.status == 200) ++answered;
-  }
-  CHECK(answered == 1500);
+  CHECK(post_decisions(port, 1500) == 1500);
   // The stalled subscriber was cut off (reading now finds the end of the stream).
   CHECK(stalled.closed_within(10s));
   // A subscriber that reads still gets every new event.
@@ -732,14 +739,7 @@ TEST_CASE("server: a stalled /events subscriber is dropped by the lag rule alone
   REQUIRE(stalled.receive(5s, ": connected\n\n").find("200 OK") != std::string::npos);
   CHECK(http(port, "GET", "/events").status == 503);
   // Enough decisions to fill its socket's buffers (about 500 KB of events), never read.
-  Connection client = Connection::tcp(port);
-  int answered = 0;
-  for (int i = 0; i < 1500; ++i) {
-    const HttpReply r =
-        client.request("POST", "/evaluate", {}, claude_bash("ls -la /tmp/x" + std::to_string(i)));
-    if (r.status == 200) ++answered;
-  }
-  CHECK(answered == 1500);
+  CHECK(post_decisions(port, 1500) == 1500);
   // Without a byte read from the stalled one, its slot frees up (bounded by count and time).
   bool let_in = false;
   for (int attempt = 0; attempt < 50 && !let_in; ++attempt) {
