@@ -354,6 +354,12 @@ Result<Appended> append_to_log(const Host& host, const std::string& project_root
   Result<FileLock> lock = host.fs->lock(paths.lock, 0644);
   if (!lock) return std::move(lock).take_errors();
   Result<std::optional<LogState>> read = read_log_state(host, paths);
+  // A state that never made it whole (the very first write cut short) while no entry exists:
+  // nothing was ever committed, so the log starts afresh rather than refusing every append.
+  if (!read && read.errors().front().code == "log" &&
+      host.fs->size(paths.entries).value_or(0) == 0) {
+    read = std::optional<LogState>();
+  }
   if (!read) return std::move(read).take_errors();
   LogState state;
   if (read->has_value()) {

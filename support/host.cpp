@@ -24,16 +24,20 @@ IoStatus failed(std::string_view what, const std::string& path) {
   return IoStatus{std::string(what) + " `" + path + "`: " + std::strerror(errno)};
 }
 
-// Writes all of `bytes`, retrying short writes and EINTR. False with errno set on failure.
-bool write_all(int fd, std::string_view bytes) {
+// Writes all of `bytes` (at `offset` when given, else at the descriptor's position), retrying
+// short writes and EINTR. False with errno set on failure.
+bool write_all(int fd, std::string_view bytes, std::optional<uint64_t> offset = std::nullopt) {
   while (!bytes.empty()) {
-    const ssize_t put = ::write(fd, bytes.data(), bytes.size());
+    const ssize_t put = offset
+                            ? ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(*offset))
+                            : ::write(fd, bytes.data(), bytes.size());
     if (put < 0 && errno == EINTR) continue;
     if (put <= 0) {
       if (put == 0) errno = EIO;
       return false;
     }
     bytes.remove_prefix(static_cast<std::size_t>(put));
+    if (offset) *offset += static_cast<uint64_t>(put);
   }
   return true;
 }
@@ -177,17 +181,7 @@ class RealFileSystem final : public FileSystem {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, mode);
     if (fd < 0) return failed("cannot open", path);
     IoStatus status;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n =
-          ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        status = failed("cannot write", path);
-        break;
-      }
-      done += static_cast<std::size_t>(n);
-    }
+    if (!write_all(fd, bytes, offset)) status = failed("cannot write", path);
     if (status.ok() && durable && ::fdatasync(fd) != 0) status = failed("cannot flush", path);
     ::close(fd);
     return status;

@@ -181,6 +181,26 @@ TEST_CASE("Log: a state write cut short leaves the previous head whole", "[audit
   CHECK(render(damaged.errors()).find("neither of its two slots") != std::string::npos);
 }
 
+TEST_CASE("Log: a first state write cut short starts the log afresh", "[audit][log]") {
+  testing::AuditProject p;
+  // The first write goes to slot 1 (seq 1): the file is a hole, then part of that slot.
+  fs::create_directories(p.receipts() + "/log");
+  spill(p.receipts() + "/log/state", std::string(16 * 1024, '\0') + "vectimus-log-slot 1 400 ab");
+  const Result<Issued> first = p.issue("first");
+  REQUIRE(first.ok());
+  CHECK(first->log_index == 0);
+  const LogReport r = verify_log(p.th.host, p.receipts(), {p.home(), {}});
+  INFO(all(r));
+  CHECK(r.ok());
+  CHECK(r.size == 1);
+  // With entries committed, a damaged state is never taken for a new log.
+  std::string state = slurp(p.receipts() + "/log/state");
+  state.replace(16 * 1024 + 200, 40, std::string(40, '\0'));
+  state.replace(200, 40, std::string(40, '\0'));
+  spill(p.receipts() + "/log/state", state);
+  CHECK_FALSE(p.issue("second").ok());
+}
+
 TEST_CASE("Log: prune --days removes older days only; the log still verifies", "[audit][log]") {
   testing::AuditProject p;
   std::vector<Issued> issued;
