@@ -1,5 +1,6 @@
 #include "audit/crypto.hpp"
 
+#include <pthread.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <openssl/params.h>
 #include <openssl/pem.h>
 
+#include <atomic>
 #include <memory>
 
 namespace vectimus::audit {
@@ -204,8 +206,51 @@ Result<std::string> random_bytes(std::size_t n) {
   return out;
 }
 
+namespace {
+
+// Random bytes for ids, fetched from the kernel a few ids at a time: a server names two per
+// decision, and a getrandom(2) call costs more than handing out bytes already fetched. Per
+// thread, so no lock; a forked child drops what its parent fetched, so no id is issued twice.
+class IdBytes {
+ public:
+  Result<std::string> take(std::size_t n) {
+    if (fork_generation_ != forks() || pool_.size() - used_ < n) {
+      Result<std::string> fresh = random_bytes(kFetch);
+      if (!fresh) return fresh;
+      pool_ = std::move(fresh).value();
+      used_ = 0;
+      fork_generation_ = forks();
+    }
+    std::string out = pool_.substr(used_, n);
+    used_ += n;
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kFetch = 256;
+  std::string pool_;
+  std::size_t used_ = 0;
+  uint64_t fork_generation_ = 0;
+
+  static std::atomic<uint64_t>& fork_count() {
+    static std::atomic<uint64_t> count{0};
+    return count;
+  }
+  static uint64_t forks() {
+    static const bool registered = [] {
+      ::pthread_atfork(nullptr, nullptr, [] { fork_count().fetch_add(1); });
+      return true;
+    }();
+    (void)registered;
+    return fork_count().load(std::memory_order_relaxed);
+  }
+};
+
+}  // namespace
+
 Result<std::string> uuid4() {
-  Result<std::string> r = random_bytes(16);
+  static thread_local IdBytes id_bytes;
+  Result<std::string> r = id_bytes.take(16);
   if (!r) return r;
   std::string b = std::move(r).value();
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);  // version 4

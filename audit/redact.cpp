@@ -1,30 +1,54 @@
 #include "audit/redact.hpp"
 
 #include <array>
-#include <cctype>
 
 namespace vectimus::audit {
 namespace {
 
+// Character classes by table: the locale's <cctype> calls cost a call per character, and redact()
+// sees every byte of every record. Only ASCII counts, as in the "C" locale.
+enum CharClass : uint8_t {
+  kDigit = 1,
+  kUpper = 2,
+  kLower = 4,
+  kUnderscore = 8,
+  kDash = 16,
+  kDot = 32,
+  kSpace = 64,
+};
+
+constexpr std::array<uint8_t, 256> kClasses = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
+  t['_'] = kUnderscore;
+  t['-'] = kDash;
+  t['.'] = kDot;
+  for (const char c : {' ', '\t', '\n', '\v', '\f', '\r'})
+    t[static_cast<unsigned char>(c)] = kSpace;
+  return t;
+}();
+
+bool is(char c, uint8_t classes) {
+  return (kClasses[static_cast<unsigned char>(c)] & classes) != 0;
+}
+
+char lower(char c) {
+  return is(c, kUpper) ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// The alphabets of token bodies, as sets of classes.
 enum class Alphabet : uint8_t {
-  upper_digits,  // A-Z 0-9
-  alnum,         // A-Z a-z 0-9
-  word,          // alnum and _
-  url_safe,      // alnum, _ and -
-  jwt,           // url_safe and .
+  upper_digits = kDigit | kUpper,
+  alnum = kDigit | kUpper | kLower,
+  word = kDigit | kUpper | kLower | kUnderscore,
+  url_safe = kDigit | kUpper | kLower | kUnderscore | kDash,
+  jwt = kDigit | kUpper | kLower | kUnderscore | kDash | kDot,
 };
 
 bool in(Alphabet alphabet, char c) {
-  const auto u = static_cast<unsigned char>(c);
-  const bool digit = std::isdigit(u) != 0;
-  switch (alphabet) {
-    case Alphabet::upper_digits: return digit || (c >= 'A' && c <= 'Z');
-    case Alphabet::alnum: return std::isalnum(u) != 0;
-    case Alphabet::word: return std::isalnum(u) != 0 || c == '_';
-    case Alphabet::url_safe: return std::isalnum(u) != 0 || c == '_' || c == '-';
-    case Alphabet::jwt: return std::isalnum(u) != 0 || c == '_' || c == '-' || c == '.';
-  }
-  return false;
+  return is(c, static_cast<uint8_t>(alphabet));
 }
 
 // A token: `prefix` then between `min` and `max` characters of `alphabet`.
@@ -52,6 +76,13 @@ constexpr auto kTokens = std::to_array<TokenShape>({
     {"eyJ", Alphabet::jwt, 30, 4096},  // JWT: checked for its two dots below
 });
 
+// The first characters of the shapes: only where one of them stands is a token looked for.
+constexpr std::array<bool, 256> kTokenStarts = [] {
+  std::array<bool, 256> t{};
+  for (const TokenShape& shape : kTokens) t[static_cast<unsigned char>(shape.prefix[0])] = true;
+  return t;
+}();
+
 // Names whose value is a secret, as flags (`--password=x`, `--token x`), variables
 // (`GITHUB_TOKEN=x`) or keys (`"api_key": "x"`), matched case-insensitively at the end of a
 // word, so `DB_PASSWORD` and `x-api-key` count.
@@ -73,14 +104,21 @@ constexpr auto kSecretNames = std::to_array<std::string_view>({
     "credentials",
 });
 
+// The last characters of the names: a word ending in another one is no secret's name.
+constexpr std::array<bool, 256> kSecretNameEnds = [] {
+  std::array<bool, 256> t{};
+  for (std::string_view name : kSecretNames) t[static_cast<unsigned char>(name.back())] = true;
+  return t;
+}();
+
 bool word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+  return in(Alphabet::url_safe, c);
 }
 
 bool iequals(std::string_view text, std::size_t at, std::string_view word) {
   if (at + word.size() > text.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[at + i])) != word[i]) return false;
+    if (lower(text[at + i]) != word[i]) return false;
   }
   return true;
 }
@@ -89,6 +127,7 @@ bool iequals(std::string_view text, std::size_t at, std::string_view word) {
 std::size_t token_at(std::string_view text, std::size_t at) {
   if (at > 0 && in(Alphabet::url_safe, text[at - 1])) return 0;
   for (const TokenShape& shape : kTokens) {
+    if (shape.prefix[0] != text[at]) continue;
     if (text.compare(at, shape.prefix.size(), shape.prefix) != 0) continue;
     std::size_t end = at + shape.prefix.size();
     while (end < text.size() && end - at - shape.prefix.size() < shape.max &&
@@ -117,9 +156,9 @@ std::size_t value_end(std::string_view text, std::size_t at) {
     return close == std::string_view::npos ? text.size() : close + 1;
   }
   std::size_t end = at;
-  while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
-         text[end] != '"' && text[end] != '\'' && text[end] != '\\' && text[end] != ';' &&
-         text[end] != '&' && text[end] != '|' && text[end] != ',' && text[end] != '}') {
+  while (end < text.size() && !is(text[end], kSpace) && text[end] != '"' && text[end] != '\'' &&
+         text[end] != '\\' && text[end] != ';' && text[end] != '&' && text[end] != '|' &&
+         text[end] != ',' && text[end] != '}') {
     ++end;
   }
   return end;
@@ -150,8 +189,10 @@ std::string redact(std::string_view text, uint32_t& count) {
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
+    // Each kind below is looked for only where its first character stands.
+    const char c = text[i];
     // Private key blocks.
-    if (text.compare(i, 11, "-----BEGIN ") == 0) {
+    if (c == '-' && text.compare(i, 11, "-----BEGIN ") == 0) {
       const std::size_t header_end = text.find("-----", i + 11);
       if (header_end != std::string_view::npos &&
           text.substr(i, header_end - i).find("PRIVATE KEY") != std::string_view::npos) {
@@ -168,14 +209,15 @@ std::string redact(std::string_view text, uint32_t& count) {
       }
     }
     // Token shapes.
-    if (const std::size_t n = token_at(text, i); n > 0) {
+    if (const std::size_t n = kTokenStarts[static_cast<unsigned char>(c)] ? token_at(text, i) : 0;
+        n > 0) {
       out += kRedacted;
       ++count;
       i += n;
       continue;
     }
     // Bearer tokens.
-    if (iequals(text, i, "bearer ") && (i == 0 || !word_char(text[i - 1]))) {
+    if (lower(c) == 'b' && iequals(text, i, "bearer ") && (i == 0 || !word_char(text[i - 1]))) {
       std::size_t at = i + 7;
       while (at < text.size() && text[at] == ' ') ++at;
       const std::size_t end = value_end(text, at);
@@ -188,11 +230,10 @@ std::string redact(std::string_view text, uint32_t& count) {
       }
     }
     // Passwords in URLs: scheme://user:PASSWORD@host.
-    if (text.compare(i, 3, "://") == 0) {
+    if (c == ':' && text.compare(i, 3, "://") == 0) {
       const std::size_t start = i + 3;
       std::size_t end = start;
-      while (end < text.size() && text[end] != '/' && text[end] != '@' &&
-             !std::isspace(static_cast<unsigned char>(text[end]))) {
+      while (end < text.size() && text[end] != '/' && text[end] != '@' && !is(text[end], kSpace)) {
         ++end;
       }
       const std::size_t colon = text.substr(start, end - start).find(':');
@@ -206,14 +247,18 @@ std::string redact(std::string_view text, uint32_t& count) {
       }
     }
     // Secret-named flags, variables and keys.
-    if (word_char(text[i]) && (i == 0 || !word_char(text[i - 1]))) {
+    if (word_char(c) && (i == 0 || !word_char(text[i - 1]))) {
       std::size_t word_end = i;
       while (word_end < text.size() && word_char(text[word_end])) ++word_end;
       const std::string_view word = text.substr(i, word_end - i);
       bool secret = false;
-      for (std::string_view name : kSecretNames) {
-        secret =
-            secret || (word.size() >= name.size() && iequals(text, word_end - name.size(), name));
+      if (kSecretNameEnds[static_cast<unsigned char>(lower(word.back()))]) {
+        for (std::string_view name : kSecretNames) {
+          if (word.size() >= name.size() && iequals(text, word_end - name.size(), name)) {
+            secret = true;
+            break;
+          }
+        }
       }
       const bool flag = word.starts_with("--");
       const std::size_t value =

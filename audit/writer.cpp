@@ -13,6 +13,7 @@ namespace {
 
 constexpr unsigned kFolderMode = 0700;
 constexpr int64_t kGapClaimEveryNs = 1'000'000'000;
+constexpr int64_t kNameCheckNs = 100'000'000;
 
 IoStatus errno_status(const std::string& what) {
   return {what + ": " + std::strerror(errno)};
@@ -77,10 +78,18 @@ IoStatus AuditWriter::append(std::string_view record, int64_t now_ns) {
     const Flock lock(fd_);
     if (!lock.held()) return errno_status("cannot lock the audit log");
     struct stat held {};
-    struct stat named {};
     if (::fstat(fd_, &held) != 0) return errno_status("cannot stat the audit log");
-    const bool moved = ::stat(path_.c_str(), &named) != 0 || named.st_ino != held.st_ino ||
-                       named.st_dev != held.st_dev;
+    // A removed file shows at once (no link left). A renamed one is found by looking the name
+    // up, at most every kNameCheckNs: until then records go on into the renamed file, which
+    // logrotate keeps, so none is lost, and a record costs no path lookup.
+    bool moved = held.st_nlink == 0;
+    // (A clock set back starts the wait again rather than skipping checks until it catches up.)
+    if (!moved && (now_ns >= next_name_check_ns_ || now_ns < next_name_check_ns_ - kNameCheckNs)) {
+      struct stat named {};
+      moved = ::stat(path_.c_str(), &named) != 0 || named.st_ino != held.st_ino ||
+              named.st_dev != held.st_dev;
+      next_name_check_ns_ = now_ns + kNameCheckNs;
+    }
     if (moved || static_cast<uint64_t>(held.st_size) >= settings_.max_file_bytes) {
       close_file();  // renamed or removed by another process (logrotate), or full: reopen
       continue;

@@ -5,9 +5,9 @@
 // close per record; hooks and other servers writing the same file still never interleave.
 //
 // The file is opened again when the UTC day changes, when it grew past the size limit (checked
-// under the lock, so another writer's records count), and when it was renamed or removed under
-// us (logrotate), so no record goes to a file nobody reads. Gap notes left by failed hooks are
-// claimed at most once a second.
+// under the lock, so another writer's records count), when it was removed under us, and within
+// kNameCheckNs of its being renamed (logrotate), so no record goes to a file nobody reads. Gap
+// notes left by failed hooks are claimed at most once a second.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +43,7 @@ class AuditWriter {
   std::string path_;
   std::string day_;  // the UTC day of the open file
   int64_t next_gap_claim_ns_ = 0;
+  int64_t next_name_check_ns_ = 0;  // when to look the file's name up again
 
   IoStatus open_for(int64_t now_ns);
   void close_file();

@@ -45,9 +45,7 @@ engine::Identity identity_without_git(const Host& host, const engine::Config& co
                                       const normalise::Event& event,
                                       const std::optional<std::string>& project) {
   Host without_git = host;
-  without_git.git_email = [](const std::string&) -> std::optional<std::string> {
-    return std::nullopt;
-  };
+  without_git.git_email = nullptr;  // and so no look for the project's .git either
   return engine::resolve_identity(without_git, config, event, project);
 }
 
@@ -219,13 +217,18 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     settings.max_file_bytes = uint64_t{config->audit_max_file_size_mb} << 20;
     settings.durable = config->audit_durable;
   }
-  const audit::AuditLog log(host, settings, home);
   // The server's writer keeps its file open; it serves only the folder it was opened for.
   if (writer != nullptr && writer->settings().dir != settings.dir) writer = nullptr;
-  facts.gap = writer != nullptr ? writer->claim_gap(now) : log.claim_gap();
+  // Without a writer (a hook), the log is opened per record; a writer needs it only to note a gap.
+  std::optional<audit::AuditLog> opened;
+  const auto log = [&]() -> const audit::AuditLog& {
+    if (!opened) opened.emplace(host, settings, home);
+    return *opened;
+  };
+  facts.gap = writer != nullptr ? writer->claim_gap(now) : log().claim_gap();
   const std::string record = audit::audit_record(facts);
   const IoStatus written =
-      writer != nullptr ? writer->append(record, now) : log.append(record, now);
+      writer != nullptr ? writer->append(record, now) : log().append(record, now);
   if (!written.ok()) {
     // The next record that is written carries the gap.
     audit::Gap gap = facts.gap.value_or(audit::Gap{});
@@ -234,7 +237,7 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     gap.missed += 1;
     gap.last_at = at;
     gap.why = written.error;
-    log.note_missed(gap);
+    log().note_missed(gap);
     failures.push_back("the audit record could not be written: " + written.error);
   }
   if (auto failed = export_record(config, facts, record, out)) failures.push_back(*failed);

@@ -83,12 +83,19 @@ TEST_CASE("the audit writer follows the day, the size limit and logrotate", "[au
   CHECK(lines_of(tree.path("logs/audit-2026-01-01-1.jsonl")).size() == 1);
   REQUIRE(writer.append(record, kDay2).ok());
   CHECK(lines_of(tree.path("logs/audit-2026-01-02.jsonl")).size() == 1);
-  // logrotate renames the file; the next record goes to a new file under the name.
+  // logrotate renames the file; a record within a tenth of a second still goes into the renamed
+  // file (kept, so nothing is lost), and the next one after it to a new file under the name.
   std::filesystem::rename(tree.path("logs/audit-2026-01-02.jsonl"),
                           tree.path("logs/audit-2026-01-02.jsonl.1"));
-  REQUIRE(writer.append("{}", kDay2).ok());
+  REQUIRE(writer.append("{\"soon\":1}", kDay2 + 1'000'000).ok());
+  REQUIRE(writer.append("{}", kDay2 + 200'000'000).ok());
   CHECK(lines_of(tree.path("logs/audit-2026-01-02.jsonl")) == std::vector<std::string>{"{}"});
-  CHECK(lines_of(tree.path("logs/audit-2026-01-02.jsonl.1")).size() == 1);
+  CHECK(lines_of(tree.path("logs/audit-2026-01-02.jsonl.1")).size() == 2);
+  // A removed file is seen at once: the very next record makes a new one.
+  std::filesystem::remove(tree.path("logs/audit-2026-01-02.jsonl"));
+  REQUIRE(writer.append("{\"after\":1}", kDay2 + 201'000'000).ok());
+  CHECK(lines_of(tree.path("logs/audit-2026-01-02.jsonl")) ==
+        std::vector<std::string>{"{\"after\":1}"});
 }
 
 TEST_CASE("the audit writer says why it cannot write", "[audit][writer]") {
