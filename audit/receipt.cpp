@@ -43,16 +43,7 @@ std::string fingerprint_of(JsonValue receipt, Canon canon) {
 
 std::string receipt_timestamp(int64_t ns) {
   const UtcTime t = utc_time(ns);
-  const int64_t micros = t.nanos / 1000;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(t.year),
-                t.month, t.day, t.hour, t.minute, t.second);
-  std::string out = buf;
-  if (micros != 0) {
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(micros));
-    out += buf;
-  }
-  return out + "Z";
+  return utc_iso(t, t.nanos / 1000 != 0 ? 6 : 0) + "Z";
 }
 
 std::string receipt_day(int64_t ns) {

@@ -217,9 +217,7 @@ void write_decision(RecordWriter& r, const RecordFacts& f) {
     for (const std::string& bound : f.decision->bounds) r.text(bound);
   }
   r.json().end_array();
-  char ms[32];
-  std::snprintf(ms, sizeof ms, "%.3f", f.evaluation_ms);
-  r.json().key("evaluation_time_ms").raw(ms);
+  r.json().key("evaluation_time_ms").raw(fixed3(f.evaluation_ms));
   r.json().end_object();
 }
 
@@ -260,12 +258,7 @@ void write_trace(RecordWriter& r, const RecordFacts& f) {
 }  // namespace
 
 std::string iso_timestamp(int64_t ns) {
-  const UtcTime t = utc_time(ns);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lld+00:00",
-                static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second,
-                static_cast<long long>(t.nanos / 1000));
-  return buf;
+  return utc_iso(utc_time(ns), 6) + "+00:00";
 }
 
 std::string random_uuid() {

@@ -41,7 +41,7 @@ class AuditWriter {
   std::mutex mutex_;
   int fd_ = -1;
   std::string path_;
-  std::string day_;  // the UTC day of the open file
+  int64_t day_ = 0;  // the UTC day of the open file, in days since 1970-01-01
   int64_t next_gap_claim_ns_ = 0;
   int64_t next_name_check_ns_ = 0;  // when to look the file's name up again
 

@@ -29,18 +29,7 @@ Response text(unsigned status, std::string body, std::string content_type = "tex
 
 // `2026-12-06T01:02:03.456Z`
 std::string iso_ms(int64_t ns) {
-  const UtcTime t = utc_time(ns);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second,
-                static_cast<int>(t.nanos / 1'000'000));
-  return buf;
-}
-
-std::string fixed3(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", value);
-  return buf;
+  return utc_iso(utc_time(ns), 3) + "Z";
 }
 
 // At most `limit` bytes, cut at a UTF-8 character boundary.

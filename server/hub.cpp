@@ -58,22 +58,37 @@ void Hub::fan_out() {
     newest_first_.store(chunk->first, std::memory_order_release);
     sealed_.store(chunk->last, std::memory_order_release);
   }
-  auto all = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>();
+  std::vector<std::vector<std::shared_ptr<Subscriber>>> lanes;
   {
     const std::lock_guard lock(subscribers_mutex_);
-    *all = subscribers_;
+    for (const auto& s : subscribers_) {
+      if (s->lane >= lanes.size()) lanes.resize(s->lane + 1);
+      lanes[s->lane].push_back(s);
+    }
   }
-  wake(std::move(all), 0);
+  for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
+    if (lanes[lane].empty()) continue;
+    auto subscribers =
+        std::make_shared<const std::vector<std::shared_ptr<Subscriber>>>(std::move(lanes[lane]));
+    if (soon_) {
+      soon_(lane, [this, lane, subscribers] { wake(lane, subscribers, 0); });
+    } else {
+      wake(lane, std::move(subscribers), 0);
+    }
+  }
 }
 
-void Hub::wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> all,
-               std::size_t from) {
-  const std::size_t end = soon_ ? std::min(all->size(), from + kWakeBatch) : all->size();
+void Hub::wake(std::size_t lane, Lane subscribers, std::size_t from) {
+  const std::size_t end =
+      soon_ ? std::min(subscribers->size(), from + kWakeBatch) : subscribers->size();
   for (std::size_t i = from; i < end; ++i) {
-    if ((*all)[i]->wake) (*all)[i]->wake();
+    if ((*subscribers)[i]->wake) (*subscribers)[i]->wake();
   }
-  if (end < all->size())
-    soon_([this, all = std::move(all), end]() mutable { wake(std::move(all), end); });
+  if (end < subscribers->size()) {
+    soon_(lane, [this, lane, subscribers = std::move(subscribers), end]() mutable {
+      wake(lane, std::move(subscribers), end);
+    });
+  }
 }
 
 bool Hub::lagging(uint64_t after) const {

@@ -36,11 +36,13 @@ class Hub {
   Hub(std::size_t lag_limit, std::size_t max_subscribers);
 
   using Post = std::function<void(std::function<void()>)>;
+  using LanePost = std::function<void(std::size_t lane, std::function<void()>)>;
   // Who runs the fan-outs: `gather` after the gathering delay (without it they run inline, one
-  // chunk per event); `soon` after the work already waiting, for the rest of a fan-out's wakes,
-  // so decisions wait for a batch of subscriber writes, never for all of them (without it one
-  // fan-out wakes every subscriber in one go).
-  void set_poster(Post gather, Post soon = {}) {
+  // chunk per event); `soon(lane, fn)` on the event loop of subscriber lane `lane`, after the
+  // work already waiting there, for that lane's wakes, a batch at a time: each loop writes to
+  // its own subscribers, and its decisions wait for a batch of those writes, never for all of
+  // them (without `soon` one fan-out wakes every subscriber in one go).
+  void set_poster(Post gather, LanePost soon = {}) {
     post_ = std::move(gather);
     soon_ = std::move(soon);
   }
@@ -80,6 +82,7 @@ class Hub {
 
   struct Subscriber {
     std::function<void()> wake;  // called (from the fan-out) when events may be waiting
+    std::size_t lane = 0;        // the event loop that serves it: its wakes run there
   };
   // false: the subscriber limit is reached.
   bool subscribe(const std::shared_ptr<Subscriber>& subscriber);
@@ -90,7 +93,7 @@ class Hub {
   std::size_t lag_limit_;
   std::size_t max_subscribers_;
   Post post_;
-  Post soon_;
+  LanePost soon_;
   std::atomic<bool> fan_out_posted_{false};
 
   // Events published since the last fan-out, in id order (ids are taken under the lock).
@@ -109,8 +112,9 @@ class Hub {
 
   // Seals what is pending into a chunk and wakes every subscriber.
   void fan_out();
-  // Wakes `all` from `from` on, kWakeBatch at a time.
-  void wake(std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>> all, std::size_t from);
+  using Lane = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;
+  // Wakes the subscribers of `lane` from `from` on, kWakeBatch at a time.
+  void wake(std::size_t lane, Lane subscribers, std::size_t from);
 };
 
 }  // namespace vectimus::server

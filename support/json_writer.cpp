@@ -1,6 +1,15 @@
 #include "support/json_writer.hpp"
 
+#include <charconv>
+
 namespace vectimus {
+
+std::string fixed3(double value) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 3);
+  if (ec != std::errc()) return "0.000";  // beyond 10^60 ms: not a time
+  return std::string(buf, end);
+}
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";

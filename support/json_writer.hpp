@@ -38,5 +38,8 @@ class JsonWriter {
 
 // Appends `text` as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view text);
+// `value` with three digits after the point, as printf's "%.3f" writes it (a JSON number for a
+// finite value): the milliseconds of evaluation times.
+std::string fixed3(double value);
 
 }  // namespace vectimus

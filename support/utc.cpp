@@ -1,5 +1,7 @@
 #include "support/utc.hpp"
 
+#include <cstdio>
+
 namespace vectimus {
 namespace {
 
@@ -44,6 +46,40 @@ UtcTime utc_time(int64_t ns) {
   t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   t.year = yoe + era * 400 + (t.month <= 2 ? 1 : 0);
   return t;
+}
+
+std::string utc_iso(const UtcTime& t, int fraction_digits) {
+  char buf[48];
+  char* p = buf;
+  const auto digits = [&p](int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+    p += width;
+  };
+  if (t.year >= 0 && t.year <= 9999) {
+    digits(t.year, 4);
+  } else {  // as printf's %04lld writes it
+    p += std::snprintf(p, 24, "%04lld", static_cast<long long>(t.year));
+  }
+  *p++ = '-';
+  digits(t.month, 2);
+  *p++ = '-';
+  digits(t.day, 2);
+  *p++ = 'T';
+  digits(t.hour, 2);
+  *p++ = ':';
+  digits(t.minute, 2);
+  *p++ = ':';
+  digits(t.second, 2);
+  if (fraction_digits > 0 && fraction_digits <= 9) {
+    *p++ = '.';
+    int64_t fraction = t.nanos;
+    for (int i = fraction_digits; i < 9; ++i) fraction /= 10;
+    digits(fraction, fraction_digits);
+  }
+  return std::string(buf, p);
 }
 
 }  // namespace vectimus

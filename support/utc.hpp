@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace vectimus {
 
@@ -21,5 +22,9 @@ struct UtcTime {
 UtcTime utc_time(int64_t ns);
 // Days since 1970-01-01 of a proleptic Gregorian date (month 1..12).
 int64_t days_from_civil(int64_t year, int64_t month, int64_t day);
+// `YYYY-MM-DDTHH:MM:SS`, then a dot and the first `fraction_digits` digits of the second when
+// `fraction_digits` is 1..9 (truncated, not rounded). Written digit by digit: every audit record
+// and decision carries a few, and snprintf cost more than the rest of the record's numbers.
+std::string utc_iso(const UtcTime& t, int fraction_digits);
 
 }  // namespace vectimus

@@ -244,32 +244,50 @@ TEST_CASE("a window larger than the lag allowance drops only who missed an earli
   CHECK(read(hub, missed, 64, out) == Hub::Read::lagged);
 }
 
-TEST_CASE("a fan-out wakes subscribers in batches, yielding between them") {
-  constexpr std::size_t kCount = 2 * Hub::kWakeBatch + 3;
+TEST_CASE("a fan-out wakes each lane's subscribers on that lane, in batches, yielding between") {
+  // Two event loops (lanes): subscribers 0, 2, 4, ... on lane 0, the odd ones on lane 1.
+  constexpr std::size_t kCount = 4 * Hub::kWakeBatch + 3;
   Hub hub(1000, kCount);
   std::vector<std::function<void()>> gathered;
-  std::vector<std::function<void()>> soon;
-  hub.set_poster([&](std::function<void()> fn) { gathered.push_back(std::move(fn)); },
-                 [&](std::function<void()> fn) { soon.push_back(std::move(fn)); });
+  std::vector<std::pair<std::size_t, std::function<void()>>> soon;
+  hub.set_poster(
+      [&](std::function<void()> fn) { gathered.push_back(std::move(fn)); },
+      [&](std::size_t lane, std::function<void()> fn) { soon.emplace_back(lane, std::move(fn)); });
   std::vector<int> woken(kCount, 0);
+  std::size_t running_lane = 99;
+  int woken_elsewhere = 0;
   std::vector<std::shared_ptr<Hub::Subscriber>> subs;
   for (std::size_t i = 0; i < kCount; ++i) {
     subs.push_back(std::make_shared<Hub::Subscriber>());
-    subs.back()->wake = [&woken, i] { ++woken[i]; };
+    subs.back()->lane = i % 2;
+    subs.back()->wake = [&, i] {
+      ++woken[i];
+      if (running_lane != i % 2) ++woken_elsewhere;
+    };
     REQUIRE(hub.subscribe(subs.back()));
   }
   hub.publish("decision", [](uint64_t) { return "{}"; });
   REQUIRE(gathered.size() == 1);
   gathered[0]();
-  // The first batch at once, the rest each after a yield.
-  CHECK(std::count(woken.begin(), woken.end(), 1) == Hub::kWakeBatch);
+  // Nothing is woken on the gathering loop: one task per lane waits on that lane's loop.
+  CHECK(std::count(woken.begin(), woken.end(), 1) == 0);
+  REQUIRE(soon.size() == 2);
+  std::size_t tasks = 0;
   for (std::size_t round = 0; round < kCount && !soon.empty(); ++round) {
-    auto next = std::move(soon.front());
+    auto [lane, next] = std::move(soon.front());
     soon.erase(soon.begin());
+    const auto before = std::count(woken.begin(), woken.end(), 1);
+    running_lane = lane;
     next();
+    // Each task wakes one batch at most, then yields to the loop's other work.
+    CHECK(std::count(woken.begin(), woken.end(), 1) - before <= static_cast<long>(Hub::kWakeBatch));
+    ++tasks;
   }
   CHECK(soon.empty());
   CHECK(std::count(woken.begin(), woken.end(), 1) == static_cast<long>(kCount));
+  CHECK(woken_elsewhere == 0);
+  // Lane 0 holds 2 batches and 2 more, lane 1 two batches and one: 3 tasks each.
+  CHECK(tasks == 6);
 }
 
 TEST_CASE("every subscriber reads every event in order while several threads publish") {

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include "support/diagnostic.hpp"
 #include "support/json_writer.hpp"
@@ -50,4 +51,19 @@ TEST_CASE("the JSON writer escapes control characters and quotes") {
   JsonWriter json;
   json.begin_object().key("s").value("a\"b\\c\n\x01").key("n").value(int64_t{-3}).end_object();
   CHECK(json.str() == R"({"s":"a\"b\\c\n\u0001","n":-3})");
+}
+
+TEST_CASE("fixed3 writes what printf's %.3f writes") {
+  for (const double v : {0.0, 0.0005, 0.0015, 1.0, 2.5, 12.3456, 0.9995, 999.99951, 1e9 + 0.25}) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    CHECK(fixed3(v) == buf);
+  }
+  // Evaluation times as the clock gives them: a spread of small values.
+  for (int i = 0; i < 100'000; ++i) {
+    const double v = i * 0.0001237;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    REQUIRE(fixed3(v) == buf);
+  }
 }

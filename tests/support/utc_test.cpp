@@ -3,7 +3,9 @@
 #include "support/utc.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <ctime>
+#include <string>
 
 TEST_CASE("utc_time agrees with gmtime, and days_from_civil is its inverse") {
   constexpr int64_t kNs = 1'000'000'000;
@@ -33,4 +35,25 @@ TEST_CASE("utc_time agrees with gmtime, and days_from_civil is its inverse") {
          before.minute == 59 && before.second == 59 && before.nanos == 999'999'999));
   const vectimus::UtcTime leap = vectimus::utc_time(951'782'400 * kNs);  // 2000-02-29T00:00:00Z
   CHECK((leap.year == 2000 && leap.month == 2 && leap.day == 29));
+}
+
+TEST_CASE("utc_iso writes what printf would") {
+  constexpr int64_t kNs = 1'000'000'000;
+  for (int64_t s = -8'520'336'000; s < 8'860'838'400; s += 97 * 86'400 + 3'607) {
+    const vectimus::UtcTime u = vectimus::utc_time(s * kNs + 123'456'789);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
+                  static_cast<long long>(u.year), u.month, u.day, u.hour, u.minute, u.second);
+    INFO("seconds " << s);
+    REQUIRE(vectimus::utc_iso(u, 0) == buf);
+    REQUIRE(vectimus::utc_iso(u, 3) == std::string(buf) + ".123");
+    REQUIRE(vectimus::utc_iso(u, 6) == std::string(buf) + ".123456");
+    REQUIRE(vectimus::utc_iso(u, 9) == std::string(buf) + ".123456789");
+  }
+  vectimus::UtcTime far;
+  far.year = 12026;
+  CHECK(vectimus::utc_iso(far, 0) == "12026-01-01T00:00:00");
+  far.year = -5;
+  far.nanos = 7'000'000;
+  CHECK(vectimus::utc_iso(far, 3) == "-005-01-01T00:00:00.007");
 }
