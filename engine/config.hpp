@@ -97,7 +97,10 @@ struct Config {
   std::size_t server_idle_timeout_ms = 60'000;
   std::size_t server_max_connections = 10'000;
   std::size_t server_max_subscribers = 256;
-  std::size_t server_subscriber_queue = 1000;
+  // Events an /events subscriber may fall behind: 0.5 s at 20,000 decisions/s, so a reader
+  // that is not scheduled for a moment keeps its stream (1000 was 50 ms at that rate); the
+  // chunks kept for it are shared, about 3 MB whatever the number of subscribers.
+  std::size_t server_subscriber_queue = 10'000;
   std::size_t server_heartbeat_ms = 15'000;
   std::size_t server_threads = 0;  // 0: one per core
   std::size_t server_flood_window_seconds = 600;
