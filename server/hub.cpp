@@ -8,26 +8,29 @@ Hub::Hub(std::size_t lag_limit, std::size_t max_subscribers)
     : lag_limit_(std::max<std::size_t>(lag_limit, 1)), max_subscribers_(max_subscribers) {}
 
 uint64_t Hub::publish(std::string_view kind, const std::function<std::string(uint64_t)>& data) {
-  uint64_t id = 0;
+  // The id is taken first and the frame made outside the lock, so publishers on other threads
+  // do not wait for each other's JSON; frames then enter the pending chunk in id order.
+  const uint64_t id = ids_.fetch_add(1, std::memory_order_relaxed) + 1;
+  std::string frame = "id: ";
+  frame += std::to_string(id);
+  frame += "\nevent: ";
+  frame += kind;
+  frame += "\ndata: ";
+  frame += data(id);
+  frame += "\n\n";
   {
-    // The id is taken under the lock, so the pending frames are in id order without gaps.
     const std::lock_guard lock(pending_mutex_);
-    id = published_.load(std::memory_order_relaxed) + 1;
-    if (!pending_) {
-      pending_ = std::make_unique<Chunk>();
-      pending_->first = id;
+    if (id != published_.load(std::memory_order_relaxed) + 1) {
+      // A publisher with a smaller id has not appended yet; it appends this one after its own.
+      early_.emplace(id, std::move(frame));
+      return id;
     }
-    Chunk& c = *pending_;
-    c.last = id;
-    c.starts.push_back(static_cast<uint32_t>(c.frames.size()));
-    c.frames += "id: ";
-    c.frames += std::to_string(id);
-    c.frames += "\nevent: ";
-    c.frames += kind;
-    c.frames += "\ndata: ";
-    c.frames += data(id);
-    c.frames += "\n\n";
-    published_.store(id, std::memory_order_release);
+    append_pending(id, frame);
+    for (auto it = early_.begin();
+         it != early_.end() && it->first == published_.load(std::memory_order_relaxed) + 1;
+         it = early_.erase(it)) {
+      append_pending(it->first, it->second);
+    }
   }
   if (!fan_out_posted_.exchange(true, std::memory_order_acq_rel)) {
     if (post_) {
@@ -37,6 +40,18 @@ uint64_t Hub::publish(std::string_view kind, const std::function<std::string(uin
     }
   }
   return id;
+}
+
+void Hub::append_pending(uint64_t id, std::string_view frame) {
+  if (!pending_) {
+    pending_ = std::make_unique<Chunk>();
+    pending_->first = id;
+  }
+  Chunk& c = *pending_;
+  c.last = id;
+  c.starts.push_back(static_cast<uint32_t>(c.frames.size()));
+  c.frames += frame;
+  published_.store(id, std::memory_order_release);
 }
 
 void Hub::fan_out() {

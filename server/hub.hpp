@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -96,10 +97,15 @@ class Hub {
   LanePost soon_;
   std::atomic<bool> fan_out_posted_{false};
 
-  // Events published since the last fan-out, in id order (ids are taken under the lock).
+  // Events published since the last fan-out, in id order without gaps.
+  std::atomic<uint64_t> ids_{0};  // the last id handed out
   std::mutex pending_mutex_;
-  std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> published_{0};  // the last id in the pending chunk, with all before it
   std::unique_ptr<Chunk> pending_;
+  std::map<uint64_t, std::string> early_;  // frames whose predecessors are not in yet
+
+  // Adds the frame of event `id` (the one after published_) to the pending chunk.
+  void append_pending(uint64_t id, std::string_view frame);
 
   // Sealed chunks, oldest first, covering at least the last max(replay, lag limit) events.
   mutable std::mutex chunks_mutex_;
