@@ -22,7 +22,9 @@ class RecordWriter {
     return *this;
   }
   RecordWriter& text(std::string_view value) {
-    w_.value(redact(value, redactions_));
+    scratch_.clear();  // reused: a record writes dozens of strings
+    append_redacted(scratch_, value, redactions_);
+    w_.value(scratch_);
     return *this;
   }
   RecordWriter& text(const std::string& value) { return text(std::string_view(value)); }
@@ -38,6 +40,7 @@ class RecordWriter {
  private:
   JsonWriter w_;
   uint32_t redactions_ = 0;
+  std::string scratch_;
 };
 
 // The content lines of `path` that matched a rule: `{"line":N,"text":"…"}` each, once.

@@ -184,9 +184,16 @@ std::size_t secret_value_start(std::string_view text, std::size_t name_end, bool
 
 }  // namespace
 
-std::string redact(std::string_view text, uint32_t& count) {
-  std::string out;
-  out.reserve(text.size());
+void append_redacted(std::string& out, std::string_view text, uint32_t& count) {
+  // Text without secrets is copied in one piece: up to where a replacement starts, then from
+  // where it ends. `kept` is the start of what is not yet copied.
+  std::size_t kept = 0;
+  const auto replace = [&](std::size_t from, std::size_t to, std::string_view with) {
+    out.append(text.substr(kept, from - kept));
+    out += with;
+    kept = to;
+    ++count;
+  };
   std::size_t i = 0;
   while (i < text.size()) {
     // Each kind below is looked for only where its first character stands.
@@ -202,8 +209,7 @@ std::string redact(std::string_view text, uint32_t& count) {
           const std::size_t close = text.find("-----", end_line + 9);
           end = close == std::string_view::npos ? text.size() : close + 5;
         }
-        out += "[REDACTED PRIVATE KEY]";
-        ++count;
+        replace(i, end, "[REDACTED PRIVATE KEY]");
         i = end;
         continue;
       }
@@ -211,8 +217,7 @@ std::string redact(std::string_view text, uint32_t& count) {
     // Token shapes.
     if (const std::size_t n = kTokenStarts[static_cast<unsigned char>(c)] ? token_at(text, i) : 0;
         n > 0) {
-      out += kRedacted;
-      ++count;
+      replace(i, i + n, kRedacted);
       i += n;
       continue;
     }
@@ -222,9 +227,7 @@ std::string redact(std::string_view text, uint32_t& count) {
       while (at < text.size() && text[at] == ' ') ++at;
       const std::size_t end = value_end(text, at);
       if (end - at >= 8) {
-        out.append(text.substr(i, at - i));
-        out += kRedacted;
-        ++count;
+        replace(at, end, kRedacted);
         i = end;
         continue;
       }
@@ -239,9 +242,7 @@ std::string redact(std::string_view text, uint32_t& count) {
       const std::size_t colon = text.substr(start, end - start).find(':');
       if (end < text.size() && text[end] == '@' && colon != std::string_view::npos &&
           start + colon + 1 < end) {
-        out.append(text.substr(i, colon + 4));
-        out += kRedacted;
-        ++count;
+        replace(start + colon + 1, end, kRedacted);
         i = end;
         continue;
       }
@@ -266,21 +267,25 @@ std::string redact(std::string_view text, uint32_t& count) {
       const std::size_t end = value == std::string_view::npos ? value : value_end(text, value);
       if (value != std::string_view::npos && end > value &&
           text.substr(value, end - value) != "\"\"") {
-        out.append(text.substr(i, value - i));
+        // A quoted value keeps its quotes around the replacement.
         const bool quoted = text[value] == '"' || text[value] == '\'';
-        if (quoted) out += text[value];
-        out += kRedacted;
-        if (quoted && end - 1 > value && text[end - 1] == text[value]) out += text[value];
-        ++count;
+        const bool closed = quoted && end - 1 > value && text[end - 1] == text[value];
+        replace(quoted ? value + 1 : value, closed ? end - 1 : end, kRedacted);
         i = end;
         continue;
       }
-      out.append(word);
       i = word_end;
       continue;
     }
-    out += text[i++];
+    ++i;
   }
+  out.append(text.substr(kept));
+}
+
+std::string redact(std::string_view text, uint32_t& count) {
+  std::string out;
+  out.reserve(text.size());
+  append_redacted(out, text, count);
   return out;
 }
 

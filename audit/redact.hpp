@@ -24,5 +24,7 @@ inline constexpr std::string_view kRedacted = "[REDACTED]";
 
 // `text` with every secret replaced; adds the number replaced to `count`.
 std::string redact(std::string_view text, uint32_t& count);
+// The same, appended to `out`.
+void append_redacted(std::string& out, std::string_view text, uint32_t& count);
 
 }  // namespace vectimus::audit

@@ -1,6 +1,8 @@
 #include "support/json_writer.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace vectimus {
 
@@ -11,16 +13,43 @@ std::string fixed3(double value) {
   return std::string(buf, end);
 }
 
+namespace {
+
+// Whether any of the 8 bytes of `x` needs an escape in a JSON string: a control character, a
+// quote or a backslash (bit tricks from "Bit Twiddling Hacks": a byte below n, a zero byte).
+bool any_to_escape(uint64_t x) {
+  constexpr uint64_t kOnes = ~uint64_t{0} / 255;
+  constexpr uint64_t kHighs = kOnes * 0x80;
+  const auto zero_byte = [](uint64_t v) { return ((v - kOnes) & ~v & kHighs) != 0; };
+  const bool control = ((x - kOnes * 0x20) & ~x & kHighs) != 0;
+  return control || zero_byte(x ^ (kOnes * '"')) || zero_byte(x ^ (kOnes * '\\'));
+}
+
+// The length of the run at the start of `text` that needs no escape, 8 bytes at a time where it
+// can (strings are most of every record and answer we write).
+size_t plain_run(std::string_view text) {
+  const auto plain = [](unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; };
+  size_t run = 0;
+  while (run + 8 <= text.size()) {
+    uint64_t block;
+    std::memcpy(&block, text.data() + run, 8);
+    if (any_to_escape(block)) break;
+    run += 8;
+  }
+  while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+  return run;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  const auto plain = [](unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; };
   out.reserve(out.size() + text.size() + 2);
   out += '"';
   size_t i = 0;
   while (i < text.size()) {
     // The run of bytes that need no escape, appended at once (most of a text is one run).
-    size_t run = i;
-    while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+    const size_t run = i + plain_run(text.substr(i));
     out.append(text.data() + i, run - i);
     if (run == text.size()) break;
     const auto c = static_cast<unsigned char>(text[run]);

@@ -67,3 +67,44 @@ TEST_CASE("fixed3 writes what printf's %.3f writes") {
     REQUIRE(fixed3(v) == buf);
   }
 }
+
+TEST_CASE("append_json_string escapes every byte that needs it, at any place in a long text") {
+  // The plain runs are found 8 bytes at a time; each byte value is put at each place of a block.
+  const auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (const char ch : text) {
+      const auto c = static_cast<unsigned char>(ch);
+      char buf[8];
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\b') {
+        out += "\\b";
+      } else if (c == '\f') {
+        out += "\\f";
+      } else if (c < 0x20) {
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else {
+        out += ch;
+      }
+    }
+    return out + "\"";
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string text(19, 'a');
+      text[at] = static_cast<char>(byte);
+      std::string out = "x";
+      append_json_string(out, text);
+      INFO("byte " << byte << " at " << at);
+      REQUIRE(out == "x" + reference(text));
+    }
+  }
+}
