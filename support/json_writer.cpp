@@ -44,6 +44,16 @@ size_t plain_run(std::string_view text) {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  if (plain_run(text) == text.size()) {
+    // Most strings (every key) need no escape: quotes and text in one copy.
+    const size_t at = out.size();
+    out.resize(at + text.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, text.data(), text.size());
+    p[text.size() + 1] = '"';
+    return;
+  }
   out.reserve(out.size() + text.size() + 2);
   out += '"';
   size_t i = 0;
