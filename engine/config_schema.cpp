@@ -99,7 +99,7 @@ const ConfigKey kSchema[] = {
     {"server.max_subscribers", K::integer, &Config::server_max_subscribers, M::replace, true, "",
      "256", "/events subscribers at most; more get 503"},
     {"server.subscriber_queue", K::integer, &Config::server_subscriber_queue, M::replace, true,
-     "", "1000", "events a /events subscriber may fall behind before it is disconnected"},
+     "", "10000", "events a /events subscriber may fall behind before it is disconnected"},
     {"server.heartbeat_ms", K::integer, &Config::server_heartbeat_ms, M::replace, true, "",
      "15000", "interval of the /events heartbeat comment"},
     {"server.threads", K::integer, &Config::server_threads, M::replace, true, "", "0",

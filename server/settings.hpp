@@ -29,7 +29,7 @@ struct Limits {
   std::size_t idle_timeout_ms = 60'000;  // between requests on a kept-alive connection
   std::size_t max_connections = 10'000;
   std::size_t max_subscribers = 256;
-  std::size_t subscriber_queue = 1000;  // events a subscriber may fall behind
+  std::size_t subscriber_queue = 10'000;  // events a subscriber may fall behind
 };
 
 struct ApprovalSettings {
