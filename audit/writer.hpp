@@ -10,6 +10,7 @@
 // notes left by failed hooks are claimed at most once a second.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -42,7 +43,7 @@ class AuditWriter {
   int fd_ = -1;
   std::string path_;
   int64_t day_ = 0;  // the UTC day of the open file, in days since 1970-01-01
-  int64_t next_gap_claim_ns_ = 0;
+  std::atomic<int64_t> next_gap_claim_ns_{0};
   int64_t next_name_check_ns_ = 0;  // when to look the file's name up again
 
   IoStatus open_for(int64_t now_ns);
