@@ -11,19 +11,30 @@ uint64_t Hub::publish(std::string_view kind, const std::function<std::string(uin
   // The id is taken first and the frame made outside the lock, so publishers on other threads
   // do not wait for each other's JSON; frames then enter the pending chunk in id order.
   const uint64_t id = ids_.fetch_add(1, std::memory_order_relaxed) + 1;
-  std::string frame = "id: ";
-  frame += std::to_string(id);
-  frame += "\nevent: ";
-  frame += kind;
-  frame += "\ndata: ";
-  frame += data(id);
-  frame += "\n\n";
+  std::string frame;
+  try {
+    frame = "id: " + std::to_string(id) + "\nevent: ";
+    frame += kind;
+    frame += "\ndata: ";
+    frame += data(id);
+    frame += "\n\n";
+  } catch (...) {
+    // The id is taken: a frame must fill its place, or every later event would wait for it.
+    // A comment line, which event-stream readers skip.
+    enter(id, ": event " + std::to_string(id) + " could not be written\n\n");
+    throw;
+  }
+  enter(id, std::move(frame));
+  return id;
+}
+
+void Hub::enter(uint64_t id, std::string frame) {
   {
     const std::lock_guard lock(pending_mutex_);
     if (id != published_.load(std::memory_order_relaxed) + 1) {
-      // A publisher with a smaller id has not appended yet; it appends this one after its own.
+      // A publisher with a smaller id has not entered its frame yet; it enters this one after.
       early_.emplace(id, std::move(frame));
-      return id;
+      return;
     }
     append_pending(id, frame);
     for (auto it = early_.begin();
@@ -39,7 +50,6 @@ uint64_t Hub::publish(std::string_view kind, const std::function<std::string(uin
       fan_out();
     }
   }
-  return id;
 }
 
 void Hub::append_pending(uint64_t id, std::string_view frame) {

@@ -105,6 +105,9 @@ class Hub {
   std::unique_ptr<Chunk> pending_;
   std::map<uint64_t, std::string> early_;  // frames whose predecessors are not in yet
 
+  // Puts the frame of event `id` in the pending chunk once every smaller id is there, and has
+  // the chunk fanned out.
+  void enter(uint64_t id, std::string frame);
   // Adds the frame of event `id` (the one after published_) to the pending chunk.
   void append_pending(uint64_t id, std::string_view frame);
 

@@ -1,6 +1,7 @@
 // Unit tests of the server's plain parts: key comparison, routing, the event hub, approvals and
 // their signed links, flood counting and the settings from config.
 #include <catch2/catch.hpp>
+#include <new>
 
 #include <algorithm>
 #include <atomic>
@@ -160,6 +161,20 @@ TEST_CASE("the hub keeps the last 1000 for replay and drops a subscriber that la
   out.clear();
   CHECK(read(big, after, 2000, out) == Hub::Read::ok);
   CHECK(after == 1500);
+}
+
+TEST_CASE("an event whose JSON cannot be made leaves a comment in its place; later ones flow") {
+  Hub hub(100, 4);
+  hub.publish("decision", [](uint64_t) { return "{}"; });
+  CHECK_THROWS(hub.publish("decision", [](uint64_t) -> std::string { throw std::bad_alloc(); }));
+  hub.publish("decision", [](uint64_t) { return "{}"; });
+  // Id 2 is taken and its place filled, so 3 is not held back behind it.
+  CHECK(hub.last_id() == 3);
+  uint64_t after = 0;
+  std::string out;
+  CHECK(read(hub, after, 100, out) == Hub::Read::ok);
+  CHECK(ids_in(out) == std::vector<uint64_t>{1, 3});
+  CHECK(out.find(": event 2 could not be written\n\n") != std::string::npos);
 }
 
 TEST_CASE("the hub wakes subscribers and refuses past its limit") {
