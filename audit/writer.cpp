@@ -8,18 +8,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "support/utc.hpp"
+
 namespace vectimus::audit {
 namespace {
 
 constexpr unsigned kFolderMode = 0700;
 constexpr int64_t kGapClaimEveryNs = 1'000'000'000;
 constexpr int64_t kNameCheckNs = 100'000'000;
-
-// Days since 1970-01-01 (UTC) of an instant: the file's day, compared without formatting a date.
-int64_t utc_day_number(int64_t ns) {
-  constexpr int64_t kNsPerDay = 86'400'000'000'000;
-  return ns / kNsPerDay - (ns % kNsPerDay < 0 ? 1 : 0);
-}
 
 IoStatus errno_status(const std::string& what) {
   return {what + ": " + std::strerror(errno)};
@@ -66,7 +62,7 @@ IoStatus AuditWriter::open_for(int64_t now_ns) {
   path_ = log_.file_for(now_ns);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) return errno_status("cannot open `" + path_ + "`");
-  day_ = utc_day_number(now_ns);
+  day_ = utc_days(now_ns);
   return {};
 }
 
@@ -78,7 +74,7 @@ IoStatus AuditWriter::append(std::string_view record, int64_t now_ns) {
   // At most three opens: the day's file, the next one when it is full, and once more when the
   // file we held was rotated away meanwhile.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    if (fd_ < 0 || utc_day_number(now_ns) != day_) {
+    if (fd_ < 0 || utc_days(now_ns) != day_) {
       if (IoStatus opened = open_for(now_ns); !opened.ok()) return opened;
     }
     const Flock lock(fd_);

@@ -219,16 +219,13 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   }
   // The server's writer keeps its file open; it serves only the folder it was opened for.
   if (writer != nullptr && writer->settings().dir != settings.dir) writer = nullptr;
-  // Without a writer (a hook), the log is opened per record; a writer needs it only to note a gap.
-  std::optional<audit::AuditLog> opened;
-  const auto log = [&]() -> const audit::AuditLog& {
-    if (!opened) opened.emplace(host, settings, home);
-    return *opened;
-  };
-  facts.gap = writer != nullptr ? writer->claim_gap(now) : log().claim_gap();
+  // Without a writer (a hook) the record goes through a log opened for it.
+  std::optional<audit::AuditLog> log;
+  if (writer == nullptr) log.emplace(host, settings, home);
+  facts.gap = writer != nullptr ? writer->claim_gap(now) : log->claim_gap();
   const std::string record = audit::audit_record(facts);
   const IoStatus written =
-      writer != nullptr ? writer->append(record, now) : log().append(record, now);
+      writer != nullptr ? writer->append(record, now) : log->append(record, now);
   if (!written.ok()) {
     // The next record that is written carries the gap.
     audit::Gap gap = facts.gap.value_or(audit::Gap{});
@@ -237,7 +234,11 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
     gap.missed += 1;
     gap.last_at = at;
     gap.why = written.error;
-    log().note_missed(gap);
+    if (writer != nullptr) {
+      writer->note_missed(gap);
+    } else {
+      log->note_missed(gap);
+    }
     failures.push_back("the audit record could not be written: " + written.error);
   }
   if (auto failed = export_record(config, facts, record, out)) failures.push_back(*failed);

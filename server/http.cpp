@@ -101,14 +101,13 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
 
   // Exchange: from any thread, once per request.
   void respond(Response response) override {
-    net::dispatch(lowest(stream_).get_executor(),
-                  [self = this->shared_from_this(), r = std::move(response)]() mutable {
-                    self->write(std::move(r));
-                  });
+    net::dispatch(executor(), [self = this->shared_from_this(), r = std::move(response)]() mutable {
+      self->write(std::move(r));
+    });
   }
 
   void stream(uint64_t after) override {
-    net::dispatch(lowest(stream_).get_executor(),
+    net::dispatch(executor(),
                   [self = this->shared_from_this(), after] { self->start_stream(after); });
   }
 
@@ -260,8 +259,7 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
     auto subscriber = std::make_shared<Hub::Subscriber>();
     subscriber->lane = lane_;
     std::weak_ptr<Session> weak = this->shared_from_this();
-    auto executor = lowest(stream_).get_executor();
-    subscriber->wake = [weak, executor] {
+    subscriber->wake = [weak, executor = executor()] {
       if (auto self = weak.lock()) {
         net::dispatch(executor, [self] { self->flush(); });
       }
@@ -285,7 +283,7 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
     // The client sends nothing more; a read that ends tells us it left.
     stream_.async_read_some(net::buffer(probe_), [self = this->shared_from_this()](
                                                      error_code, std::size_t) { self->close(); });
-    heartbeat_.emplace(lowest(stream_).get_executor());
+    heartbeat_.emplace(executor());
     arm_heartbeat();
     flush();
   }

@@ -103,7 +103,7 @@ void Hub::fan_out() {
   }
 }
 
-void Hub::wake(std::size_t lane, Lane subscribers, std::size_t from) {
+void Hub::wake(std::size_t lane, Subscribers subscribers, std::size_t from) {
   const std::size_t end =
       soon_ ? std::min(subscribers->size(), from + kWakeBatch) : subscribers->size();
   for (std::size_t i = from; i < end; ++i) {

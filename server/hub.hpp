@@ -122,9 +122,10 @@ class Hub {
 
   // Seals what is pending into a chunk and wakes every subscriber.
   void fan_out();
-  using Lane = std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;
+  using Subscribers =
+      std::shared_ptr<const std::vector<std::shared_ptr<Subscriber>>>;  // of one lane
   // Wakes the subscribers of `lane` from `from` on, kWakeBatch at a time.
-  void wake(std::size_t lane, Lane subscribers, std::size_t from);
+  void wake(std::size_t lane, Subscribers subscribers, std::size_t from);
 };
 
 }  // namespace vectimus::server

@@ -27,6 +27,10 @@ int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
+int64_t utc_days(int64_t ns) {
+  return floor_div(ns, kNsPerSecond * kSecondsPerDay);
+}
+
 UtcTime utc_time(int64_t ns) {
   UtcTime t;
   const int64_t seconds = floor_div(ns, kNsPerSecond);

@@ -20,6 +20,8 @@ struct UtcTime {
 
 // The UTC date and time of `ns` nanoseconds since 1970-01-01T00:00:00Z (negative: before).
 UtcTime utc_time(int64_t ns);
+// The UTC day of `ns`, as days since 1970-01-01.
+int64_t utc_days(int64_t ns);
 // Days since 1970-01-01 of a proleptic Gregorian date (month 1..12).
 int64_t days_from_civil(int64_t year, int64_t month, int64_t day);
 // `YYYY-MM-DDTHH:MM:SS`, then a dot and the first `fraction_digits` digits of the second when

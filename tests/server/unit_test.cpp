@@ -1,12 +1,12 @@
 // Unit tests of the server's plain parts: key comparison, routing, the event hub, approvals and
 // their signed links, flood counting and the settings from config.
 #include <catch2/catch.hpp>
-#include <new>
 
 #include <algorithm>
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "server/approvals.hpp"

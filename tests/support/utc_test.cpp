@@ -7,7 +7,7 @@
 #include <ctime>
 #include <string>
 
-TEST_CASE("utc_time agrees with gmtime, and days_from_civil is its inverse") {
+TEST_CASE("utc_time agrees with gmtime, and days_from_civil and utc_days are its inverse") {
   constexpr int64_t kNs = 1'000'000'000;
   int checked = 0;
   // Every 7 days and 3,601 seconds: each weekday, hour and leap rule.
@@ -26,6 +26,8 @@ TEST_CASE("utc_time agrees with gmtime, and days_from_civil is its inverse") {
     REQUIRE(u.nanos == 123'456'789);
     REQUIRE(vectimus::days_from_civil(u.year, u.month, u.day) * 86'400 ==
             s - (u.hour * 3600 + u.minute * 60 + u.second));
+    REQUIRE(vectimus::utc_days(s * kNs + 123'456'789) ==
+            vectimus::days_from_civil(u.year, u.month, u.day));
     ++checked;
   }
   CHECK(checked > 25'000);
