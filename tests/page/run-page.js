@@ -346,7 +346,12 @@ async function approvalScenario(context, root) {
       check(r.code === 0 && r.stdout.trim() === '' && !/decided locally/.test(r.stderr),
             `clicking Approve lets the hook allow (exit ${r.code}, stdout ${JSON.stringify(r.stdout.slice(0, 80))})`);
     }
-    check(await page.locator('#approvals-count').textContent() === '0', 'no approval is left pending');
+    // The hook's answer can come before the page has the approval's "approved" event (the stream
+    // gathers events for a few milliseconds): wait for the count, within a step's bound.
+    const none = await page.waitForFunction(
+      () => document.querySelector('#approvals-count').textContent === '0', null, { timeout: STEP_MS })
+      .then(() => true, () => false);
+    check(none, `no approval is left pending (${await page.locator('#approvals-count').textContent()})`);
     check(errors.length === 0, `no script error on the page (${errors.join('; ')})`);
     await page.close();
   } finally {
