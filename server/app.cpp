@@ -78,33 +78,34 @@ void write_optional(JsonWriter& w, const std::optional<std::string>& value) {
 std::string decision_json(uint64_t id, int64_t now_ns, std::string_view source,
                           const pipeline::Outcome& out, const std::optional<std::string>& key_name,
                           const std::optional<std::string>& approval_id) {
+  // Fields with nothing to say are left out rather than written as null or empty: every event
+  // goes to every subscriber, so its size is what the stream costs (readers treat a missing
+  // field as none).
   JsonWriter w;
   w.begin_object();
   w.key("id").value(id);
   w.key("time").value(iso_ms(now_ns));
   w.key("source").value(source);
-  w.key("developer");
-  // Only an identity the payload or the server's config gave; none is shown as null.
+  // Only an identity the payload or the server's config gave.
   if (out.decision && out.decision->identity.origin != "unresolved" &&
       out.decision->identity.origin != "unknown" && !out.decision->identity.id.empty()) {
-    w.value(out.decision->identity.id);
-  } else {
-    w.null();
+    w.key("developer").value(out.decision->identity.id);
   }
-  w.key("key_name");
-  write_optional(w, key_name);
+  if (key_name) w.key("key_name").value(*key_name);
   w.key("decision").value(stream_verdict(out));
-  w.key("rules");
-  write_rules(w, out.matched_rule_ids());
+  if (const std::vector<std::string> rules = out.matched_rule_ids(); !rules.empty()) {
+    w.key("rules");
+    write_rules(w, rules);
+  }
   w.key("tool").value(out.event ? std::string_view(out.event->raw_tool_name) : "");
   w.key("action").value(out.event ? normalise::action_type_name(out.event->action_type) : "");
   w.key("summary").value(out.event ? summary_of(*out.event) : std::string());
-  uint32_t redactions = 0;
-  w.key("reason").value(audit::redact(out.reason, redactions));
-  w.key("receipt_id");
-  write_optional(w, out.receipt_id);
-  w.key("approval_id");
-  write_optional(w, approval_id);
+  if (!out.reason.empty()) {
+    uint32_t redactions = 0;
+    w.key("reason").value(audit::redact(out.reason, redactions));
+  }
+  if (out.receipt_id) w.key("receipt_id").value(*out.receipt_id);
+  if (approval_id) w.key("approval_id").value(*approval_id);
   w.end_object();
   return w.take();
 }

@@ -46,12 +46,12 @@ constexpr std::size_t kChunksPerWrite = 64;
 // window at 30,000 decisions/s (about 90 KB) while a reader that stopped stalls soon.
 constexpr int kStreamSendBuffer = 64 * 1024;
 // A write to a subscriber costs about 11 us of CPU whatever it carries plus about 0.1 us per
-// KB (measured, 200 loopback subscribers), so the window sets how many writes a fan-out costs;
-// but each loop writes a whole window to its subscribers between its decisions, so the window
-// also sets how long a decision can wait behind a fan-out. With one loop per thread, 10 ms
-// windows gave the same throughput as 30 ms and a shorter tail (200 subscribers, ~18,000
-// decisions/s: p99 5.2-5.6 ms against 7.6-8.6; 5 ms windows lost a sixth of the throughput).
-constexpr std::chrono::milliseconds kWakeGathering{10};
+// KB (measured, 200 loopback subscribers), so the window sets how many writes a fan-out costs.
+// Each loop spreads its subscribers' writes over the next window (Hub::set_poster), so a
+// decision waits behind one batch of them at most, not behind a whole window's worth: with
+// that, 20 ms windows gave a shorter tail than 10 ms ones without the spreading (200
+// subscribers, ~20,000 decisions/s: p99 3.3-3.6 ms against 4.0-4.5).
+constexpr std::chrono::milliseconds kWakeGathering{20};
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
@@ -608,9 +608,12 @@ int serve(const Settings& settings, PolicyStore& store, std::ostream& out, std::
         auto timer = std::make_shared<net::steady_timer>(ioc, kWakeGathering);
         timer->async_wait([timer, fn = std::move(fn)](error_code) { fn(); });
       },
-      [&loops](std::size_t lane, std::function<void()> fn) {
-        net::post(loops.at(lane), std::move(fn));
-      });
+      [&loops](std::size_t lane, std::chrono::microseconds delay, std::function<void()> fn) {
+        if (delay.count() <= 0) return net::post(loops.at(lane), std::move(fn));
+        auto timer = std::make_shared<net::steady_timer>(loops.at(lane), delay);
+        timer->async_wait([timer, fn = std::move(fn)](error_code) { fn(); });
+      },
+      kWakeGathering);
   auto shared = std::make_shared<Shared>();
   shared->app = &app;
   shared->limits = settings.limits;

@@ -95,23 +95,27 @@ void Hub::fan_out() {
     if (lanes[lane].empty()) continue;
     auto subscribers =
         std::make_shared<const std::vector<std::shared_ptr<Subscriber>>>(std::move(lanes[lane]));
+    const std::size_t batches = (subscribers->size() + kWakeBatch - 1) / kWakeBatch;
+    const std::chrono::microseconds step = spread_ / static_cast<int64_t>(batches);
     if (soon_) {
-      soon_(lane, [this, lane, subscribers] { wake(lane, subscribers, 0); });
+      soon_(lane, std::chrono::microseconds{0},
+            [this, lane, subscribers, step] { wake(lane, subscribers, 0, step); });
     } else {
-      wake(lane, std::move(subscribers), 0);
+      wake(lane, std::move(subscribers), 0, step);
     }
   }
 }
 
-void Hub::wake(std::size_t lane, Subscribers subscribers, std::size_t from) {
+void Hub::wake(std::size_t lane, Subscribers subscribers, std::size_t from,
+               std::chrono::microseconds step) {
   const std::size_t end =
       soon_ ? std::min(subscribers->size(), from + kWakeBatch) : subscribers->size();
   for (std::size_t i = from; i < end; ++i) {
     if ((*subscribers)[i]->wake) (*subscribers)[i]->wake();
   }
   if (end < subscribers->size()) {
-    soon_(lane, [this, lane, subscribers = std::move(subscribers), end]() mutable {
-      wake(lane, std::move(subscribers), end);
+    soon_(lane, step, [this, lane, subscribers = std::move(subscribers), end, step]() mutable {
+      wake(lane, std::move(subscribers), end, step);
     });
   }
 }

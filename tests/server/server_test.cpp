@@ -402,8 +402,13 @@ TEST_CASE("server: /events streams decisions with ids and replays after Last-Eve
   const std::string got = replay.receive(5s, "id: 3\n");
   CHECK(got.find("id: 1\n") == std::string::npos);
   CHECK(got.find("id: 2\nevent: decision\ndata: {\"id\":2,\"time\":\"") != std::string::npos);
-  CHECK(got.find("\"source\":\"claude-code\",\"developer\":null,\"key_name\":null,\"decision\":"
-                 "\"deny\",\"rules\":[\"vectimus-destruct-001\"") != std::string::npos);
+  CHECK(got.find("\"source\":\"claude-code\",\"decision\":\"deny\",\"rules\":["
+                 "\"vectimus-destruct-001\"") != std::string::npos);
+  // What is not known (no developer, no API key's name, no approval) is left out, not null:
+  // every event goes to every subscriber.
+  for (const char* absent : {"\"developer\"", "\"key_name\"", "\"approval_id\"", "null"}) {
+    CHECK(got.find(absent) == std::string::npos);
+  }
   CHECK(got.find("\"tool\":\"Bash\",\"action\":\"shell_command\",\"summary\":\"rm -rf /\"") !=
         std::string::npos);
   CHECK(got.find("id: 3\nevent: decision\n") != std::string::npos);

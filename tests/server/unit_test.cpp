@@ -259,15 +259,24 @@ TEST_CASE("a window larger than the lag allowance drops only who missed an earli
   CHECK(read(hub, missed, 64, out) == Hub::Read::lagged);
 }
 
-TEST_CASE("a fan-out wakes each lane's subscribers on that lane, in batches, yielding between") {
+TEST_CASE(
+    "a fan-out wakes each lane's subscribers on that lane, in batches spread over the window") {
   // Two event loops (lanes): subscribers 0, 2, 4, ... on lane 0, the odd ones on lane 1.
   constexpr std::size_t kCount = 4 * Hub::kWakeBatch + 3;
+  constexpr std::chrono::microseconds kSpread{12'000};
   Hub hub(1000, kCount);
   std::vector<std::function<void()>> gathered;
-  std::vector<std::pair<std::size_t, std::function<void()>>> soon;
-  hub.set_poster(
-      [&](std::function<void()> fn) { gathered.push_back(std::move(fn)); },
-      [&](std::size_t lane, std::function<void()> fn) { soon.emplace_back(lane, std::move(fn)); });
+  struct Soon {
+    std::size_t lane;
+    std::chrono::microseconds delay;
+    std::function<void()> fn;
+  };
+  std::vector<Soon> soon;
+  hub.set_poster([&](std::function<void()> fn) { gathered.push_back(std::move(fn)); },
+                 [&](std::size_t lane, std::chrono::microseconds delay, std::function<void()> fn) {
+                   soon.push_back({lane, delay, std::move(fn)});
+                 },
+                 kSpread);
   std::vector<int> woken(kCount, 0);
   std::size_t running_lane = 99;
   int woken_elsewhere = 0;
@@ -284,16 +293,20 @@ TEST_CASE("a fan-out wakes each lane's subscribers on that lane, in batches, yie
   hub.publish("decision", [](uint64_t) { return "{}"; });
   REQUIRE(gathered.size() == 1);
   gathered[0]();
-  // Nothing is woken on the gathering loop: one task per lane waits on that lane's loop.
+  // Nothing is woken on the gathering loop: one task per lane waits on that lane's loop, at once.
   CHECK(std::count(woken.begin(), woken.end(), 1) == 0);
   REQUIRE(soon.size() == 2);
+  CHECK(soon[0].delay.count() == 0);
+  CHECK(soon[1].delay.count() == 0);
   std::size_t tasks = 0;
+  std::chrono::microseconds delays[2] = {};
   for (std::size_t round = 0; round < kCount && !soon.empty(); ++round) {
-    auto [lane, next] = std::move(soon.front());
+    Soon next = std::move(soon.front());
     soon.erase(soon.begin());
     const auto before = std::count(woken.begin(), woken.end(), 1);
-    running_lane = lane;
-    next();
+    running_lane = next.lane;
+    delays[next.lane] += next.delay;
+    next.fn();
     // Each task wakes one batch at most, then yields to the loop's other work.
     CHECK(std::count(woken.begin(), woken.end(), 1) - before <= static_cast<long>(Hub::kWakeBatch));
     ++tasks;
@@ -301,8 +314,11 @@ TEST_CASE("a fan-out wakes each lane's subscribers on that lane, in batches, yie
   CHECK(soon.empty());
   CHECK(std::count(woken.begin(), woken.end(), 1) == static_cast<long>(kCount));
   CHECK(woken_elsewhere == 0);
-  // Lane 0 holds 2 batches and 2 more, lane 1 two batches and one: 3 tasks each.
+  // Lane 0 holds 2 batches and 2 more, lane 1 two batches and one: 3 tasks each, a third of
+  // the window apart, so each lane's last batch goes two thirds into the window.
   CHECK(tasks == 6);
+  CHECK(delays[0] == 2 * kSpread / 3);
+  CHECK(delays[1] == 2 * kSpread / 3);
 }
 
 TEST_CASE("every subscriber reads every event in order while several threads publish") {
