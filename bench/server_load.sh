@@ -5,7 +5,9 @@
 #      payload) against one `vectimus server start --port 0`, while SUBSCRIBERS /events streams
 #      listen (bench/server_subscribers.cpp, built here with g++). Prints requests/s, p50/p99
 #      latency, errors (non-2xx plus socket errors) and what the subscribers received, against
-#      the targets: >= 20,000 requests/s, p99 <= 5 ms, 0 errors.
+#      the targets: >= 20,000 requests/s, p99 <= 5 ms, 0 errors. Beside the run a real-time probe
+#      (bench/stall_probe.cpp) counts the moments the whole machine stood still: on a shared VM a
+#      100 ms pause holds every request in flight and lands in the tail, whatever the server does.
 #  (b) two replicas behind a real HAProxy on loopback (deploy/haproxy/haproxy.cfg), a mix of hook
 #      calls that must be denied and allowed, one replica killed mid-run (bench/server_ha.js):
 #      how many denies became allows (must be 0) and the errors.
@@ -38,6 +40,7 @@ cleanup() {
 trap cleanup EXIT
 
 g++ -std=c++20 -O2 -o "$work/subscribers" bench/server_subscribers.cpp
+g++ -std=c++20 -O2 -o "$work/stall_probe" bench/stall_probe.cpp
 
 # ---- (a) /evaluate with subscribers ----
 key="bench-$RANDOM$RANDOM"
@@ -84,6 +87,8 @@ wrk -t"$threads" -c"$connections" -d1s -s bench/server_evaluate.lua "http://127.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f %.2f", $14 / hz, $15 / hz}' "/proc/$1/stat"; }
 server_cpu0=$(cpu "$server_pid")
 [ -z "$subs_pid" ] || subs_cpu0=$(cpu "$subs_pid")
+"$work/stall_probe" "$duration" >"$work/stall.out" &
+probe_pid=$!
 wrk -t"$threads" -c"$connections" -d"${duration}s" -s bench/server_evaluate.lua \
   "http://127.0.0.1:$port/evaluate" >"$work/wrk.out"
 server_cpu1=$(cpu "$server_pid")
@@ -103,6 +108,8 @@ echo "  $line"
 used() { awk -v a="$1" -v b="$2" -v d="$duration" 'BEGIN{split(a,x," "); split(b,y," ");
   printf "user %.2f s, system %.2f s (%.0f%% of one core)", y[1]-x[1], y[2]-x[2], 100*(y[1]-x[1]+y[2]-x[2])/d}'; }
 echo "  server CPU during the run: $(used "$server_cpu0" "$server_cpu1")"
+wait "$probe_pid" || true
+echo "  machine pauses during the run: $(cat "$work/stall.out")"
 if [ -n "$subs_pid" ]; then
   echo "  $(tail -1 "$work/subscribers.out")"
   echo "  events published since the start (warm-up included): ${published:-unknown}; each subscriber should count them all"
