@@ -264,6 +264,16 @@ std::string iso_timestamp(int64_t ns) {
   return utc_iso(utc_time(ns), 6) + "+00:00";
 }
 
+Gap missed_records(std::optional<Gap> carried, uint64_t missed, int64_t now_ns, std::string why) {
+  Gap gap = std::move(carried).value_or(Gap{});
+  const std::string at = iso_timestamp(now_ns);
+  if (gap.missed == 0) gap.first_at = at;
+  gap.missed += missed;
+  gap.last_at = at;
+  gap.why = std::move(why);
+  return gap;
+}
+
 std::string random_uuid() {
   Result<std::string> id = uuid4();
   return id ? std::move(id).value() : std::string("00000000-0000-4000-8000-000000000000");

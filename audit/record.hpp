@@ -68,6 +68,9 @@ std::string audit_record(const RecordFacts& facts);
 
 // `2026-12-05T09:30:00.123456+00:00` for nanoseconds since the epoch.
 std::string iso_timestamp(int64_t ns);
+// The gap to note when `missed` records could not be written at `now_ns` because of `why`:
+// `carried` (the gap those records were to report, which is now unreported too) grown by them.
+Gap missed_records(std::optional<Gap> carried, uint64_t missed, int64_t now_ns, std::string why);
 // A random UUID (version 4), from the kernel's random source.
 std::string random_uuid();
 // The branch checked out in the git work tree at `root` (read from .git/HEAD, no process), or

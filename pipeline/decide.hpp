@@ -37,6 +37,7 @@
 
 namespace vectimus::audit {
 class AuditWriter;
+struct Gap;
 struct SigningKey;
 }  // namespace vectimus::audit
 
@@ -112,6 +113,12 @@ struct DecideOptions {
   // A long-lived audit log writer (the server's: its file stays open); null: the hook's
   // open-append-close. Used only when its folder is the one the decision's config names.
   audit::AuditWriter* audit_writer = nullptr;
+  // The server's group commit: takes the record (for `audit_writer`) to be written together
+  // with the others of its event loop's turn, before any answer of that turn is sent, and says
+  // whether it did; otherwise the record is written here. `carried` is the gap the record
+  // reports, if any (noted again if the write fails). Not asked under `[audit] required`, where the
+  // answer depends on the write. May be empty.
+  std::function<bool(std::string&& record, int64_t now_ns, const audit::Gap* carried)> queue_record;
   // The signing key, loaded once by a long-lived caller (the server); null: each receipt reads
   // the user's key, as a hook does.
   const audit::SigningKey* signing_key = nullptr;

@@ -223,25 +223,28 @@ void leave_evidence(const Host& host, std::string_view source, double evaluation
   std::optional<audit::AuditLog> log;
   if (writer == nullptr) log.emplace(host, settings, home);
   facts.gap = writer != nullptr ? writer->claim_gap(now) : log->claim_gap();
-  const std::string record = audit::audit_record(facts);
-  const IoStatus written =
-      writer != nullptr ? writer->append(record, now) : log->append(record, now);
-  if (!written.ok()) {
-    // The next record that is written carries the gap.
-    audit::Gap gap = facts.gap.value_or(audit::Gap{});
-    const std::string at = audit::iso_timestamp(now);
-    if (gap.missed == 0) gap.first_at = at;
-    gap.missed += 1;
-    gap.last_at = at;
-    gap.why = written.error;
-    if (writer != nullptr) {
-      writer->note_missed(gap);
-    } else {
-      log->note_missed(gap);
+  std::string record = audit::audit_record(facts);
+  // Sent before the record is handed on (the server's queue takes it); reported after.
+  const std::optional<std::string> export_failure = export_record(config, facts, record, out);
+  const bool required = config != nullptr && config->audit_required;
+  const bool queued =
+      writer != nullptr && options.queue_record && !required &&
+      options.queue_record(std::move(record), now, facts.gap ? &*facts.gap : nullptr);
+  if (!queued) {
+    const IoStatus written =
+        writer != nullptr ? writer->append(record, now) : log->append(record, now);
+    if (!written.ok()) {
+      // The next record that is written carries the gap.
+      const audit::Gap gap = audit::missed_records(facts.gap, 1, now, written.error);
+      if (writer != nullptr) {
+        writer->note_missed(gap);
+      } else {
+        log->note_missed(gap);
+      }
+      failures.push_back("the audit record could not be written: " + written.error);
     }
-    failures.push_back("the audit record could not be written: " + written.error);
   }
-  if (auto failed = export_record(config, facts, record, out)) failures.push_back(*failed);
+  if (export_failure) failures.push_back(*export_failure);
 
   // The decision stands unless `[audit] required` says evidence is a condition of the call. The
   // receipt and the record still say what the engine decided: the trail may show a call allowed

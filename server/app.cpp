@@ -354,6 +354,12 @@ void App::decide(const Request& request, const std::shared_ptr<Exchange>& exchan
   if (key_name != nullptr) options.api_key_name = *key_name;
   options.project = data_project_;
   options.audit_writer = set->audit_writer.get();
+  if (set->audit_writer) {
+    options.queue_record = [this, writer = set->audit_writer](std::string&& record, int64_t at,
+                                                              const audit::Gap* carried) {
+      return runtime_.queue_record(writer, std::move(record), at, carried);
+    };
+  }
   options.signing_key = set->signing_key.get();
   options.before_decide = [this, now](normalise::Event& event) {
     if (!event.session_id) return;

@@ -11,6 +11,11 @@
 #include <string>
 #include <string_view>
 
+namespace vectimus::audit {
+class AuditWriter;
+struct Gap;
+}  // namespace vectimus::audit
+
 namespace vectimus::server {
 
 struct Request {
@@ -53,6 +58,14 @@ class Runtime {
   virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
   // POSTs `body` (JSON) to `url` in the background; failures go to stderr.
   virtual void send_webhook(std::string url, std::string body) = 0;
+  // Group commit (pipeline::DecideOptions::queue_record): takes the audit record, for `writer`,
+  // to write with the others of the calling loop's turn before any of that turn's answers
+  // leave; false (the default): the caller writes it now.
+  virtual bool queue_record(std::shared_ptr<audit::AuditWriter> writer, std::string&& record,
+                            int64_t now_ns, const audit::Gap* carried) {
+    (void)writer, (void)record, (void)now_ns, (void)carried;
+    return false;
+  }
 };
 
 }  // namespace vectimus::server

@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "audit/record.hpp"
+#include "audit/writer.hpp"
 #include "server/app.hpp"
 
 namespace vectimus::server {
@@ -55,6 +57,44 @@ constexpr std::chrono::milliseconds kWakeGathering{20};
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
+}
+
+// Group commit of the audit log: the records one event loop's turn decides (the requests that
+// became readable together) are written with one append, one flock and one write, before any
+// answer of that turn leaves. A record each cost four system calls under the lock both loops
+// wait on. The first record of a turn posts the write, which runs after the turn's other
+// handlers; answers given meanwhile wait in `waiting`. Only the loop's own thread touches it.
+struct RecordBatch {
+  net::io_context* loop = nullptr;
+  std::shared_ptr<audit::AuditWriter> writer;  // every record of a batch goes to one writer
+  std::string lines;                           // the records, one per line, no last newline
+  uint64_t count = 0;
+  int64_t now_ns = 0;                          // the first record's time, which picks the file
+  std::optional<audit::Gap> carried;           // the gaps the records report, if they are lost too
+  std::vector<std::function<void()>> waiting;  // answers held until the write
+};
+// The batch of the loop this thread runs (null off the loops).
+thread_local RecordBatch* this_loop_batch = nullptr;
+
+// Writes `batch` and sends the answers that waited for it. A failed write is what a failed
+// record is in the hook: the decisions stand, stderr says why, the next record notes the gap.
+void write_batch(RecordBatch& batch) {
+  if (batch.count > 0) {
+    const IoStatus written = batch.writer->append(batch.lines, batch.now_ns);
+    if (!written.ok()) {
+      batch.writer->note_missed(audit::missed_records(std::move(batch.carried), batch.count,
+                                                      batch.now_ns, written.error));
+      std::fprintf(stderr, "vectimus: %llu audit records could not be written: %s\n",
+                   static_cast<unsigned long long>(batch.count), written.error.c_str());
+    }
+  }
+  batch.writer.reset();
+  batch.lines.clear();
+  batch.count = 0;
+  batch.carried.reset();
+  std::vector<std::function<void()>> waiting;
+  waiting.swap(batch.waiting);
+  for (auto& answer : waiting) answer();
 }
 
 // Shared by every session of one server. Sessions hold it by shared_ptr: at shutdown the io
@@ -102,6 +142,11 @@ class Session final : public Exchange, public std::enable_shared_from_this<Sessi
   // Exchange: from any thread, once per request.
   void respond(Response response) override {
     net::dispatch(executor(), [self = this->shared_from_this(), r = std::move(response)]() mutable {
+      // Not before the audit records of this turn are written (RecordBatch).
+      if (RecordBatch* batch = this_loop_batch; batch != nullptr && batch->count > 0) {
+        batch->waiting.push_back([self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+        return;
+      }
       self->write(std::move(r));
     });
   }
@@ -369,10 +414,11 @@ void refuse(Socket socket) {
 // runs the listeners, timers, signals, policy reload and the start of each fan-out.
 class Loops {
  public:
-  explicit Loops(std::size_t count) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i) {
+  explicit Loops(std::size_t count) : batches_(std::max<std::size_t>(count, 1)) {
+    for (std::size_t i = 0; i < batches_.size(); ++i) {
       // 1: each is run by one thread, so it never wakes another to take its work.
       loops_.push_back(std::make_unique<net::io_context>(1));
+      batches_[i].loop = loops_.back().get();
     }
   }
   net::io_context& first() { return *loops_.front(); }
@@ -386,10 +432,17 @@ class Loops {
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < loops_.size(); ++i) {
       idle.push_back(net::make_work_guard(*loops_[i]));  // a loop without connections waits
-      threads.emplace_back([&loop = *loops_[i]] { loop.run(); });
+      threads.emplace_back([&loop = *loops_[i], &batch = batches_[i]] {
+        this_loop_batch = &batch;
+        loop.run();
+      });
     }
+    this_loop_batch = &batches_.front();
     loops_.front()->run();
     for (auto& t : threads) t.join();
+    this_loop_batch = nullptr;
+    // Records a stopped loop still held go to the log all the same.
+    for (RecordBatch& batch : batches_) write_batch(batch);
   }
   void stop() {
     for (auto& loop : loops_) loop->stop();
@@ -397,6 +450,7 @@ class Loops {
 
  private:
   std::vector<std::unique_ptr<net::io_context>> loops_;
+  std::vector<RecordBatch> batches_;  // one per loop
   std::size_t next_ = 0;
 };
 
@@ -572,6 +626,31 @@ class AsioRuntime final : public Runtime {
   }
   void send_webhook(std::string url, std::string body) override {
     std::make_shared<Webhook>(ioc_, client_tls_, std::move(url), std::move(body))->start();
+  }
+  bool queue_record(std::shared_ptr<audit::AuditWriter> writer, std::string&& record,
+                    int64_t now_ns, const audit::Gap* carried) override {
+    RecordBatch* batch = this_loop_batch;
+    if (batch == nullptr || (batch->count > 0 && batch->writer != writer)) return false;
+    if (batch->count == 0) {
+      batch->writer = std::move(writer);
+      batch->now_ns = now_ns;
+      net::post(*batch->loop, [batch] { write_batch(*batch); });
+    } else {
+      batch->lines += '\n';
+    }
+    batch->lines += record;
+    ++batch->count;
+    if (carried) {
+      // At most one a second is claimed; should two share a batch, they count as one.
+      if (!batch->carried) {
+        batch->carried = *carried;
+      } else {
+        batch->carried->missed += carried->missed;
+        batch->carried->last_at = carried->last_at;
+        batch->carried->why = carried->why;
+      }
+    }
+    return true;
   }
 
  private:

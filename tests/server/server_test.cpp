@@ -239,6 +239,51 @@ TEST_CASE("server: /v1/hooks/<source> answers exactly what `vectimus hook` print
   CHECK(unknown.header("content-type") == "text/plain");
 }
 
+TEST_CASE("server: decisions answered together are recorded together, each before its answer") {
+  // Requests that arrive at once are decided in one turn of an event loop, and their audit
+  // records written with one append (group commit) before any of their answers leaves: so when
+  // a client holds its answer, its record is in the log.
+  Sandbox s;
+  s.config("[server]\nthreads = 1\n");
+  auto server = s.start();
+  const uint16_t port = server->port();
+  constexpr int kClients = 12;
+  std::vector<Connection> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(Connection::tcp(port));
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kClients; ++i) {
+      const std::string body =
+          claude_bash("echo together-" + std::to_string(round) + "-" + std::to_string(i) + "-end");
+      REQUIRE(
+          clients[i].send("POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                          "application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body));
+    }
+    for (int i = 0; i < kClients; ++i) {
+      const std::string answer = clients[i].receive(10s, "}");
+      REQUIRE(answer.rfind("HTTP/1.1 200", 0) == 0);
+      const std::string mark =
+          "together-" + std::to_string(round) + "-" + std::to_string(i) + "-end";
+      CHECK(s.audit().find(mark) != std::string::npos);
+    }
+  }
+  // Each record on a line of its own, once.
+  const std::string audit = s.audit();
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = audit.find("\n", at)) != std::string::npos; ++at) ++lines;
+  std::size_t marks = 0;
+  for (std::size_t at = 0; (at = audit.find("-end\"", at)) != std::string::npos; ++at) ++marks;
+  CHECK(marks >= 3 * kClients);
+  CHECK(lines >= 3 * kClients);
+  for (std::size_t at = 0; at < audit.size();) {
+    const std::size_t end = audit.find('\n', at);
+    REQUIRE(end != std::string::npos);
+    CHECK(audit.compare(at, 10, "{\"event\":{") == 0);
+    CHECK(audit[end - 1] == '}');
+    at = end + 1;
+  }
+}
+
 TEST_CASE("server: API keys on /evaluate, /v1/hooks, /events and approvals; both headers") {
   Sandbox s;
   s.config("[[server.api_keys]]\nname = \"carol\"\nkey = \"kc-123\"\n");
