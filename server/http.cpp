@@ -63,7 +63,8 @@ std::string_view sv(beast::string_view s) {
 // became readable together) are written with one append, one flock and one write, before any
 // answer of that turn leaves. A record each cost four system calls under the lock both loops
 // wait on. The first record of a turn posts the write, which runs after the turn's other
-// handlers; answers given meanwhile wait in `waiting`. Only the loop's own thread touches it.
+// handlers (or at once when kMaxBatch records wait); answers given meanwhile wait in `waiting`.
+// Only the loop's own thread touches it.
 struct RecordBatch {
   net::io_context* loop = nullptr;
   std::shared_ptr<audit::AuditWriter> writer;  // every record of a batch goes to one writer
@@ -73,6 +74,10 @@ struct RecordBatch {
   std::optional<audit::Gap> carried;           // the gaps the records report, if they are lost too
   std::vector<std::function<void()>> waiting;  // answers held until the write
 };
+// Records a batch takes before it is written at once: the first answer of a turn waits for
+// the turn's other decisions, so an unbounded batch lengthens the tail (8 against a whole turn:
+// p99 0.1-0.9 ms shorter, 1-2% fewer decisions/s, 200 subscribers, interleaved runs).
+constexpr uint64_t kMaxBatch = 8;
 // The batch of the loop this thread runs (null off the loops).
 thread_local RecordBatch* this_loop_batch = nullptr;
 
@@ -650,6 +655,7 @@ class AsioRuntime final : public Runtime {
         batch->carried->why = carried->why;
       }
     }
+    if (batch->count >= kMaxBatch) write_batch(*batch);
     return true;
   }
 
