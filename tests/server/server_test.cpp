@@ -284,6 +284,50 @@ TEST_CASE("server: decisions answered together are recorded together, each befor
   }
 }
 
+TEST_CASE("server: a batch of records that cannot be written: the answers stand, a gap is noted") {
+  Sandbox s;
+  s.config("[server]\nthreads = 1\n");
+  auto server = s.start();
+  const uint16_t port = server->port();
+  REQUIRE(evaluate(port, claude_bash("ls first")).status == 200);
+  // The day's log file, replaced by a folder of the same name: the server sees its file gone
+  // (no link left), and opening the name again fails, even for root.
+  std::string log_file;
+  for (const auto& f : std::filesystem::directory_iterator(s.t.path("logs"))) {
+    if (f.path().extension() == ".jsonl") log_file = f.path().string();
+  }
+  REQUIRE_FALSE(log_file.empty());
+  std::filesystem::remove(log_file);
+  std::filesystem::create_directory(log_file);
+  constexpr int kClients = 3;
+  std::vector<Connection> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(Connection::tcp(port));
+  for (int i = 0; i < kClients; ++i) {
+    const std::string body = claude_bash("ls lost-" + std::to_string(i));
+    REQUIRE(clients[i].send("POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body));
+  }
+  for (int i = 0; i < kClients; ++i) {
+    const std::string answer = clients[i].receive(10s, "}");
+    CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(answer.find("\"decision\":\"allow\"") != std::string::npos);
+  }
+  CHECK(eventually(
+      [&] { return server->stderr_text().find("could not be written") != std::string::npos; }));
+  // The folder gone again, the next record (gaps are claimed at most once a second) says how
+  // many were lost.
+  std::filesystem::remove(log_file);
+  std::this_thread::sleep_for(1100ms);
+  REQUIRE(evaluate(port, claude_bash("ls after")).status == 200);
+  const std::string audit = s.audit();
+  CHECK(audit.find("lost-") == std::string::npos);
+  const std::size_t after = audit.find("ls after");
+  REQUIRE(after != std::string::npos);
+  const std::size_t line = audit.rfind('\n', after);
+  const std::string record = audit.substr(line == std::string::npos ? 0 : line + 1);
+  CHECK(record.find("\"gap\":{\"missed\":3,") != std::string::npos);
+}
+
 TEST_CASE("server: API keys on /evaluate, /v1/hooks, /events and approvals; both headers") {
   Sandbox s;
   s.config("[[server.api_keys]]\nname = \"carol\"\nkey = \"kc-123\"\n");
