@@ -646,7 +646,7 @@ class AsioRuntime final : public Runtime {
     batch->lines += record;
     ++batch->count;
     if (carried) {
-      // At most one a second is claimed; should two share a batch, they count as one.
+      // At most one a second is claimed; should two share a batch, they merge into one.
       if (!batch->carried) {
         batch->carried = *carried;
       } else {
