@@ -260,7 +260,8 @@ TEST_CASE("server: decisions answered together are recorded together, each befor
                           std::to_string(body.size()) + "\r\n\r\n" + body));
     }
     for (int i = 0; i < kClients; ++i) {
-      const std::string answer = clients[i].receive(10s, "}");
+      // The answer's JSON ends with Claude Code's document and its own object.
+      const std::string answer = clients[i].receive(10s, "}}");
       REQUIRE(answer.rfind("HTTP/1.1 200", 0) == 0);
       const std::string mark =
           "together-" + std::to_string(round) + "-" + std::to_string(i) + "-end";
@@ -308,7 +309,7 @@ TEST_CASE("server: a batch of records that cannot be written: the answers stand,
                             std::to_string(body.size()) + "\r\n\r\n" + body));
   }
   for (int i = 0; i < kClients; ++i) {
-    const std::string answer = clients[i].receive(10s, "}");
+    const std::string answer = clients[i].receive(10s, "}}");  // Claude Code's document, then ours
     CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
     CHECK(answer.find("\"decision\":\"allow\"") != std::string::npos);
   }
